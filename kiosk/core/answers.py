@@ -1,0 +1,57 @@
+"""Answers and participant sessions: the anonymous records the kiosk keeps.
+
+Anonymous by design: ids are random, a participant session carries its date but no time of day,
+and the order of answers is kept by a sequence number rather than a timestamp.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Union
+
+# How an answer was given.
+METHODS = ("voice", "tap", "typed")
+
+# The value of an answer: free text (open), a choice id (choice, scale), a list of choice ids
+# (multi), True/False (yesno), or None when the participant cleared an answer they had given.
+AnswerValue = Union[str, tuple[str, ...], bool, None]
+
+
+def new_id() -> str:
+    """A random id that links records without identifying a person or a device."""
+    return secrets.token_hex(8)
+
+
+@dataclass(frozen=True)
+class ParticipantSession:
+    """One person's visit to the kiosk, from consent to thank you."""
+
+    id: str
+    pack_id: str
+    pack_version: int
+    language: str
+    date: str  # ISO date only, never a time of day
+    event_id: str | None = None
+
+    @classmethod
+    def begin(cls, pack_id: str, pack_version: int, language: str, today: date,
+              event_id: str | None = None) -> ParticipantSession:
+        """A new session with a fresh random id, dated today."""
+        return cls(new_id(), pack_id, pack_version, language, today.isoformat(), event_id)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One confirmed answer. A later answer to the same question replaces it (by `seq`)."""
+
+    id: str
+    participant_id: str
+    question_id: str
+    question_type: str
+    seq: int
+    value: AnswerValue
+    text: str  # what the participant confirmed, in their language, personal details removed
+    method: str
+    language: str

@@ -1,0 +1,384 @@
+"""Question packs: the questions a session asks, read from a TOML file and checked line by line.
+
+A pack looks like this (see README.md for every field)::
+
+    [pack]
+    id = "co-production-2017"
+    title = "Self management and co-production"
+    languages = ["en", "gd"]      # the first is the default
+    version = 1
+
+    [[question]]
+    id = "meaning"
+    type = "open"                 # open | choice | multi | scale | yesno
+    text = { en = "What does co-production mean to you?", gd = "..." }
+    help = "Say a few words, or as much as you like."
+    optional = true
+    choices = [ { id = "a", text = "..." } ]    # choice and multi; plain strings allowed
+
+Problems are collected, not raised one at a time, so a facilitator fixing a pack sees every problem
+at once, each as ``FILE:LINE: error: what is wrong; what to do``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+QUESTION_TYPES = ("open", "choice", "multi", "scale", "yesno")
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+MAX_TEXT_LENGTH = 2000
+MAX_QUESTIONS = 200
+MAX_CHOICES = 40
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text in one or more languages; falls back to the pack's default language."""
+
+    translations: Mapping[str, str]
+    default_language: str
+
+    def get(self, language: str) -> str:
+        """The text in `language`, or in the default language when it has no translation."""
+        if language in self.translations:
+            return self.translations[language]
+        if self.default_language in self.translations:
+            return self.translations[self.default_language]
+        return next(iter(self.translations.values()), "")
+
+    def has(self, language: str) -> bool:
+        """Whether the text has its own translation in `language`."""
+        return language in self.translations
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice, multi or scale question."""
+
+    id: str
+    text: LocalText
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a pack."""
+
+    id: str
+    type: str
+    text: LocalText
+    help: LocalText | None = None
+    optional: bool = False
+    choices: tuple[Choice, ...] = ()
+    # Recorded human voice per language, played instead of synthetic speech (relative to the pack).
+    audio: Mapping[str, str] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class QuestionPack:
+    """A set of questions, in one or more languages, with an id and a version."""
+
+    id: str
+    title: LocalText
+    languages: tuple[str, ...]
+    version: int
+    questions: tuple[Question, ...]
+    source: str = "<pack>"
+    description: LocalText | None = None
+
+    @property
+    def default_language(self) -> str:
+        """The first listed language, used where a translation is missing."""
+        return self.languages[0]
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a pack, located in its file."""
+
+    file: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" stops the pack being used; "warning" is reported only
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+
+
+class PackError(Exception):
+    """A pack that cannot be used; `problems` lists every reason, one line each."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# Scale labels used when a scale question gives none: words as well as numbers.
+DEFAULT_SCALE_LABELS = ("Not at all", "A little", "Somewhat", "Mostly", "Completely")
+
+
+class _LineFinder:
+    """Finds the line of a table or key in the TOML text, since tomllib gives no positions."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.question_lines = [
+            i + 1 for i, line in enumerate(self.lines) if line.strip().startswith("[[question]]")
+        ]
+        pack = [i + 1 for i, line in enumerate(self.lines) if line.strip() == "[pack]"]
+        self.pack_line = pack[0] if pack else 1
+
+    def question(self, index: int) -> int:
+        if index < len(self.question_lines):
+            return self.question_lines[index]
+        return 1
+
+    def key(self, start: int, key: str) -> int:
+        """The first line at or after `start` (1-based) setting `key`, within the same table."""
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i in range(start - 1, len(self.lines)):
+            if i > start - 1 and self.lines[i].strip().startswith("["):
+                break
+            if pattern.match(self.lines[i]):
+                return i + 1
+        return start
+
+
+def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, list[Problem]]:
+    """Parse and check a pack. Returns the pack (None if it has errors) and every problem found."""
+    problems: list[Problem] = []
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        return None, [Problem(file, line, f"not valid TOML ({detail}); check quotes, brackets and "
+                              "'key = value' syntax on this line")]
+    lines = _LineFinder(text)
+
+    def err(line: int, message: str) -> None:
+        problems.append(Problem(file, line, message))
+
+    def warn(line: int, message: str) -> None:
+        problems.append(Problem(file, line, message, "warning"))
+
+    meta = data.get("pack")
+    if not isinstance(meta, dict):
+        err(1, "no [pack] table; start the file with [pack] and its id, title, languages and version")
+        meta = {}
+    pl = lines.pack_line
+
+    pack_id = meta.get("id")
+    if not isinstance(pack_id, str) or not _ID_PATTERN.match(pack_id):
+        err(lines.key(pl, "id"), "[pack] id must be a short name of letters, digits, '-', '_' or "
+            "'.', for example id = \"winter-forum\"")
+        pack_id = "invalid"
+
+    languages = meta.get("languages", ["en"])
+    if (not isinstance(languages, list) or not languages
+            or not all(isinstance(x, str) and _LANGUAGE_PATTERN.match(x) for x in languages)):
+        err(lines.key(pl, "languages"), "[pack] languages must be a list of language codes, the "
+            "default first, for example languages = [\"en\", \"gd\"]")
+        languages = ["en"]
+    elif len(set(languages)) != len(languages):
+        err(lines.key(pl, "languages"), "[pack] languages lists a language twice; list each once")
+    default = languages[0]
+
+    version = meta.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        err(lines.key(pl, "version"), "[pack] version must be a whole number of 1 or more, "
+            "for example version = 2")
+        version = 1
+
+    def local_text(value: Any, line: int, what: str, required: bool = True) -> LocalText | None:
+        if value is None:
+            if required:
+                err(line, f"{what} is missing; add {what.split()[-1]} = \"...\"")
+            return None
+        if isinstance(value, str):
+            translations = {default: value}
+        elif isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            translations = dict(value)
+        else:
+            err(line, f"{what} must be a string or a table of languages, "
+                f"for example {{ {default} = \"...\" }}")
+            return None
+        for language, s in translations.items():
+            if language not in languages:
+                err(line, f"{what} has a translation in '{language}', which is not in [pack] "
+                    f"languages; add it there or remove the translation")
+            if not s.strip():
+                err(line, f"{what} is empty in '{language}'; write the text or remove it")
+            elif len(s) > MAX_TEXT_LENGTH:
+                err(line, f"{what} is {len(s)} characters long; keep it under {MAX_TEXT_LENGTH}")
+        if required or translations:
+            for language in languages:
+                if language not in translations:
+                    warn(line, f"{what} has no '{language}' translation; it will be shown in "
+                         f"'{default}'. Add {language} = \"...\" to translate it")
+        return LocalText(translations, default)
+
+    title = local_text(meta.get("title"), lines.key(pl, "title"), "[pack] title")
+    description = local_text(meta.get("description"), lines.key(pl, "description"),
+                             "[pack] description", required=False)
+
+    raw_questions = data.get("question", [])
+    if not isinstance(raw_questions, list) or not raw_questions:
+        err(pl, "the pack has no questions; add at least one [[question]] table")
+        raw_questions = []
+    if len(raw_questions) > MAX_QUESTIONS:
+        err(lines.question(MAX_QUESTIONS), f"the pack has {len(raw_questions)} questions; "
+            f"split it into packs of at most {MAX_QUESTIONS}")
+        raw_questions = raw_questions[:MAX_QUESTIONS]
+
+    known_keys = {"id", "type", "text", "help", "optional", "choices", "audio", "labels"}
+    questions: list[Question] = []
+    seen_ids: dict[str, int] = {}
+    for index, raw in enumerate(raw_questions):
+        ql = lines.question(index)
+        where = f"question {index + 1}"
+        if not isinstance(raw, dict):
+            err(ql, f"{where} is not a table; write it as [[question]] followed by its keys")
+            continue
+        for key in raw:
+            if key not in known_keys:
+                err(lines.key(ql, key), f"{where} has an unknown key '{key}'; use one of "
+                    f"{', '.join(sorted(known_keys))}")
+        qid = raw.get("id")
+        if not isinstance(qid, str) or not _ID_PATTERN.match(qid):
+            err(lines.key(ql, "id"), f"{where} needs an id of letters, digits, '-', '_' or '.', "
+                "for example id = \"barriers\"")
+            qid = f"question-{index + 1}"
+        else:
+            where = f"question '{qid}'"
+            if qid in seen_ids:
+                err(lines.key(ql, "id"), f"duplicate question id '{qid}' (first used on line "
+                    f"{seen_ids[qid]}); give each question its own id")
+            else:
+                seen_ids[qid] = lines.key(ql, "id")
+        qtype = raw.get("type", "open")
+        if qtype not in QUESTION_TYPES:
+            err(lines.key(ql, "type"), f"{where} has unknown type '{qtype}'; use one of "
+                f"{', '.join(QUESTION_TYPES)}")
+            qtype = "open"
+        text = local_text(raw.get("text"), lines.key(ql, "text"), f"{where} text")
+        help_text = local_text(raw.get("help"), lines.key(ql, "help"), f"{where} help",
+                               required=False)
+        optional = raw.get("optional", False)
+        if not isinstance(optional, bool):
+            err(lines.key(ql, "optional"), f"{where} optional must be true or false")
+            optional = False
+        audio = raw.get("audio", {})
+        if isinstance(audio, str):
+            audio = {default: audio}
+        if not isinstance(audio, dict) or not all(isinstance(v, str) for v in audio.values()):
+            err(lines.key(ql, "audio"), f"{where} audio must be a file name or a table of "
+                f"languages, for example audio = {{ {default} = \"meaning-{default}.wav\" }}")
+            audio = {}
+
+        choices: list[Choice] = []
+        raw_choices = raw.get("choices")
+        cl = lines.key(ql, "choices")
+        if qtype in ("choice", "multi"):
+            if not isinstance(raw_choices, list) or not raw_choices:
+                err(cl, f"{where} is a {qtype} question with no choices; add choices = "
+                    "[\"First\", \"Second\"]")
+                raw_choices = []
+            choices = _parse_choices(raw_choices, cl, where, local_text, err)
+        elif qtype == "scale":
+            labels = raw.get("labels", raw_choices)
+            if labels is None:
+                choices = [Choice(str(i + 1), LocalText({"en": label}, "en"))
+                           for i, label in enumerate(DEFAULT_SCALE_LABELS)]
+            else:
+                ll = lines.key(ql, "labels" if "labels" in raw else "choices")
+                if not isinstance(labels, list) or not 2 <= len(labels) <= 11:
+                    err(ll, f"{where} labels must be a list of 2 to 11 words from lowest to "
+                        "highest, for example labels = [\"Not at all\", \"A little\", \"A lot\"]")
+                    labels = []
+                choices = [Choice(str(i + 1), t) for i, item in enumerate(labels)
+                           if (t := local_text(item, ll, f"{where} label {i + 1}")) is not None]
+        elif raw_choices is not None:
+            err(cl, f"{where} is a {qtype} question, which takes no choices; remove them or "
+                "set type = \"choice\"")
+
+        if text is not None:
+            questions.append(Question(qid, qtype, text, help_text, optional, tuple(choices),
+                                      dict(audio), ql))
+
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or title is None:
+        return None, problems
+    pack = QuestionPack(pack_id, title, tuple(languages), version, tuple(questions), file,
+                        description)
+    return pack, problems
+
+
+def _parse_choices(raw_choices: list[Any], line: int, where: str, local_text: Any,
+                   err: Any) -> list[Choice]:
+    if len(raw_choices) > MAX_CHOICES:
+        err(line, f"{where} has {len(raw_choices)} choices; keep it to {MAX_CHOICES} or fewer")
+        raw_choices = raw_choices[:MAX_CHOICES]
+    choices: list[Choice] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw_choices):
+        if isinstance(item, dict) and "text" in item:
+            cid = item.get("id", str(i + 1))
+            if not isinstance(cid, str) or not _ID_PATTERN.match(cid):
+                err(line, f"{where} choice {i + 1} id must be a short name, for example id = \"a\"")
+                cid = str(i + 1)
+            text = local_text(item["text"], line, f"{where} choice '{cid}' text")
+        else:
+            cid = str(i + 1)
+            text = local_text(item, line, f"{where} choice {i + 1}")
+        if cid in seen:
+            err(line, f"{where} has two choices with id '{cid}'; give each choice its own id")
+        seen.add(cid)
+        if text is not None:
+            choices.append(Choice(cid, text))
+    return choices
+
+
+def _toml_error_line(message: str) -> int:
+    match = re.search(r"at line (\d+)", message)
+    return int(match.group(1)) if match else 1
+
+
+def load_pack(path: str | Path) -> tuple[QuestionPack, list[Problem]]:
+    """Read and check a pack file. Raises PackError listing every error; returns warnings too."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PackError([Problem(str(path), 0, "file not found; check the path and name")])
+    except OSError as exc:
+        raise PackError([Problem(str(path), 0, f"cannot be read ({exc.strerror}); check the file "
+                                 "and its permissions")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PackError([Problem(str(path), line, "file is not UTF-8 text; save it as UTF-8 in "
+                                 "your editor")])
+    text = text.removeprefix("\ufeff")
+    pack, problems = parse_pack(text, str(path))
+    if pack is None:
+        raise PackError(problems)
+    return pack, problems
+
+
+def default_pack_path() -> Path:
+    """The built-in question pack, drawn from the co-production events in the background papers."""
+    return Path(__file__).resolve().parent.parent / "packs" / "default.toml"

@@ -1,0 +1,241 @@
+"""Store: the kiosk's own SQLite file, in WAL mode with fully synchronous commits.
+
+Every confirmed answer is committed on its own the moment it is confirmed, so a power cut or a
+killed process never loses it. Schema versions are kept in ``PRAGMA user_version`` (a plain number
+that sync can compare) rather than in a table of timestamped migrations: the store holds no time
+of day at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from kiosk.core.answers import Answer, AnswerValue, ParticipantSession, new_id
+
+SCHEMA_VERSION = 1
+
+
+class StoreError(Exception):
+    """A store that cannot be used, with a one-line reason and what to do."""
+
+
+def _run_statements(conn: sqlite3.Connection, script: str) -> None:
+    # Not executescript(): it commits first, which would break the migration's transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _migration_1(conn: sqlite3.Connection) -> None:
+    _run_statements(
+        conn,
+        """
+        CREATE TABLE kiosk (id TEXT PRIMARY KEY, created_on TEXT NOT NULL);
+        CREATE TABLE packs (
+            id TEXT NOT NULL, version INTEGER NOT NULL, title TEXT NOT NULL,
+            source TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (id, version));
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, venue TEXT NOT NULL DEFAULT '',
+            date TEXT NOT NULL, kiosk_id TEXT NOT NULL);
+        CREATE TABLE participants (
+            id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, event_id TEXT REFERENCES events(id),
+            pack_id TEXT NOT NULL, pack_version INTEGER NOT NULL, language TEXT NOT NULL,
+            date TEXT NOT NULL, withdrawn INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE answers (
+            id TEXT PRIMARY KEY,
+            participant_id TEXT NOT NULL REFERENCES participants(id),
+            question_id TEXT NOT NULL, question_type TEXT NOT NULL, seq INTEGER NOT NULL,
+            value TEXT, text TEXT NOT NULL, method TEXT NOT NULL, language TEXT NOT NULL,
+            UNIQUE (participant_id, seq));
+        CREATE INDEX answers_by_question ON answers (participant_id, question_id, seq);
+        CREATE VIEW current_answers AS
+            SELECT a.* FROM answers a JOIN participants p ON p.id = a.participant_id
+            WHERE p.withdrawn = 0 AND a.value IS NOT NULL
+              AND a.seq = (SELECT MAX(b.seq) FROM answers b
+                           WHERE b.participant_id = a.participant_id
+                             AND b.question_id = a.question_id);
+        """
+    )
+
+
+# Index i holds the migration from version i to version i + 1.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How much a store holds: for the staff screen."""
+
+    participants: int
+    answers: int
+    withdrawn: int
+
+
+class Store:
+    """The kiosk's store. Open it once at start; migrations are applied then, safely repeatable."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=10)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{self.path}: cannot be opened ({exc}); check the data folder "
+                             "exists and is writable") from None
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: in WAL mode, NORMAL may lose the last commits at a power cut.
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{self.path}: not a kiosk store ({exc}); move the file aside or "
+                             "choose another data folder") from None
+        self.kiosk_id = self._ensure_kiosk_id()
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: written by a newer kiosk (schema {version}, this "
+                             f"kiosk knows {SCHEMA_VERSION}); update the kiosk software")
+        for target in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                MIGRATIONS[target](self.conn)
+                self.conn.execute(f"PRAGMA user_version = {target + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic, durable write: committed on leaving, rolled back on an exception."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _ensure_kiosk_id(self) -> str:
+        row = self.conn.execute("SELECT id FROM kiosk").fetchone()
+        if row:
+            return str(row[0])
+        kiosk_id = new_id()
+        with self.transaction():
+            self.conn.execute("INSERT INTO kiosk (id, created_on) VALUES (?, ?)",
+                              (kiosk_id, date.today().isoformat()))
+        return kiosk_id
+
+    def close(self) -> None:
+        """Close the connection (a checkpoint folds the WAL into the main file)."""
+        self.conn.close()
+
+    # Packs and events ---------------------------------------------------------------------------
+
+    def record_pack(self, pack_id: str, version: int, title: str, source: str) -> None:
+        """Keep the pack a session uses, so reports can show the questions as they were asked."""
+        digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO packs (id, version, title, source, sha256) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id, version) DO UPDATE SET title = excluded.title, "
+                "source = excluded.source, sha256 = excluded.sha256",
+                (pack_id, version, title, source, digest))
+
+    def start_event(self, name: str, venue: str, today: date) -> str:
+        """Name the session participants are about to take part in; returns its id."""
+        event_id = new_id()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO events (id, name, venue, date, kiosk_id) VALUES (?, ?, ?, ?, ?)",
+                (event_id, name, venue, today.isoformat(), self.kiosk_id))
+        return event_id
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        """The event's name, venue and date."""
+        row = self.conn.execute("SELECT id, name, venue, date FROM events WHERE id = ?",
+                                (event_id,)).fetchone()
+        return None if row is None else dict(zip(("id", "name", "venue", "date"), row))
+
+    # Participants and answers --------------------------------------------------------------------
+
+    def begin_participant(self, session: ParticipantSession) -> None:
+        """Record a participant session (after consent, before the first answer)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO participants (id, kiosk_id, event_id, pack_id, "
+                "pack_version, language, date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session.id, self.kiosk_id, session.event_id, session.pack_id,
+                 session.pack_version, session.language, session.date))
+
+    def save_answer(self, answer: Answer) -> None:
+        """Commit one confirmed answer durably before returning."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO answers (id, participant_id, question_id, question_type, seq, "
+                "value, text, method, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (answer.id, answer.participant_id, answer.question_id, answer.question_type,
+                 answer.seq, encode_value(answer.value), answer.text, answer.method,
+                 answer.language))
+
+    def withdraw(self, participant_id: str) -> int:
+        """Delete a participant's answers at their request; returns how many were removed."""
+        with self.transaction():
+            removed = self.conn.execute("DELETE FROM answers WHERE participant_id = ?",
+                                        (participant_id,)).rowcount
+            self.conn.execute("UPDATE participants SET withdrawn = 1 WHERE id = ?",
+                              (participant_id,))
+        return int(removed)
+
+    def current_answers(self, participant_id: str) -> list[Answer]:
+        """A participant's latest answer to each question, in the order they were given."""
+        rows = self.conn.execute(
+            "SELECT id, participant_id, question_id, question_type, seq, value, text, method, "
+            "language FROM current_answers WHERE participant_id = ? ORDER BY seq",
+            (participant_id,)).fetchall()
+        return [Answer(r[0], r[1], r[2], r[3], r[4], decode_value(r[5]), r[6], r[7], r[8])
+                for r in rows]
+
+    def counts(self) -> Counts:
+        """How many participants answered, how many answers are kept, how many withdrew."""
+        participants, answers = self.conn.execute(
+            "SELECT COUNT(DISTINCT participant_id), COUNT(*) FROM current_answers").fetchone()
+        withdrawn = self.conn.execute(
+            "SELECT COUNT(*) FROM participants WHERE withdrawn = 1").fetchone()[0]
+        return Counts(participants, answers, withdrawn)
+
+    def integrity_ok(self) -> bool:
+        """Whether SQLite's own integrity check passes."""
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def encode_value(value: AnswerValue) -> str | None:
+    """Answer values as JSON text; None (a cleared answer) as SQL NULL."""
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return json.dumps(list(value), ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def decode_value(text: str | None) -> AnswerValue:
+    """The inverse of encode_value."""
+    if text is None:
+        return None
+    value = json.loads(text)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    if isinstance(value, (str, bool)):
+        return value
+    return str(value)

@@ -6,17 +6,16 @@ and the order of answers is kept by a sequence number rather than a timestamp.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from dataclasses import dataclass
-from datetime import date
-from typing import Union
 
 # How an answer was given.
 METHODS = ("voice", "tap", "typed")
 
 # The value of an answer: free text (open), a choice id (choice, scale), a list of choice ids
 # (multi), True/False (yesno), or None when the participant cleared an answer they had given.
-AnswerValue = Union[str, tuple[str, ...], bool, None]
+AnswerValue = str | tuple[str, ...] | bool | None
 
 
 def new_id() -> str:
@@ -36,7 +35,7 @@ class ParticipantSession:
     event_id: str | None = None
 
     @classmethod
-    def begin(cls, pack_id: str, pack_version: int, language: str, today: date,
+    def begin(cls, pack_id: str, pack_version: int, language: str, today: datetime.date,
               event_id: str | None = None) -> ParticipantSession:
         """A new session with a fresh random id, dated today."""
         return cls(new_id(), pack_id, pack_version, language, today.isoformat(), event_id)

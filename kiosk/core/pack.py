@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 QUESTION_TYPES = ("open", "choice", "multi", "scale", "yesno")
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -273,7 +274,7 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
             err(lines.key(ql, "type"), f"{where} has unknown type '{qtype}'; use one of "
                 f"{', '.join(QUESTION_TYPES)}")
             qtype = "open"
-        text = local_text(raw.get("text"), lines.key(ql, "text"), f"{where} text")
+        question_text = local_text(raw.get("text"), lines.key(ql, "text"), f"{where} text")
         help_text = local_text(raw.get("help"), lines.key(ql, "help"), f"{where} help",
                                required=False)
         optional = raw.get("optional", False)
@@ -314,9 +315,9 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
             err(cl, f"{where} is a {qtype} question, which takes no choices; remove them or "
                 "set type = \"choice\"")
 
-        if text is not None:
-            questions.append(Question(qid, qtype, text, help_text, optional, tuple(choices),
-                                      dict(audio), ql))
+        if question_text is not None:
+            questions.append(Question(qid, qtype, question_text, help_text, optional,
+                                      tuple(choices), dict(audio), ql))
 
     errors = [p for p in problems if p.severity == "error"]
     if errors or title is None:

@@ -1,0 +1,44 @@
+"""`kiosk hub`: serve a shared store to kiosks on the local network."""
+
+from __future__ import annotations
+
+import click
+
+from kiosk.store.hub import Hub, HubError
+from kiosk.store.shared import SharedStoreError
+
+
+@click.command("hub")
+@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
+              help="The hub's data folder: holds shared.sqlite and the hub token.")
+@click.option("--host", default="0.0.0.0", show_default=True,
+              help="Address to listen on (0.0.0.0: every network of this device).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+def command(data_dir: str, host: str, port: int) -> None:
+    """Serve a shared store so kiosks can sync to it over the local network.
+
+    Prints the address and token; give the token to each kiosk once with
+    `kiosk hub-token set`. Stop with Ctrl+C.
+
+    \b
+    Example:
+        kiosk hub --data ~/hub-data --port 8765
+    """
+    try:
+        hub = Hub(data_dir, host, port)
+    except (HubError, SharedStoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{host}:{port}: cannot listen ({exc.strerror}); choose "
+                                   "another --port") from None
+    bound_host, bound_port = hub.address
+    click.echo(f"Hub serving {hub.path} on http://{bound_host}:{bound_port}", err=True)
+    click.echo(f"Token: {hub.token}", err=True)
+    click.echo(f"On each kiosk: kiosk hub-token set {hub.token} --data DIR", err=True)
+    try:
+        hub.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        hub.close()

@@ -1,0 +1,55 @@
+"""`kiosk hub-token`: keep the hub's token in a kiosk's data folder (staff)."""
+
+from __future__ import annotations
+
+import click
+
+from kiosk.store.hub import HubError, read_token, save_token
+
+
+@click.group("hub-token")
+def command() -> None:
+    """Keep or show the token a kiosk uses to sync with a hub.
+
+    \b
+    Example:
+        kiosk hub-token set Zq3...token-printed-by-the-hub... --data ~/kiosk-data
+    """
+
+
+@command.command("set")
+@click.argument("token")
+@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
+              help="The kiosk's data folder.")
+def set_token(token: str, data_dir: str) -> None:
+    """Keep TOKEN (as printed by `kiosk hub`) in this kiosk's data folder.
+
+    \b
+    Example:
+        kiosk hub-token set Zq3...token... --data ~/kiosk-data
+    """
+    try:
+        path = save_token(data_dir, token)
+    except HubError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{data_dir}: cannot write the token ({exc.strerror}); check "
+                                   "the folder") from None
+    click.echo(f"Hub token kept in {path}.")
+
+
+@command.command("show")
+@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
+              help="The kiosk's (or hub's) data folder.")
+def show_token(data_dir: str) -> None:
+    """Print the token kept in a data folder.
+
+    \b
+    Example:
+        kiosk hub-token show --data ~/hub-data
+    """
+    token = read_token(data_dir)
+    if token is None:
+        raise click.ClickException(f"{data_dir}: holds no hub token; run `kiosk hub` there or "
+                                   "`kiosk hub-token set`")
+    click.echo(token)

@@ -1,0 +1,70 @@
+"""`kiosk sync`: send this kiosk's contributions to a shared store (a file or a hub)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kiosk.store.db import Store, StoreError, store_in
+from kiosk.store.hub import HubError, read_token, sync_to_hub
+from kiosk.store.sync import SyncError, sync_to_file
+
+
+@click.command("sync")
+@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
+              help="The kiosk's data folder.")
+@click.option("--to", "target", required=True,
+              help="A shared store file (created if missing) or a hub, http://HOST:PORT.")
+@click.option("--token", default=None,
+              help="The hub's token (default: the one kept by `kiosk hub-token set`).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def command(data_dir: str, target: str, token: str | None, quiet: bool) -> None:
+    """Send this kiosk's new contributions to a shared store, exactly once.
+
+    Safe to repeat and safe to interrupt: the next sync carries on.
+
+    \b
+    Examples:
+        kiosk sync --data ~/kiosk-data --to /media/usb/shared.sqlite
+        kiosk sync --data ~/kiosk-data --to http://192.168.1.20:8765
+    """
+    path = store_in(data_dir)
+    if not path.exists():
+        raise click.ClickException(f"{path}: no kiosk store here; check --data names the "
+                                   "kiosk's data folder")
+    try:
+        store = Store(path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if quiet or total == 0:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Syncing", file=click.get_text_stream(
+                "stderr"))
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        if target.startswith(("http://", "https://")):
+            token = token or read_token(data_dir)
+            if not token:
+                raise click.ClickException(
+                    f"no hub token for {target}; run `kiosk hub-token set TOKEN --data "
+                    f"{data_dir}` with the token the hub printed, or pass --token")
+            report = sync_to_hub(store, target, token, progress)
+        else:
+            report = sync_to_file(store, Path(target).expanduser(), progress)
+    except (SyncError, HubError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        store.close()
+    for note in report.notes:
+        click.echo(f"Note: {note}.", err=True)
+    click.echo(report.message())

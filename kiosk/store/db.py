@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +23,14 @@ import sqlite_utils
 from kiosk.core.answers import Answer, AnswerValue, ParticipantSession, new_id
 
 SCHEMA_VERSION = 1
+
+# The kiosk's store inside its data folder (`--data DIR`).
+STORE_FILE_NAME = "kiosk.sqlite"
+
+
+def store_in(data_dir: str | Path) -> Path:
+    """The path of the kiosk store inside a data folder."""
+    return Path(data_dir) / STORE_FILE_NAME
 
 
 class StoreError(Exception):
@@ -188,6 +196,21 @@ class Store:
                 (answer.id, answer.participant_id, answer.question_id, answer.question_type,
                  answer.seq, encode_value(answer.value), answer.text, answer.method,
                  answer.language))
+
+    def save_many(self, sessions: Iterable[ParticipantSession], answers: Iterable[Answer]) -> None:
+        """Record many participant sessions and their answers in one transaction (bulk loads such
+        as demo data; a live kiosk uses begin_participant and save_answer, one commit each)."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO participants (id, kiosk_id, event_id, pack_id, "
+                "pack_version, language, date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((s.id, self.kiosk_id, s.event_id, s.pack_id, s.pack_version, s.language, s.date)
+                 for s in sessions))
+            self.conn.executemany(
+                "INSERT INTO answers (id, participant_id, question_id, question_type, seq, "
+                "value, text, method, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ((a.id, a.participant_id, a.question_id, a.question_type, a.seq,
+                  encode_value(a.value), a.text, a.method, a.language) for a in answers))
 
     def withdraw(self, participant_id: str) -> int:
         """Delete a participant's answers at their request; returns how many were removed."""

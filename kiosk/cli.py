@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "kiosk.commands.rehearse",
     "kiosk.commands.packs",
     "kiosk.commands.staff_pin",
+    "kiosk.commands.redact",
 ]
 
 

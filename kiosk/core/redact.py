@@ -116,7 +116,7 @@ def _faker_person_dir() -> Path | None:
 def _add_names(target: set[str], raw: str) -> None:
     for part in re.split(r"[\s\-]+", fold(raw)):
         part = part.strip("'.")
-        if len(part) >= 2 and part.isalpha() and part.isascii():
+        if len(part) >= 2 and part.replace("'", "").isalpha() and part.isascii():
             target.add(part)
 
 
@@ -270,6 +270,7 @@ _FUNCTION_WORDS = frozenset(
     gone going come comes came say says said tell tells told ask asks asked think thought know
     knew want wanted like liked need needed just also always never often sometimes still again
     ever even now then today yesterday tomorrow really quite well yes yeah no nope okay ok oh
+    last next week weeks month months year years morning afternoon evening night time times
     ah um uh er erm hello hi hiya thanks thank please sorry because while though although
     i'm i've i'd i'll you're we're they're he's she's that's there's what's don't didn't
     doesn't can't won't isn't wasn't aren't haven't hasn't wouldn't couldn't shouldn't let's
@@ -302,10 +303,17 @@ _CLAUSE_STARTS = frozenset(
     if when""".split()
 )
 
+# After "this is" or "it's", an unlisted word is a name only when one of these follows.
+_INTRO_CLOSERS = frozenset("speaking here calling again".split())
+
+# Verbs that may begin a new clause after an unlisted word ("oliver money is tight").
+_SHORT_VERBS = frozenset("is was has had are were does did".split())
+
 # Cues after which the next word is a name even if it is not in the lists.
 _STRONG_CUES = (
     ("my", "name", "is"), ("my", "name's"), ("name's",), ("my", "names"), ("i'm", "called"),
-    ("i", "am", "called"), ("call", "me"), ("known", "as"), ("they", "call", "me"),
+    ("i", "am", "called"), ("call", "me"), ("is", "called"), ("was", "called"),
+    ("she's", "called"), ("he's", "called"), ("known", "as"), ("they", "call", "me"),
     ("first", "name", "is"), ("surname", "is"), ("last", "name", "is"), ("signed",),
 )
 # Cues after which a listed name is taken out even if it is also an ordinary word.
@@ -316,11 +324,12 @@ _ROLES = (
     "uncle", "cousin", "boyfriend", "girlfriend", "nurse", "doctor", "gp", "pa", "helper",
     "volunteer", "buddy", "befriender", "advocate", "officer", "optician", "therapist", "teacher",
     "colleague", "boss", "manager", "coordinator", "co-ordinator", "facilitator", "chair",
+    "driver", "cleaner", "receptionist", "physio", "consultant", "specialist", "councillor",
+    "minister", "priest", "pastor", "imam", "warden", "tutor", "trainer", "instructor", "leader",
+    "organiser", "host", "counsellor", "pharmacist", "dentist", "surgeon", "midwife", "caseworker",
 )
-# Words before a role that make it someone's role: "my carer", "our support worker".
-_ROLE_MODIFIERS = frozenset(
-    "my our the his her their your support social care key link home main new old".split()
-)
+# Words before a role word that make it no role of one person: "every carer", "a doctor".
+_NOT_ROLE_BEFORE = frozenset("a an any every each no some many all".split())
 # Single-word cues too common to take an ordinary word after them as a name ("with hope").
 _WEAK_INTRO_WORDS = frozenset("with and by love hi hello dear met ask called named".split())
 # Verbs that show the word before them was a person: "grace said".
@@ -437,6 +446,11 @@ _WRITTEN_DOB_CUE = re.compile(
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _HARD_BREAK = re.compile(r"[.!?;:]")
+
+
+def _wordlike(word: str) -> bool:
+    """Letters only, allowing an inner apostrophe ("o'connor") but not a contraction ending."""
+    return word.replace("'", "").isalpha() and not re.search(r"'(s|t|m|re|ve|ll|d)$", word)
 
 
 @dataclass
@@ -793,6 +807,8 @@ class _Scanner:
                     start = b
             elif start >= 1 and self.words[start - 1] in ("flat", "number", "no"):
                 start = start - 1 if self.words[start - 1] == "flat" else start
+            if found + 1 < n and self.words[found + 1] in ("west", "east", "north", "south"):
+                found += 1  # "paisley road west"
             self.mark(start, found, "ADDRESS")
             i = found + 1
 
@@ -830,7 +846,7 @@ class _Scanner:
         """Whether a word missing from the name lists could still be a name ("mei", "jurgis")."""
         w = self.words[j]
         return (
-            w.isalpha() and len(w) >= 2 and w not in _FUNCTION_WORDS and not self._ordinary(w)
+            _wordlike(w) and len(w) >= 2 and w not in _FUNCTION_WORDS and not self._ordinary(w)
             and w not in _ROLES and w not in _TITLES and w not in _INSTITUTIONS
             and w not in _STREET_TYPES
             # English verb and plural endings; Baltic names ending in -as, -is, -us may stay
@@ -857,7 +873,7 @@ class _Scanner:
         while j < n and j - i <= 3 and self.free(j) and not self.broken_before(j):
             w = self.words[j]
             if (w in _FUNCTION_WORDS or w in _NUMBER_WORDS or w in _PLACES or w in _CALENDAR
-                    or w in _OTHER_ORDINARY or w in _INSTITUTIONS or not w.isalpha()):
+                    or w in _OTHER_ORDINARY or w in _INSTITUTIONS or not _wordlike(w)):
                 break
             if w in lists.last or w in lists.first or re.fullmatch(r"(mac|mc|o')[a-z]{3,}", w):
                 if w in _COMMON_WORD_NAMES and not (
@@ -868,6 +884,7 @@ class _Scanner:
                 continue
             if self._plausible_unknown(j) and (
                 self._clause_ends(j + 1)
+                or (self._name_follows(j + 1) and self.words[j + 1] not in _SHORT_VERBS)
                 or (self.tokens[j].raw[:1].isupper() and not title_case)
             ):
                 j += 1
@@ -886,7 +903,7 @@ class _Scanner:
         i = 0
         while i < n:
             w = self.words[i]
-            if not self.free(i) or w in _FUNCTION_WORDS or w in _NUMBER_WORDS or not w.isalpha():
+            if not self.free(i) or w in _FUNCTION_WORDS or w in _NUMBER_WORDS or not _wordlike(w):
                 i += 1
                 continue
             listed = w in lists.first or w in lists.last
@@ -901,7 +918,7 @@ class _Scanner:
             strong = self.english and any(self.ends_phrase(i, c) for c in _STRONG_CUES)
             role = self.english and (
                 previous in _TITLES
-                or (previous in _ROLES and (i < 2 or self.words[i - 2] in _ROLE_MODIFIERS))
+                or (previous in _ROLES and (i < 2 or self.words[i - 2] not in _NOT_ROLE_BEFORE))
             )
             intro = self.english and any(self.ends_phrase(i, c) for c in _INTRO_CUES)
             weak_intro = previous in _WEAK_INTRO_WORDS
@@ -915,13 +932,22 @@ class _Scanner:
                 if listed and not ordinary:
                     is_name = True
                 elif listed or w in _CALENDAR or w in _PLACES or self._plausible_unknown(i):
-                    is_name = follows and not next_is_number
+                    is_name = (follows and not next_is_number) or (
+                        written_cap and self._plausible_unknown(i)
+                    ) or (
+                        # an unlisted first name and surname: "my worker kasia nowicka helps"
+                        not ordinary and i + 1 < n and self._plausible_unknown(i + 1)
+                        and self._name_follows(i + 2)
+                    )
             elif intro:
                 if first and not ordinary:
                     is_name = True
                 elif (listed or w in _CALENDAR) and w not in _PLACES and not weak_intro:
                     is_name = follows and not next_is_number
-                elif written_cap and self._plausible_unknown(i) and follows:
+                elif self._plausible_unknown(i) and (
+                    (written_cap and follows)
+                    or (i + 1 < n and self.words[i + 1] in _INTRO_CLOSERS)
+                ):
                     is_name = True
             elif first and not ordinary:
                 is_name = self.english or written_cap or (

@@ -1,0 +1,239 @@
+"""Tests for the personal-details scrubber (kiosk.core.redact) and the `kiosk redact` command."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kiosk.commands.redact import command
+from kiosk.core import redact as redact_module
+from kiosk.core.redact import Redaction, describe_removed, name_lists, redact
+from tests import redaction_eval
+
+EVAL_SET = Path(__file__).parent / "data" / "redaction_eval.tsv"
+
+
+def scrub(text: str) -> str:
+    return redact(text).text
+
+
+# --- each kind, spoken and written -----------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my name is susan holt and i like the group", "my name is [NAME] and i like the group"),
+    ("i'm wojciech and i came by bus", "i'm [NAME] and i came by bus"),
+    ("this is tariq speaking", "this is [NAME] speaking"),
+    ("thanks to fiona at the centre", "thanks to [NAME] at the centre"),
+    ("my support worker mei helps me every week", "my support worker [NAME] helps me every week"),
+    ("my carer grace comes every morning", "my carer [NAME] comes every morning"),
+    ("my daughter siobhan brought me", "my daughter [NAME] brought me"),
+    ("doctor mukherjee was very good", "doctor [NAME] was very good"),
+    ("catriona from the peer group told me", "[NAME] from the peer group told me"),
+    ("I came with Ewan Robertson today.", "I came with [NAME] today."),
+])
+def test_names(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "call me on oh seven seven double nine one two three four five six",
+    "ring me on zero one four one triple five two three four eight seven",
+    "my number is plus four four seven seven double oh nine oh oh one two three",
+    "call me on 07799 123456",
+    "my number is +44 7700 900123",
+    "ring (0141) 496 0123",
+])
+def test_phone_numbers(text: str) -> None:
+    result = redact(text)
+    assert result.removed == ("PHONE",)
+    assert result.text.endswith("[PHONE]") or "[PHONE]" in result.text
+    assert not any(ch.isdigit() for ch in result.text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("email me at john dot smith at gmail dot com", "email me at [EMAIL]"),
+    ("send it to j underscore holt at hotmail dot co dot uk please",
+     "send it to [EMAIL] please"),
+    ("my email is john.smith@gmail.com thanks", "my email is [EMAIL] thanks"),
+])
+def test_emails(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("i live at twelve high street in paisley", "i live at [ADDRESS] in paisley"),
+    ("send it to 14 Mill Road please", "send it to [ADDRESS] please"),
+    ("we're at one hundred and four station road", "we're at [ADDRESS]"),
+])
+def test_addresses(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my postcode is g twelve eight q q", "my postcode is [POSTCODE]"),
+    ("the post code is e h one one two a b", "the post code is [POSTCODE]"),
+    ("I live in G12 8QQ now", "I live in [POSTCODE] now"),
+])
+def test_postcodes(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my nhs number is four eight five seven seven seven three four five six",
+     "my nhs number is [ID_NUMBER]"),
+    ("my chi number is oh three oh three five oh one two three four",
+     "my chi number is [ID_NUMBER]"),
+    ("NHS number 485 777 3456", "NHS number [ID_NUMBER]"),
+])
+def test_id_numbers(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("i was born on the third of march nineteen fifty", "i was born on the [DATE_OF_BIRTH]"),
+    ("my date of birth is 03/03/1950", "my date of birth is [DATE_OF_BIRTH]"),
+    ("d o b twelfth of may nineteen sixty one", "d o b [DATE_OF_BIRTH]"),
+    ("I was born on 3rd March 1950 in Greenock.", "I was born on [DATE_OF_BIRTH] in Greenock."),
+])
+def test_dates_of_birth(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+def test_several_kinds_in_order_of_first_appearance() -> None:
+    result = redact("my name is susan holt call me on oh seven seven double nine one two three "
+                    "four five six or email susan at gmail dot com susan said")
+    assert result.removed == ("NAME", "PHONE", "EMAIL")
+    assert "susan" not in result.text and "holt" not in result.text
+
+
+# --- traps: things that must be kept ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "i hope we will mark this",
+    "it takes grace and patience",
+    "we walk at dawn",
+    "the bill for heating is too high",
+    "will the council listen",
+    "may i say something",
+    "the rose garden in april",
+    "we had a frank discussion",
+    "he is a jack of all trades",
+    "i'm from glasgow",
+    "the bus to inverness is late",
+    "i am sixty five",
+    "we met in room three",
+    "i have two long term conditions",
+    "i go three times a week",
+    "in twenty twenty everything stopped",
+    "the nhs and the council",
+    "the peer group and rnib",
+    "i'm tired",
+    "i'm from paisley",
+    "this is important",
+    "my son will help me",
+    "my daughter may come next time",
+    "it's a ten minute walk to the station",
+    "queen margaret hospital was good",
+    "I'm from Glasgow and the bus to Inverness is too expensive.",
+    "I am 65 and have 2 long term conditions.",
+    "I spoke to my doctor last week.",
+])
+def test_keeps_ordinary_words_places_and_numbers(text: str) -> None:
+    result = redact(text)
+    assert result == Redaction(text=text, removed=())
+
+
+def test_empty_and_blank_text() -> None:
+    assert redact("") == Redaction("", ())
+    assert redact("   ") == Redaction("   ", ())
+
+
+# --- other languages ---------------------------------------------------------------------------
+
+def test_other_languages_use_language_independent_rules() -> None:
+    result = redact("Mój numer to 07799 123456, email jan.kowalski@wp.pl", language="pl")
+    assert result.text == "Mój numer to [PHONE], email [EMAIL]"
+    # English cue phrases are not applied to other languages
+    assert redact("thanks to grace", language="pl").text == "thanks to grace"
+
+
+# --- read-back sentence ----------------------------------------------------------------------
+
+def test_describe_removed() -> None:
+    assert describe_removed(()) == ""
+    assert describe_removed(("NAME",)) == "I took out a name to keep you anonymous."
+    assert describe_removed(("NAME", "PHONE")) == (
+        "I took out a name and a phone number to keep you anonymous."
+    )
+    assert describe_removed(("EMAIL", "POSTCODE", "DATE_OF_BIRTH")) == (
+        "I took out an email address, a postcode and a date of birth to keep you anonymous."
+    )
+
+
+# --- name data -------------------------------------------------------------------------------
+
+def test_name_lists_match_what_faker_gives_on_import() -> None:
+    """Reading Faker's provider files as text must give the same names as importing them."""
+    lists = name_lists()
+    imported_first: set[str] = set()
+    imported_last: set[str] = set()
+    for locale in redact_module.FAKER_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attr, values in vars(provider).items():  # the locale's own lists, not inherited
+            if not attr.endswith("names") and "_names_" not in attr:
+                continue
+            if not isinstance(values, (tuple, list, dict)) or "middle" in attr:
+                continue
+            target = imported_first if "first_names" in attr else imported_last
+            if "first_names" in attr or "last_names" in attr:
+                for raw in values:
+                    redact_module._add_names(target, raw)
+    assert lists.first == imported_first
+    assert lists.last == imported_last
+    assert len(lists.first) > 5000 and len(lists.last) > 10000
+
+
+def test_speed_after_first_call() -> None:
+    redact("warm up the name lists")
+    sentence = ("my name is agnes mcbride and i think the bus service here is terrible "
+                "for people with sight loss call me on oh seven seven double nine one two")
+    start = time.perf_counter()
+    for _ in range(50):
+        redact(sentence)
+    per_sentence = (time.perf_counter() - start) / 50
+    print(f"redact: {per_sentence * 1000:.2f} ms per sentence")
+    assert per_sentence < 0.010
+
+
+# --- evaluation set ----------------------------------------------------------------------------
+
+def test_evaluation_set_meets_targets() -> None:
+    examples = redaction_eval.load(EVAL_SET)
+    assert len(examples) >= 300
+    scores = redaction_eval.report(examples)
+    for split, score in scores.items():
+        print(f"{split}: recall {score.recall:.2%} ({score.detail_removed}/{score.detail_words}),"
+              f" retention {score.retention:.2%} ({score.content_kept}/{score.content_words})")
+    whole = scores["all"]
+    assert whole.recall >= 0.97
+    assert whole.retention >= 0.98
+
+
+# --- command -----------------------------------------------------------------------------------
+
+def test_command_scrubs_line_by_line_and_keeps_empty_lines() -> None:
+    lines = "my name is susan holt\n\nemail me at john dot smith at gmail dot com\nall fine\n"
+    result = CliRunner().invoke(command, [], input=lines)
+    assert result.exit_code == 0, result.output
+    assert result.output == "my name is [NAME]\n\nemail me at [EMAIL]\nall fine\n"
+
+
+def test_command_help_has_an_example() -> None:
+    result = CliRunner().invoke(command, ["--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output and "kiosk redact" in result.output
+    assert command.name == "redact"

@@ -114,9 +114,11 @@ def _faker_person_dir() -> Path | None:
 
 
 def _add_names(target: set[str], raw: str) -> None:
-    for part in re.split(r"[\s\-]+", fold(raw)):
+    # Most names are plain ASCII: skip the (slower) accent folding for them.
+    folded = raw.lower() if raw.isascii() else fold(raw)
+    for part in folded.replace("-", " ").split():
         part = part.strip("'.")
-        if len(part) >= 2 and part.replace("'", "").isalpha() and part.isascii():
+        if len(part) >= 2 and part.isascii() and part.replace("'", "").isalpha():
             target.add(part)
 
 

@@ -17,6 +17,11 @@ COMMAND_MODULES = [
     "kiosk.commands.rehearse",
     "kiosk.commands.packs",
     "kiosk.commands.staff_pin",
+    "kiosk.commands.sync",
+    "kiosk.commands.hub",
+    "kiosk.commands.hub_token",
+    "kiosk.commands.export",
+    "kiosk.commands.simulate",
     "kiosk.commands.redact",
 ]
 

@@ -1,0 +1,53 @@
+"""`kiosk export`: answers as CSV, a spreadsheet, JSON Lines, or the large-print report."""
+
+from __future__ import annotations
+
+import click
+
+from kiosk.export import FORMATS, ExportError, export
+from kiosk.report import ReportError
+
+
+@click.command("export")
+@click.option("--from", "source", required=True, type=click.Path(),
+              help="A kiosk store, a shared store, or a data folder holding one.")
+@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS),
+              help="csv, xlsx, json (JSON Lines) or report (PDF, HTML and audio in a folder).")
+@click.option("--out", required=True, type=click.Path(),
+              help="The file to write (for report: a folder).")
+@click.option("--session", default=None, help="Only this session (event id or name).")
+@click.option("--pack", default=None, help="Only this question pack (pack id).")
+@click.option("--min-group", default=3, show_default=True, type=click.IntRange(1, 100),
+              help="Report: hide group counts below this, so nobody can be identified.")
+def command(source: str, fmt: str, out: str, session: str | None, pack: str | None,
+            min_group: int) -> None:
+    """Export the kept answers from a kiosk or shared store.
+
+    \b
+    Examples:
+        kiosk export --from /media/usb/shared.sqlite --format csv --out answers.csv
+        kiosk export --from shared.sqlite --format report --out report/ --session "Café day"
+    """
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if total < 20_000:  # small stores finish before a bar helps
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Exporting",
+                                    file=click.get_text_stream("stderr"))
+            bar.__enter__()
+        bar.update(min(done, total) - bar.pos)
+
+    try:
+        count = export(source, fmt, out, progress, session=session, pack=pack,
+                       min_group=min_group)
+    except (ExportError, ReportError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.update(bar.length - bar.pos)
+            bar.__exit__(None, None, None)
+    what = "report.pdf, report.html and report.wav" if fmt == "report" else fmt
+    click.echo(f"{out}: wrote {what} with {count} answers.")

@@ -1,0 +1,49 @@
+"""`kiosk simulate`: fill a data folder with demo contributions (for rehearsals and tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kiosk.core.pack import PackError, default_pack_path, load_pack
+from kiosk.simulate import read_pack_source, simulate
+from kiosk.store.db import Store, StoreError, store_in
+
+
+@click.command("simulate")
+@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
+              help="The data folder to fill (its kiosk store is created if missing).")
+@click.option("--participants", required=True, type=click.IntRange(0, 1_000_000),
+              help="How many simulated people take part.")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="The same seed gives the same contributions.")
+@click.option("--pack", "pack_path", type=click.Path(dir_okay=False),
+              help="Question pack to ask (default: the built-in pack).")
+def command(data_dir: str, participants: int, seed: int, pack_path: str | None) -> None:
+    """Run simulated participants through the real session logic into a kiosk store.
+
+    Demo data only: do not run it on a kiosk's real data folder.
+
+    \b
+    Example:
+        kiosk simulate --data /tmp/demo --participants 500 --seed 7
+    """
+    path = Path(pack_path) if pack_path else default_pack_path()
+    try:
+        pack, _warnings = load_pack(path)
+    except PackError as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from None
+    try:
+        store = Store(store_in(data_dir))
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        with click.progressbar(length=participants, label="Simulating",
+                               file=click.get_text_stream("stderr")) as bar:
+            result = simulate(store, pack, participants, seed, read_pack_source(path),
+                              progress=lambda done, total: bar.update(done - bar.pos))
+    finally:
+        store.close()
+    click.echo(f"{store.path}: {result.participants} participants, {result.answers} answers, "
+               f"{result.withdrawn} withdrew.")

@@ -1,0 +1,286 @@
+"""Exports: every kept answer from a kiosk store or a shared store, as CSV, XLSX or JSON Lines.
+
+Rows are read with one streaming query over ``current_answers`` (latest answer per question, no
+withdrawn participants) and written as they come, so 100,000 answers never sit in memory at once.
+Choice answers are written as the choice's words (in the pack's first language, so that answers
+given in different languages count together); several choices are joined with "; ".
+
+Library use (the staff screen)::
+
+    count = export(Path("shared.sqlite"), "csv", Path("answers.csv"),
+                   progress=lambda done, total: ...)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from kiosk.core.pack import QuestionPack, parse_pack
+from kiosk.store.db import STORE_FILE_NAME
+from kiosk.store.shared import MAX_VALUE_BYTES, SHARED_FILE_NAME
+
+FORMATS = ("csv", "xlsx", "json", "report")
+COLUMNS = ("participant", "pack", "question_id", "question", "answer", "method", "language",
+           "session", "date")
+METHOD_WORDS = {"voice": "voice", "tap": "tap", "typed": "typed"}
+Progress = Callable[[int, int], None]
+
+
+class ExportError(Exception):
+    """An export that cannot be made, with a one-line reason and what to do."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One kept answer, ready to write."""
+
+    participant: str
+    pack: str
+    question_id: str
+    question: str
+    answer: str
+    method: str
+    language: str
+    session: str
+    date: str
+    question_type: str
+    value: Any  # decoded: str, list of choice ids, bool
+
+    def values(self) -> tuple[str, ...]:
+        """The exported columns, in COLUMNS order."""
+        return (self.participant, self.pack, self.question_id, self.question, self.answer,
+                self.method, self.language, self.session, self.date)
+
+
+def open_store(path: str | Path) -> sqlite3.Connection:
+    """Open a kiosk store or shared store read-only for export (a folder: the store inside)."""
+    path = Path(path)
+    if path.is_dir():
+        for name in (SHARED_FILE_NAME, STORE_FILE_NAME):
+            if (path / name).exists():
+                path = path / name
+                break
+    if not path.is_file():
+        raise ExportError(f"{path}: no store there; give a kiosk data folder, a kiosk.sqlite or "
+                          "a shared store file")
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=30)
+        conn.execute("PRAGMA trusted_schema=OFF")
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        triggers = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'")
+        has_triggers = triggers.fetchone()[0] > 0
+    except sqlite3.DatabaseError as exc:
+        raise ExportError(f"{path}: is not a kiosk store ({exc}); check the file") from None
+    missing = {"packs", "events", "participants", "answers", "current_answers"} - names
+    if missing or has_triggers:
+        conn.close()
+        raise ExportError(f"{path}: is not a kiosk store (lacks {', '.join(sorted(missing))})"
+                          if missing else f"{path}: holds triggers a kiosk store never has; "
+                          "check the file")
+    return conn
+
+
+def packs_in(conn: sqlite3.Connection) -> dict[tuple[str, int], QuestionPack]:
+    """The packs a store used, parsed from their recorded source (unreadable ones left out)."""
+    packs: dict[tuple[str, int], QuestionPack] = {}
+    for pack_id, version, source in conn.execute("SELECT id, version, source FROM packs"):
+        pack, _problems = parse_pack(source, f"pack {pack_id}")
+        if pack is not None:
+            packs[(pack_id, version)] = pack
+    return packs
+
+
+def _filters(conn: sqlite3.Connection, session: str | None, pack: str | None
+             ) -> tuple[str, list[Any]]:
+    where, params = [], []
+    if session:
+        ids = [r[0] for r in conn.execute("SELECT id FROM events WHERE id = ? OR name = ?",
+                                          (session, session))]
+        if not ids:
+            names = [r[0] for r in conn.execute("SELECT DISTINCT name FROM events LIMIT 20")]
+            raise ExportError(f"--session {session}: no such session in this store; sessions "
+                              f"are: {', '.join(names) or 'none'}")
+        where.append(f"p.event_id IN ({', '.join('?' * len(ids))})")
+        params += ids
+    if pack:
+        where.append("p.pack_id = ?")
+        params.append(pack)
+    return (" AND " + " AND ".join(where)) if where else "", params
+
+
+def count_answers(conn: sqlite3.Connection) -> int:
+    """An upper bound of the rows an export writes (cheap: for progress bars)."""
+    return int(conn.execute("SELECT COUNT(*) FROM answers WHERE value IS NOT NULL").fetchone()[0])
+
+
+def rows(conn: sqlite3.Connection, session: str | None = None, pack: str | None = None
+         ) -> Iterator[Row]:
+    """Every kept answer, streamed, in participant and answer order."""
+    packs = packs_in(conn)
+    where, params = _filters(conn, session, pack)
+    cursor = conn.execute(
+        "SELECT a.participant_id, p.pack_id, p.pack_version, a.question_id, a.question_type, "
+        "a.value, a.text, a.method, a.language, COALESCE(e.name, ''), p.date "
+        "FROM current_answers a JOIN participants p ON p.id = a.participant_id "
+        f"LEFT JOIN events e ON e.id = p.event_id WHERE 1 = 1{where} "
+        "ORDER BY a.rowid", params)
+    questions: dict[tuple[str, int, str], tuple[str, dict[str, str]]] = {}
+    labels: dict[tuple[str, int, str, str], str] = {}
+    while batch := cursor.fetchmany(2000):
+        for (pid, pack_id, version, qid, qtype, raw, text, method, language, event,
+             day) in batch:
+            key = (pack_id, version, qid)
+            if key not in questions:
+                questions[key] = _question(packs.get((pack_id, version)), qid)
+            question, choices = questions[key]
+            if qtype == "open":
+                value: Any = json.loads(raw)
+                answer = text
+            else:
+                cached = labels.get((pack_id, version, qid, raw))
+                value = json.loads(raw)
+                if cached is None:
+                    cached = _answer_words(qtype, value, choices, text)
+                    labels[(pack_id, version, qid, raw)] = cached
+                answer = cached
+            yield Row(pid, f"{pack_id} v{version}", qid, question, answer,
+                      METHOD_WORDS.get(method, method), language, event, day, qtype, value)
+
+
+def _question(pack: QuestionPack | None, qid: str) -> tuple[str, dict[str, str]]:
+    if pack is None:
+        return qid, {}
+    try:
+        q = pack.question(qid)
+    except KeyError:
+        return qid, {}
+    language = pack.default_language
+    choices = {c.id: c.text.get(language) for c in q.choices}
+    if q.type == "scale":
+        choices = {cid: f"{cid} – {label}" for cid, label in choices.items()}
+    return q.text.get(language), choices
+
+
+def _answer_words(qtype: str, value: Any, choices: dict[str, str], text: str) -> str:
+    if qtype == "yesno":
+        return "Yes" if value is True else "No" if value is False else text
+    if qtype == "multi" and isinstance(value, list):
+        return "; ".join(choices.get(str(v), str(v)) for v in value)
+    if isinstance(value, str) and value in choices:
+        return choices[value]
+    return text
+
+
+def _tick(progress: Progress | None, done: int, total: int) -> None:
+    if progress and done % 5000 == 0:
+        progress(done, total)
+
+
+def write_csv(conn: sqlite3.Connection, out: Path, progress: Progress | None = None,
+              **filters: Any) -> int:
+    """CSV, UTF-8 with a byte-order mark (so spreadsheet programs read accents right)."""
+    total, n = count_answers(conn), 0
+    with open(out, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for row in rows(conn, **filters):
+            writer.writerow(row.values())
+            n += 1
+            _tick(progress, n, total)
+    return n
+
+
+def write_json_lines(conn: sqlite3.Connection, out: Path, progress: Progress | None = None,
+                     **filters: Any) -> int:
+    """JSON Lines: one object per answer, the CSV columns plus the answer's raw value."""
+    total, n = count_answers(conn), 0
+    with open(out, "w", encoding="utf-8") as handle:
+        for row in rows(conn, **filters):
+            record = dict(zip(COLUMNS, row.values(), strict=True))
+            record["question_type"] = row.question_type
+            record["value"] = row.value
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+            _tick(progress, n, total)
+    return n
+
+
+def _sheet_title(text: str, used: set[str]) -> str:
+    title = "".join(ch for ch in text if ch not in '[]:*?/\\')[:28] or "Question"
+    base, i = title, 2
+    while title.lower() in used:
+        title = f"{base[:25]} {i}"
+        i += 1
+    used.add(title.lower())
+    return title
+
+
+def write_xlsx(conn: sqlite3.Connection, out: Path, progress: Progress | None = None,
+               **filters: Any) -> int:
+    """A workbook: an Overview sheet, then one sheet per question with its answers."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    overview = workbook.create_sheet("Overview")
+    sheets: dict[tuple[str, str], Any] = {}
+    counts: dict[tuple[str, str], list[Any]] = {}
+    used = {"overview"}
+    total, n = count_answers(conn), 0
+    for row in rows(conn, **filters):
+        key = (row.pack, row.question_id)
+        sheet = sheets.get(key)
+        if sheet is None:
+            sheet = sheets[key] = workbook.create_sheet(_sheet_title(row.question_id, used))
+            sheet.append([row.question])
+            sheet.append(["participant", "answer", "method", "language", "session", "date"])
+            counts[key] = [row.pack, row.question_id, row.question, sheet.title, 0]
+        sheet.append([row.participant, row.answer, row.method, row.language, row.session,
+                      row.date])
+        counts[key][4] += 1
+        n += 1
+        _tick(progress, n, total)
+    overview.append(["Answers kept", n])
+    overview.append([])
+    overview.append(["pack", "question id", "question", "sheet", "answers"])
+    for line in counts.values():
+        overview.append(line)
+    workbook.save(out)
+    return n
+
+
+def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | None = None,
+           session: str | None = None, pack: str | None = None,
+           min_group: int = 3) -> int:
+    """Write an export of `store` in `fmt` (csv, xlsx, json, report) to `out`.
+
+    Returns how many answers were written. `progress(done, total)` is called now and then.
+    For "report", `out` is a folder that receives report.pdf, report.html and report.wav.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"--format {fmt}: use one of {', '.join(FORMATS)}")
+    conn = open_store(store)
+    out = Path(out)
+    try:
+        if fmt == "report":
+            from kiosk.report import write_report
+
+            return write_report(conn, out, progress=progress, session=session, pack=pack,
+                                min_group=min_group)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        writer = {"csv": write_csv, "json": write_json_lines, "xlsx": write_xlsx}[fmt]
+        return writer(conn, out, progress, session=session, pack=pack)
+    except sqlite3.DatabaseError as exc:
+        raise ExportError(f"{store}: could not be read ({exc}); check the file") from None
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot be written ({exc.strerror}); check the folder") \
+            from None
+    finally:
+        conn.close()

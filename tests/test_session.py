@@ -1,4 +1,4 @@
-"""The participant's path through the session state machine, without a window, microphone or disk."""
+"""The participant's path through the session state machine: no window, microphone or disk."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def scrub_phone(text: str, language: str) -> Scrubbed:
 def session() -> Session:
     pack, _ = load_pack(PACK)
     return Session(pack, scrub=scrub_phone,
-                   describe_removed=lambda kinds: "I took out a phone number." if kinds else "",
+                   describe_removed=lambda kinds, _: "I took out a phone number." if kinds else "",
                    today=lambda: date(2026, 11, 22))
 
 

@@ -126,8 +126,14 @@ class PackError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def N_(message: str) -> str:
+    """Marks a message for translation; it is translated later, in the participant's language."""
+    return message
+
+
 # Scale labels used when a scale question gives none: words as well as numbers.
-DEFAULT_SCALE_LABELS = ("Not at all", "A little", "Somewhat", "Mostly", "Completely")
+DEFAULT_SCALE_LABELS = (N_("Not at all"), N_("A little"), N_("Somewhat"), N_("Mostly"),
+                        N_("Completely"))
 
 
 class _LineFinder:
@@ -177,7 +183,8 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
 
     meta = data.get("pack")
     if not isinstance(meta, dict):
-        err(1, "no [pack] table; start the file with [pack] and its id, title, languages and version")
+        err(1, "no [pack] table; start the file with [pack] and its id, title, languages and "
+            "version")
         meta = {}
     pl = lines.pack_line
 
@@ -363,16 +370,17 @@ def load_pack(path: str | Path) -> tuple[QuestionPack, list[Problem]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise PackError([Problem(str(path), 0, "file not found; check the path and name")])
+        raise PackError([Problem(str(path), 0, "file not found; check the path and name")]) \
+            from None
     except OSError as exc:
         raise PackError([Problem(str(path), 0, f"cannot be read ({exc.strerror}); check the file "
-                                 "and its permissions")])
+                                 "and its permissions")]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise PackError([Problem(str(path), line, "file is not UTF-8 text; save it as UTF-8 in "
-                                 "your editor")])
+                                 "your editor")]) from None
     text = text.removeprefix("\ufeff")
     pack, problems = parse_pack(text, str(path))
     if pack is None:

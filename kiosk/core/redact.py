@@ -22,6 +22,7 @@ import functools
 import importlib.util
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,20 +54,25 @@ _KIND_PHRASES = {
 }
 
 
-def describe_removed(removed: tuple[str, ...]) -> str:
-    """Say in one English sentence what was taken out, for the read-back; "" if nothing was.
+def describe_removed(removed: tuple[str, ...],
+                     translate: Callable[[str], str] = _) -> str:
+    """Say in one sentence what was taken out, for the read-back; "" if nothing was.
+
+    `translate` puts each piece into the participant's language before the pieces are joined
+    (a finished English sentence could not be looked up in a catalog).
 
     >>> describe_removed(("NAME", "PHONE"))
     'I took out a name and a phone number to keep you anonymous.'
     """
-    phrases = [_KIND_PHRASES[kind] for kind in removed if kind in _KIND_PHRASES]
+    phrases = [translate(_KIND_PHRASES[kind]) for kind in removed if kind in _KIND_PHRASES]
     if not phrases:
         return ""
     if len(phrases) == 1:
         items = phrases[0]
     else:
-        items = _("{items} and {last}").format(items=", ".join(phrases[:-1]), last=phrases[-1])
-    return _("I took out {items} to keep you anonymous.").format(items=items)
+        items = translate("{items} and {last}").format(items=", ".join(phrases[:-1]),
+                                                      last=phrases[-1])
+    return translate("I took out {items} to keep you anonymous.").format(items=items)
 
 
 # ---------------------------------------------------------------------------------------------

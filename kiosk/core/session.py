@@ -87,7 +87,8 @@ class Session:
 
     def __init__(self, pack: QuestionPack, translate: Translate = no_translation,
                  scrub: Callable[[str, str], Scrubbed] = keep_as_is,
-                 describe_removed: Callable[[tuple[str, ...]], str] = lambda kinds: "",
+                 describe_removed: Callable[[tuple[str, ...], Callable[[str], str]], str]
+                 = lambda kinds, translate: "",
                  today: Callable[[], date] = date.today, event_id: str | None = None,
                  times: IdleTimes | None = None):
         self.pack = pack
@@ -469,9 +470,8 @@ class Session:
     def _propose(self, text: str, method: str) -> list[Action]:
         """Show back exactly what will be kept, with personal details already removed."""
         result = self.scrub(text, self.language)
-        removed = self.describe_removed(result.removed)
         self.pending = (result.text, method)
-        self.pending_note = self._(removed) if removed else ""
+        self.pending_note = self.describe_removed(result.removed, self._)
         self.state = "confirm"
         actions: list[Action] = [StopListening(), Show(self.screen())]
         if method == "voice" and self.voice:
@@ -586,8 +586,7 @@ class Session:
             speech += " " + self._("To change the language, choose one of the languages on "
                                    "the screen.")
         return Screen("welcome", self.language, title, body,
-                      (*self._top(), *controls, *self._nav(back=False)), speech,
-                      progress=self.pack.title.get(self.language))
+                      (*self._top(), *controls, *self._nav(back=False)), speech)
 
     def _consent_screen(self) -> Screen:
         title = self._("Before we start")

@@ -1,0 +1,53 @@
+"""kiosk rehearse: walk through a pack in the real window and save a screenshot of each screen."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from kiosk.commands.common import fail_on_pack
+from kiosk.core.pack import PackError, load_pack
+from kiosk.core.screens import MAX_TEXT_SIZE, THEMES
+
+
+@click.command("rehearse")
+@click.argument("pack", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--screenshots", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for one PNG per screen.")
+@click.option("--locale", help="Language to rehearse in (default: the pack's first).")
+@click.option("--theme", type=click.Choice(THEMES), help="Colour theme.")
+@click.option("--size", type=click.IntRange(0, MAX_TEXT_SIZE), default=0, show_default=True,
+              help=f"Text size step, 0 (default) to {MAX_TEXT_SIZE} (twice the default).")
+@click.option("--width", default=800, show_default=True, help="Window width in pixels.")
+@click.option("--height", default=480, show_default=True, help="Window height in pixels.")
+@click.option("--trace", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write each screen and what it says as JSON lines to this file.")
+def command(pack: Path, screenshots: Path, locale: str | None, theme: str | None, size: int,
+            width: int, height: int, trace: Path | None) -> None:
+    """Answer every question of PACK with a sample, in the real window, saving each screen.
+
+    Uses a virtual display when there is none. Leaves no contribution behind.
+
+    \b
+    Example:
+        kiosk rehearse winter-forum.toml --screenshots rehearsal/ --locale gd --size 2
+    """
+    from kiosk.rehearsal import rehearsal_steps
+    from kiosk.ui.launch import LaunchOptions, run
+
+    try:
+        loaded, _ = load_pack(pack)
+        steps = rehearsal_steps(loaded, locale, theme, size)
+    except PackError as exc:
+        fail_on_pack(exc)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    with tempfile.TemporaryDirectory(prefix="kiosk-rehearsal-") as scratch:
+        # The store lives in a scratch folder that is deleted afterwards: nothing is kept.
+        options = LaunchOptions(data_dir=Path(scratch), pack=pack, width=width, height=height,
+                                screenshots=screenshots, trace=trace, rehearsal=steps)
+        run(options)
+    shots = sorted(screenshots.glob("*.png"))
+    click.echo(f"{len(shots)} screenshots in {screenshots}")

@@ -1,0 +1,30 @@
+"""kiosk staff-pin: set the PIN that opens staff mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kiosk.commands.common import data_option
+from kiosk.staff import StaffError, StaffSettings
+
+
+@click.command("staff-pin")
+@data_option
+@click.option("--pin", prompt="New staff PIN (4 to 12 digits)", hide_input=True,
+              confirmation_prompt=True, help="The new PIN; asked for when not given.")
+def command(data_dir: Path, pin: str) -> None:
+    """Set the PIN that opens staff mode (long press the top left corner, or Ctrl+Alt+S).
+
+    The PIN is stored hashed; after 5 wrong PINs staff mode locks for 5 minutes.
+
+    \b
+    Example:
+        kiosk staff-pin --data /var/lib/kiosk
+    """
+    try:
+        StaffSettings(data_dir).set_pin(pin)
+    except StaffError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("Staff PIN set.")

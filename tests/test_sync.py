@@ -1,0 +1,354 @@
+"""Sync into a shared store: exactly once, atomic under SIGKILL, withdrawals, hostile files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kiosk.commands.sync import command as sync_command
+from kiosk.core.answers import Answer, ParticipantSession, new_id
+from kiosk.core.pack import default_pack_path, load_pack
+from kiosk.simulate import read_pack_source, simulate
+from kiosk.store import shared
+from kiosk.store.db import Store, store_in
+from kiosk.store.shared import SharedStoreError, network_filesystem, open_shared_store
+from kiosk.store.sync import (
+    Batch,
+    KioskMark,
+    SharedFile,
+    SyncError,
+    sync,
+    sync_to_file,
+    validate_batch,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_kiosk(folder: Path, participants: int, seed: int) -> Path:
+    """A kiosk data folder filled by the real session logic."""
+    pack, _ = load_pack(default_pack_path())
+    store = Store(store_in(folder))
+    simulate(store, pack, participants, seed, read_pack_source(default_pack_path()))
+    store.close()
+    return folder
+
+
+def kiosk_answers(folder: Path) -> set[str]:
+    conn = sqlite3.connect(store_in(folder))
+    ids = {r[0] for r in conn.execute("SELECT id FROM answers")}
+    conn.close()
+    return ids
+
+
+def shared_answers(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    ids = [r[0] for r in conn.execute("SELECT id FROM answers")]
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    return ids
+
+
+def run_sync(folder: Path, target: Path | str, *extra: str) -> tuple[int, str]:
+    result = CliRunner().invoke(sync_command, ["--data", str(folder), "--to", str(target),
+                                               "--quiet", *extra])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def kiosks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("kiosks")
+    return make_kiosk(base / "a", 120, 1), make_kiosk(base / "b", 90, 2)
+
+
+def copy_kiosk(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest)
+    return dest
+
+
+def test_two_kiosks_in_any_order_arrive_exactly_once(kiosks: tuple[Path, Path],
+                                                     tmp_path: Path) -> None:
+    a, b = (copy_kiosk(k, tmp_path / k.name) for k in kiosks)
+    expected = kiosk_answers(a) | kiosk_answers(b)
+    for order, name in (((a, b, a, b), "one.sqlite"), ((b, a, b, a, a), "two.sqlite")):
+        target = tmp_path / "stick" / name
+        for folder in order:
+            code, output = run_sync(folder, target)
+            assert code == 0, output
+        ids = shared_answers(target)
+        assert len(ids) == len(set(ids)) == len(expected)
+        assert set(ids) == expected
+    code, output = run_sync(a, tmp_path / "stick" / "one.sqlite")
+    assert "already up to date" in output
+    # Provenance: each kiosk and each sync is recorded, times to the minute only.
+    conn = sqlite3.connect(tmp_path / "stick" / "one.sqlite")
+    assert conn.execute("SELECT COUNT(*) FROM kiosks").fetchone()[0] == 2
+    for (synced_at,) in conn.execute("SELECT synced_at FROM syncs"):
+        assert len(synced_at) == 16 and synced_at[13] == ":"
+    assert conn.execute("SELECT COUNT(DISTINCT kiosk_id) FROM participants").fetchone()[0] == 2
+
+
+def test_sigkill_at_random_moments_loses_and_duplicates_nothing(kiosks: tuple[Path, Path],
+                                                               tmp_path: Path) -> None:
+    a, b = (copy_kiosk(k, tmp_path / k.name) for k in kiosks)
+    target = tmp_path / "shared.sqlite"
+    # Small batches, so that a kill lands between, inside and after many commits.
+    code = ("import sys; from kiosk.store.db import Store, store_in; "
+            "from kiosk.store.sync import SharedFile, sync; "
+            "sync(Store(store_in(sys.argv[1])), SharedFile(sys.argv[2]), max_rows=40)")
+    rng = random.Random(4)
+    kills = 0
+    deadline = time.monotonic() + 40
+    while kills < 30 and time.monotonic() < deadline:
+        folder = rng.choice((a, b))
+        process = subprocess.Popen([sys.executable, "-c", code, str(folder), str(target)],
+                                   cwd=ROOT)
+        time.sleep(rng.uniform(0.05, 1.2))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+        if target.exists():
+            conn = sqlite3.connect(target)  # a killed sync's journal is rolled back here
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            conn.close()
+        if kills % 10 == 9:
+            # New contributions while syncs keep being killed.
+            pack, _ = load_pack(default_pack_path())
+            store = Store(store_in(a))
+            simulate(store, pack, 5, seed=100 + kills)
+            store.close()
+    assert kills >= 10
+    for folder in (a, b):
+        code_, output = run_sync(folder, target)
+        assert code_ == 0, output
+    ids = shared_answers(target)
+    assert len(ids) == len(set(ids))
+    assert set(ids) == kiosk_answers(a) | kiosk_answers(b)
+
+
+def test_withdrawal_reaches_the_shared_store(kiosks: tuple[Path, Path], tmp_path: Path) -> None:
+    a = copy_kiosk(kiosks[0], tmp_path / "a")
+    target = tmp_path / "shared.sqlite"
+    assert run_sync(a, target)[0] == 0
+    store = Store(store_in(a))
+    pid = store.conn.execute("SELECT participant_id FROM answers LIMIT 1").fetchone()[0]
+    store.withdraw(pid)
+    # The very last answer's participant too: its row numbers are then reused by new answers.
+    last = store.conn.execute(
+        "SELECT participant_id FROM answers ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+    store.withdraw(last)
+    person = ParticipantSession.begin("co-production", 1, "en", date.today())
+    store.begin_participant(person)
+    store.save_answer(Answer(new_id(), person.id, "meaning", "open", 1, "Listening to us",
+                             "Listening to us", "typed", "en"))
+    store.close()
+    code, output = run_sync(a, target)
+    assert code == 0, output
+    assert "withdrew" in output
+    conn = sqlite3.connect(target)
+    for gone in (pid, last):
+        assert conn.execute("SELECT COUNT(*) FROM answers WHERE participant_id = ?",
+                            (gone,)).fetchone()[0] == 0
+        assert conn.execute("SELECT withdrawn FROM participants WHERE id = ?",
+                            (gone,)).fetchone()[0] == 1
+    assert set(shared_answers(target)) == kiosk_answers(a)
+    assert "already up to date" in run_sync(a, target)[1]
+
+
+def test_swapped_or_restored_shared_file_is_completed(kiosks: tuple[Path, Path],
+                                                      tmp_path: Path) -> None:
+    a = copy_kiosk(kiosks[0], tmp_path / "a")
+    target = tmp_path / "shared.sqlite"
+    assert run_sync(a, target)[0] == 0
+    backup = tmp_path / "backup.sqlite"
+    shutil.copy(target, backup)
+    pack, _ = load_pack(default_pack_path())
+    store = Store(store_in(a))
+    simulate(store, pack, 10, seed=9)
+    store.close()
+    assert run_sync(a, target)[0] == 0
+    shutil.copy(backup, target)  # the stick's file restored from an older copy
+    code, output = run_sync(a, target)
+    assert code == 0 and "added" in output
+    assert set(shared_answers(target)) == kiosk_answers(a)
+    other = tmp_path / "other.sqlite"  # a different shared store: everything goes there too
+    assert run_sync(a, other)[0] == 0
+    assert set(shared_answers(other)) == kiosk_answers(a)
+
+
+def test_personal_details_are_scrubbed_again_on_arrival(tmp_path: Path) -> None:
+    store = Store(store_in(tmp_path / "k"))
+    person = ParticipantSession.begin("co-production", 1, "en", date.today())
+    store.begin_participant(person)
+    said = "Ring me on 07700 900123 about the transport"
+    store.save_answer(Answer(new_id(), person.id, "barriers", "open", 1, said, said, "typed",
+                             "en"))
+    report = sync_to_file(store, tmp_path / "shared.sqlite")
+    store.close()
+    assert report.redacted == 1
+    conn = sqlite3.connect(tmp_path / "shared.sqlite")
+    text, value = conn.execute("SELECT text, value FROM answers").fetchone()
+    assert "07700" not in text and "[PHONE]" in text and "07700" not in json.loads(value)
+    assert conn.execute("SELECT redacted FROM syncs").fetchone()[0] == 1
+
+
+def file_hashes(*paths: Path) -> list[str]:
+    return [hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else "" for p in paths]
+
+
+def _real_shared(path: Path) -> Path:
+    conn, _ = open_shared_store(path)
+    conn.close()
+    return path
+
+
+def _hostile(kind: str, path: Path) -> None:
+    if kind == "text":
+        path.write_text("id,answer\n1,hello\n")
+        return
+    if kind == "garbage":
+        path.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 20)
+        return
+    if kind == "kiosk store":
+        Store(path).close()
+        return
+    if kind == "wrong tables":
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE answers (x)")
+        conn.commit()
+        conn.close()
+        return
+    _real_shared(path)
+    conn = sqlite3.connect(path)
+    if kind == "trigger":
+        conn.execute("CREATE TRIGGER t AFTER INSERT ON answers BEGIN "
+                     "DELETE FROM answers; END")
+    elif kind == "view":
+        conn.execute("CREATE VIEW extra AS SELECT * FROM answers")
+    elif kind == "newer":
+        conn.execute("PRAGMA user_version = 99")
+    elif kind == "huge":
+        conn.execute("UPDATE shared_store SET id = ?", ("x" * 3_000_000,))
+    elif kind == "wrong type":
+        conn.execute("UPDATE shared_store SET id = X'00ff'")  # a blob, not text
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("kind", ["text", "garbage", "kiosk store", "wrong tables", "trigger",
+                                  "view", "newer", "huge", "wrong type"])
+def test_hostile_shared_file_is_refused_and_nothing_changes(kiosks: tuple[Path, Path],
+                                                            tmp_path: Path, kind: str) -> None:
+    a = copy_kiosk(kiosks[0], tmp_path / "a")
+    target = tmp_path / "shared.sqlite"
+    _hostile(kind, target)
+    before = file_hashes(target, store_in(a))
+    code, output = run_sync(a, target)
+    assert code == 1
+    lines = output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and str(target) in lines[0]
+    assert "Traceback" not in output
+    assert file_hashes(target, store_in(a)) == before
+    assert not (a / "kiosk.sqlite.sync-marks.json").exists()
+    if kind == "newer":
+        assert "newer" in lines[0]
+
+
+def test_older_shared_schema_is_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = _real_shared(tmp_path / "shared.sqlite")
+
+    def add_notes(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE syncs ADD COLUMN note TEXT")
+
+    monkeypatch.setattr(shared, "SHARED_MIGRATIONS", [*shared.SHARED_MIGRATIONS, add_notes])
+    monkeypatch.setattr(shared, "SHARED_SCHEMA_VERSION", 2)
+    conn, _ = open_shared_store(target)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert "note" in [r[1] for r in conn.execute("PRAGMA table_info(syncs)")]
+    conn.close()
+    conn, _ = open_shared_store(target)  # and the migrated file passes the schema check
+    conn.close()
+
+
+def test_network_filesystems_are_recognised(tmp_path: Path) -> None:
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"/dev/sda1 / ext4 rw 0 0\nserver:/x {tmp_path}/net nfs4 rw 0 0\n"
+                      f"//pc/share {tmp_path}/my\\040share cifs rw 0 0\n")
+    assert network_filesystem(tmp_path / "net" / "shared.sqlite", mounts) == "nfs4"
+    assert network_filesystem(tmp_path / "my share" / "shared.sqlite", mounts) == "cifs"
+    assert network_filesystem(tmp_path / "local" / "shared.sqlite", mounts) is None
+
+
+def test_incoming_rows_are_checked() -> None:
+    good = ["a1", "p1", "meaning", "open", 1, json.dumps("hello"), "hello", "voice", "en"]
+    batch = Batch("k1", "s1", "2024-05-01 10:30", KioskMark(), KioskMark(),
+                  answers=[[1, *good]])
+    validate_batch(batch)
+    bad_rows = {
+        "method": [1, *good[:7], "telepathy", "en"],
+        "text": [1, *good[:6], "x" * 20_000, "voice", "en"],
+        "seq": [1, *good[:4], "1", *good[5:]],
+        "value": [1, *good[:5], "{not json", *good[6:]],
+        "question_type": [1, *good[:3], "essay", *good[4:]],
+    }
+    for field_name, row in bad_rows.items():
+        batch.answers = [row]
+        with pytest.raises(SyncError, match=field_name):
+            validate_batch(batch)
+    batch.answers = []
+    batch.synced_at = "2024-05-01 10:30:59"  # no seconds: times are kept to the minute
+    with pytest.raises(SyncError, match="synced_at"):
+        validate_batch(batch)
+
+
+def test_missing_kiosk_store_is_a_clear_error(tmp_path: Path) -> None:
+    code, output = run_sync(tmp_path / "nothing", tmp_path / "shared.sqlite")
+    assert code == 1 and "no kiosk store" in output and "Traceback" not in output
+
+
+def test_staff_can_read_the_shared_store_with_sqlite_utils(kiosks: tuple[Path, Path],
+                                                           tmp_path: Path) -> None:
+    a = copy_kiosk(kiosks[0], tmp_path / "a")
+    target = tmp_path / "shared.sqlite"
+    assert run_sync(a, target)[0] == 0
+    tool = str(Path(sys.executable).parent / "sqlite-utils")
+    tables = subprocess.run([tool, "tables", str(target)], capture_output=True, text=True,
+                            check=True).stdout
+    for name in ("shared_store", "kiosks", "syncs", "packs", "events", "participants",
+                 "answers"):
+        assert f'"{name}"' in tables
+    syncs = json.loads(subprocess.run([tool, "rows", str(target), "syncs"], capture_output=True,
+                                      text=True, check=True).stdout)
+    assert len(syncs) == 1 and syncs[0]["answers_added"] == len(kiosk_answers(a))
+
+
+def test_library_sync_reports_progress(kiosks: tuple[Path, Path], tmp_path: Path) -> None:
+    a = copy_kiosk(kiosks[0], tmp_path / "a")
+    seen: list[tuple[int, int]] = []
+    store = Store(store_in(a))
+    destination = SharedFile(tmp_path / "shared.sqlite")
+    report = sync(store, destination, progress=lambda d, t: seen.append((d, t)), max_rows=100)
+    destination.close()
+    store.close()
+    assert report.batches > 1 and seen[0][0] == 0 and seen[-1][0] == seen[-1][1] > 0
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_shared_store_error_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.sqlite").write_text("nope")
+    with pytest.raises(SharedStoreError) as info:
+        open_shared_store(tmp_path / "bad.sqlite")
+    assert "\n" not in str(info.value)

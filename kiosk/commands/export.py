@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from kiosk.export import FORMATS, ExportError, export
@@ -36,7 +38,7 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
             return
         if bar is None:
             bar = click.progressbar(length=total, label="Exporting",
-                                    file=click.get_text_stream("stderr"))
+                                    file=sys.stderr)
             bar.__enter__()
         bar.update(min(done, total) - bar.pos)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -40,7 +41,7 @@ def command(data_dir: str, participants: int, seed: int, pack_path: str | None) 
         raise click.ClickException(str(exc)) from None
     try:
         with click.progressbar(length=participants, label="Simulating",
-                               file=click.get_text_stream("stderr")) as bar:
+                               file=sys.stderr) as bar:
             result = simulate(store, pack, participants, seed, read_pack_source(path),
                               progress=lambda done, total: bar.update(done - bar.pos))
     finally:

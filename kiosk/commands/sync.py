@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -44,8 +45,7 @@ def command(data_dir: str, target: str, token: str | None, quiet: bool) -> None:
         if quiet or total == 0:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label="Syncing", file=click.get_text_stream(
-                "stderr"))
+            bar = click.progressbar(length=total, label="Syncing", file=sys.stderr)
             bar.__enter__()
         bar.update(done - bar.pos)
 

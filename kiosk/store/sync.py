@@ -24,6 +24,7 @@ Library use (the staff screen)::
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -37,6 +38,7 @@ from typing import Any, Protocol
 
 from kiosk.core.answers import METHODS, new_id
 from kiosk.core.pack import QUESTION_TYPES
+from kiosk.core.redact import redact
 from kiosk.store.db import Store
 from kiosk.store.shared import SharedStoreError, open_shared_store
 
@@ -378,10 +380,9 @@ def _new_batch(kiosk_id: str, sync_id: str, synced_at: str, base: KioskMark) -> 
 
 # Applying a batch on the shared side ------------------------------------------------------------
 
+@functools.lru_cache(maxsize=10_000)  # short answers ("more time") recur; redact() is pure
 def _scrub(text: str, language: str) -> tuple[str, bool]:
     """Second line of defence: the kiosk scrubbed the text before saving; scrub it again."""
-    from kiosk.core.redact import redact  # the one personal-details scrubber
-
     result = redact(text, language)
     return result.text, result.text != text
 
@@ -393,12 +394,16 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, via: str) -> BatchResult
     # Scrub before the write lock is taken: the scrubber is the slow part.
     answers = []
     for row in batch.answers:
-        text, changed = _scrub(row[7], row[9])
-        value = row[6]
-        if row[4] == "open" and value is not None:
-            scrubbed, value_changed = _scrub(json.loads(value), row[9])
-            changed = changed or value_changed
-            value = json.dumps(scrubbed, ensure_ascii=False)
+        text, value, changed = row[7], row[6], False
+        # Only free text can hold personal details; choice answers are the pack's own words.
+        if row[4] == "open":
+            text, changed = _scrub(row[7], row[9])
+            if value is not None:
+                said = json.loads(value)
+                scrubbed, value_changed = (text, changed) if said == row[7] else \
+                    _scrub(said, row[9])
+                changed = changed or value_changed
+                value = json.dumps(scrubbed, ensure_ascii=False)
         answers.append(((row[1], row[2], row[3], row[4], row[5], value, text, row[8], row[9],
                          batch.sync_id, row[2]), changed))
     conn.execute("BEGIN IMMEDIATE")

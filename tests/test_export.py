@@ -1,0 +1,201 @@
+"""Exports read back by real readers: csv, openpyxl, JSON, pdftotext/pdftoppm, and the report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from kiosk.commands.export import command as export_command
+from kiosk.core.answers import Answer, ParticipantSession, new_id
+from kiosk.core.pack import load_pack
+from kiosk.export import open_store
+from kiosk.report import _group_lines, summarise
+from kiosk.simulate import read_pack_source, simulate
+from kiosk.store.db import Store, store_in
+from kiosk.store.sync import sync_to_file
+
+PACK = """
+[pack]
+id = "forum"
+title = "Winter forum"
+languages = ["en", "ko"]
+version = 2
+
+[[question]]
+id = "meaning"
+type = "open"
+text = "What does co-production mean to you?"
+
+[[question]]
+id = "helps"
+type = "multi"
+text = "What helps you take part?"
+choices = ["Transport paid", "Large print papers", "A quiet room"]
+
+[[question]]
+id = "again"
+type = "yesno"
+text = "Would you come again?"
+
+[[question]]
+id = "taking-part-as"
+type = "choice"
+text = "Are you taking part as:"
+choices = ["Someone with lived experience", "An unpaid carer", "A worker or volunteer"]
+"""
+
+
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("export")
+    pack_file = base / "forum.toml"
+    pack_file.write_text(PACK, encoding="utf-8")
+    pack, _ = load_pack(pack_file)
+    target = base / "shared.sqlite"
+    for name, seed in (("a", 1), ("b", 2)):
+        store = Store(store_in(base / name))
+        simulate(store, pack, 80, seed, read_pack_source(pack_file))
+        sync_to_file(store, target)
+        store.close()
+    return target
+
+
+def export(source: Path, fmt: str, out: Path, *extra: str) -> str:
+    result = CliRunner().invoke(export_command, ["--from", str(source), "--format", fmt,
+                                                 "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def kept(source: Path) -> list[tuple[str, ...]]:
+    conn = sqlite3.connect(source)
+    return conn.execute("SELECT participant_id, question_id, value, text FROM current_answers "
+                        "ORDER BY rowid").fetchall()
+
+
+def test_csv_has_a_bom_and_one_row_per_kept_answer(shared_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "answers.csv"
+    export(shared_store, "csv", out)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    expected = kept(shared_store)
+    assert len(rows) == len(expected) > 100
+    assert list(rows[0]) == ["participant", "pack", "question_id", "question", "answer",
+                             "method", "language", "session", "date"]
+    for row, (pid, qid, value, text) in zip(rows, expected, strict=True):
+        assert (row["participant"], row["question_id"]) == (pid, qid)
+        assert row["method"] in ("voice", "tap", "typed")
+        assert row["pack"] == "forum v2" and row["session"] and len(row["date"]) == 10
+        if qid == "meaning":
+            assert row["answer"] == text
+        elif qid == "helps":
+            labels = {"1": "Transport paid", "2": "Large print papers", "3": "A quiet room"}
+            assert row["answer"] == "; ".join(labels[v] for v in json.loads(value))
+        elif qid == "again":
+            assert row["answer"] == ("Yes" if json.loads(value) else "No")
+    assert {r["question"] for r in rows} >= {"Would you come again?", "What helps you take part?"}
+
+
+def test_session_filter_and_json_lines(shared_store: Path, tmp_path: Path) -> None:
+    conn = sqlite3.connect(shared_store)
+    event_id, name = conn.execute("SELECT id, name FROM events LIMIT 1").fetchone()
+    expected = conn.execute("SELECT COUNT(*) FROM current_answers a JOIN participants p ON "
+                            "p.id = a.participant_id WHERE p.event_id = ?",
+                            (event_id,)).fetchone()[0]
+    out = tmp_path / "answers.jsonl"
+    export(shared_store, "json", out, "--session", event_id)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == expected and all(line["session"] == name for line in lines)
+    result = CliRunner().invoke(export_command, ["--from", str(shared_store), "--format", "csv",
+                                                 "--out", str(tmp_path / "x.csv"),
+                                                 "--session", "No such day"])
+    assert result.exit_code == 1 and "no such session" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_xlsx_has_an_overview_and_a_sheet_per_question(shared_store: Path,
+                                                       tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "answers.xlsx"
+    export(shared_store, "xlsx", out)
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames[0] == "Overview"
+    assert set(book.sheetnames[1:]) == {"meaning", "helps", "again", "taking-part-as"}
+    overview = list(book["Overview"].iter_rows(values_only=True))
+    assert overview[0] == ("Answers kept", len(kept(shared_store)))
+    again = list(book["again"].iter_rows(values_only=True))
+    assert again[0][0] == "Would you come again?"
+    assert {r[1] for r in again[2:]} <= {"Yes", "No"}
+
+
+def test_report_pdf_html_and_audio(shared_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    export(shared_store, "report", out)
+    text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Winter forum" in text and "What people told us" in text
+    assert "Would you come again?" in text and "mentioned in" in text
+    assert "By how people were taking part" in text
+    # The numbers are there as text as well as bars.
+    assert "%)" in text
+    fonts = subprocess.run(["pdffonts", str(out / "report.pdf")], capture_output=True,
+                           text=True, check=True).stdout
+    assert "DejaVuSansBold" in fonts and "Oblique" not in fonts
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1",
+                    str(out / "report.pdf"), str(tmp_path / "page")], check=True)
+    page = Image.open(tmp_path / "page-1.png")
+    assert page.width > 250 and page.getextrema() != ((255, 255), (255, 255), (255, 255))
+    page_html = (out / "report.html").read_text(encoding="utf-8")
+    assert "font-size: 18pt" in page_html and "line-height: 1.5" in page_html
+    assert "<i>" not in page_html and "<u>" not in page_html and "italic" not in page_html
+    assert (out / "report.wav").read_bytes()[:4] == b"RIFF"
+
+
+def test_small_groups_are_hidden_in_breakdowns(tmp_path: Path) -> None:
+    pack_file = tmp_path / "forum.toml"
+    pack_file.write_text(PACK, encoding="utf-8")
+    store = Store(store_in(tmp_path / "k"))
+    store.record_pack("forum", 2, "Winter forum", PACK)
+    groups = ["1"] * 4 + ["2"] * 1  # four with lived experience, one unpaid carer
+    for i, group in enumerate(groups):
+        person = ParticipantSession.begin("forum", 2, "en", date(2024, 5, 1))
+        store.begin_participant(person)
+        for seq, (qid, qtype, value, text) in enumerate((
+                ("taking-part-as", "choice", group, group),
+                ("again", "yesno", i % 2 == 0, "Yes" if i % 2 == 0 else "No")), 1):
+            store.save_answer(Answer(new_id(), person.id, qid, qtype, seq, value, text, "tap",
+                                     "en"))
+    store.close()
+    conn = open_store(store_in(tmp_path / "k"))
+    summary = summarise(conn, min_group=3)
+    again = next(q for q in summary.questions if q.question_id == "again")
+    lines = _group_lines(summary, again)
+    assert any(line.startswith("Someone with lived experience") for line in lines)
+    assert not any("unpaid carer" in line for line in lines)
+    assert any("fewer than 3 people not shown" in line for line in lines)
+    # Within the shown group, 2 of 4 said yes: below 3, so hidden too.
+    assert "fewer than 3" in lines[0]
+    out = tmp_path / "report"
+    export(store_in(tmp_path / "k"), "report", out)
+    text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "fewer than 3 people not shown" in " ".join(text.split())
+
+
+def test_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "x.sqlite").write_text("hello")
+    result = CliRunner().invoke(export_command, ["--from", str(tmp_path / "x.sqlite"),
+                                                 "--format", "csv", "--out",
+                                                 str(tmp_path / "o.csv")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1

@@ -124,6 +124,14 @@ def count_answers(conn: sqlite3.Connection) -> int:
 def rows(conn: sqlite3.Connection, session: str | None = None, pack: str | None = None
          ) -> Iterator[Row]:
     """Every kept answer, streamed, in participant and answer order."""
+    for values, qtype, raw in _tuples(conn, session, pack):
+        yield Row(*values, question_type=qtype, value=json.loads(raw))
+
+
+def _tuples(conn: sqlite3.Connection, session: str | None, pack: str | None
+            ) -> Iterator[tuple[tuple[str, ...], str, str]]:
+    """(exported columns, question type, raw value JSON) per kept answer: the fast path that
+    CSV writes straight out, without building objects or decoding open answers."""
     packs = packs_in(conn)
     where, params = _filters(conn, session, pack)
     cursor = conn.execute(
@@ -132,27 +140,26 @@ def rows(conn: sqlite3.Connection, session: str | None = None, pack: str | None 
         "FROM current_answers a JOIN participants p ON p.id = a.participant_id "
         f"LEFT JOIN events e ON e.id = p.event_id WHERE 1 = 1{where} "
         "ORDER BY a.rowid", params)
-    questions: dict[tuple[str, int, str], tuple[str, dict[str, str]]] = {}
+    questions: dict[tuple[str, int, str], tuple[str, str, dict[str, str]]] = {}
     labels: dict[tuple[str, int, str, str], str] = {}
     while batch := cursor.fetchmany(2000):
         for (pid, pack_id, version, qid, qtype, raw, text, method, language, event,
              day) in batch:
             key = (pack_id, version, qid)
-            if key not in questions:
-                questions[key] = _question(packs.get((pack_id, version)), qid)
-            question, choices = questions[key]
+            known = questions.get(key)
+            if known is None:
+                known = questions[key] = (f"{pack_id} v{version}",
+                                          *_question(packs.get((pack_id, version)), qid))
+            pack_name, question, choices = known
             if qtype == "open":
-                value: Any = json.loads(raw)
                 answer = text
             else:
-                cached = labels.get((pack_id, version, qid, raw))
-                value = json.loads(raw)
-                if cached is None:
-                    cached = _answer_words(qtype, value, choices, text)
-                    labels[(pack_id, version, qid, raw)] = cached
-                answer = cached
-            yield Row(pid, f"{pack_id} v{version}", qid, question, answer,
-                      METHOD_WORDS.get(method, method), language, event, day, qtype, value)
+                answer = labels.get((pack_id, version, qid, raw), "")
+                if not answer:
+                    answer = _answer_words(qtype, json.loads(raw), choices, text)
+                    labels[(pack_id, version, qid, raw)] = answer
+            yield ((pid, pack_name, qid, question, answer, METHOD_WORDS.get(method, method),
+                    language, event, day), qtype, raw)
 
 
 def _question(pack: QuestionPack | None, qid: str) -> tuple[str, dict[str, str]]:
@@ -191,10 +198,12 @@ def write_csv(conn: sqlite3.Connection, out: Path, progress: Progress | None = N
     with open(out, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
-        for row in rows(conn, **filters):
-            writer.writerow(row.values())
+        for values, _qtype, _raw in _tuples(conn, filters.get("session"),
+                                            filters.get("pack")):
+            writer.writerow(values)
             n += 1
-            _tick(progress, n, total)
+            if n % 5000 == 0 and progress:
+                progress(n, total)
     return n
 
 

@@ -1,0 +1,400 @@
+"""Speech out: the kiosk's own voice. Non-blocking say/stop/repeat, played through sounddevice.
+
+All rendering and playback happen on one background thread ("kiosk-speaker"); the caller's thread
+(the UI) only queues requests and never waits. Callbacks run on that background thread: a Kivy
+caller should hop back to the UI thread with ``Clock.schedule_once``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import threading
+import time
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sounddevice as sd
+
+from kiosk.speech.audio import Audio, read_wav
+from kiosk.speech.tts import DEFAULT_RATE_STEP, RATE_STEPS, Renderer, RenderError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_VOLUME = 0.7  # moderate; the session resets to this (EN 5.1.3.13)
+_BLOCK_SECONDS = 0.02  # playback block: stop() is heard within about one block plus device latency
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """What was asked to be spoken: text (or a file) with its language and rate."""
+
+    id: int
+    text: str
+    language: str
+    rate: int
+    file: Path | None = None
+
+
+FinishedCallback = Callable[[Utterance, bool], None]
+"""Called as (utterance, completed): completed is False when stopped, replaced or failed."""
+
+
+def find_output_device(name: str | None) -> int | str | None:
+    """The sounddevice output device whose name contains `name` (case-insensitive), else None.
+
+    None means PortAudio's default device. "pulse" is preferred when present so that the
+    PulseAudio/PipeWire default sink (headphones or speaker as chosen) is used.
+    """
+    try:
+        devices = sd.query_devices()
+    except Exception:  # noqa: BLE001 - no audio system at all: let the default fail later
+        return None
+    wanted = (name or "pulse").lower()
+    for index, device in enumerate(devices):
+        if device["max_output_channels"] > 0 and wanted == device["name"].lower():
+            return index
+    for index, device in enumerate(devices):
+        if device["max_output_channels"] > 0 and wanted in device["name"].lower():
+            return index
+    if name:
+        log.warning("no output device named %r; using the default device", name)
+    return None
+
+
+class Speaker:
+    """The kiosk's voice.
+
+    `say()` returns at once; new speech replaces current speech; `stop()` silences within about
+    0.1 s; `repeat()` replays the latest utterance. Rendered audio is cached per
+    (text, language, rate) in memory (LRU of `cache_size`) and, if `cache_dir` is given, on disk
+    (only synthesised speech; never anything from a microphone).
+
+    `tail_seconds` after playback ends `capture_blocked()` stays True, so a Listener gated on this
+    speaker does not hear the last of the kiosk's own voice coming back from the device.
+    """
+
+    def __init__(
+        self,
+        *,
+        device: str | None = None,
+        rate_step: int = DEFAULT_RATE_STEP,
+        volume: float = DEFAULT_VOLUME,
+        renderer: Renderer | None = None,
+        cache_dir: Path | None = None,
+        cache_size: int = 256,
+        on_start: Callable[[Utterance], None] | None = None,
+        on_finish: FinishedCallback | None = None,
+        tail_seconds: float = 0.4,
+    ) -> None:
+        self.device = find_output_device(device)
+        self._rate_step = max(0, min(len(RATE_STEPS) - 1, rate_step))
+        self._volume = max(0.0, min(1.0, volume))
+        self._own_renderer = renderer is None
+        self.renderer = renderer or Renderer()
+        self.cache_dir = cache_dir
+        self.cache_size = cache_size
+        self.on_start = on_start
+        self.on_finish = on_finish
+        self.tail_seconds = tail_seconds
+        self.last_render_seconds = 0.0
+        self._cache: OrderedDict[tuple[str, str, int], Audio] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._requests: queue.Queue[Utterance | None] = queue.Queue()
+        self._next_id = 0
+        self._wanted_id = 0  # the utterance that should be heard now; 0 after stop()
+        self._state_lock = threading.Lock()
+        self._latest: Utterance | None = None
+        self._playing = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._stop_playback = threading.Event()
+        self._busy_until = 0.0
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="kiosk-speaker", daemon=True)
+        self._thread.start()
+
+    # -- settings ------------------------------------------------------------------------------
+
+    @property
+    def rate_step(self) -> int:
+        """Index into RATE_STEPS (0 slowest)."""
+        return self._rate_step
+
+    @rate_step.setter
+    def rate_step(self, step: int) -> None:
+        self._rate_step = max(0, min(len(RATE_STEPS) - 1, step))
+
+    @property
+    def rate(self) -> int:
+        """Current speech rate in words per minute."""
+        return RATE_STEPS[self._rate_step]
+
+    @property
+    def volume(self) -> float:
+        """Playback volume 0.0-1.0; a change is heard at once, even mid-utterance."""
+        return self._volume
+
+    @volume.setter
+    def volume(self, value: float) -> None:
+        self._volume = max(0.0, min(1.0, value))
+
+    def reset(self) -> None:
+        """Back to defaults between participants: stop speaking, default rate and volume."""
+        self.stop()
+        self._rate_step = DEFAULT_RATE_STEP
+        self._volume = DEFAULT_VOLUME
+        with self._state_lock:
+            self._latest = None
+
+    # -- speaking ------------------------------------------------------------------------------
+
+    def say(self, text: str, language: str = "en", *, rate: int | None = None) -> Utterance:
+        """Speak `text` in `language`, replacing anything being spoken. Returns at once."""
+        return self._submit(text=text, language=language, rate=rate or self.rate, file=None)
+
+    def say_file(self, path: str | Path, language: str = "") -> Utterance:
+        """Play a recorded human voice (16-bit PCM WAV) instead of synthesis. Returns at once."""
+        return self._submit(text="", language=language, rate=0, file=Path(path))
+
+    def repeat(self) -> Utterance | None:
+        """Speak the latest utterance again (at the current rate). None if nothing was said."""
+        with self._state_lock:
+            latest = self._latest
+        if latest is None:
+            return None
+        if latest.file is not None:
+            return self.say_file(latest.file, latest.language)
+        return self.say(latest.text, latest.language)
+
+    def stop(self) -> None:
+        """Silence the kiosk now and drop anything queued."""
+        with self._state_lock:
+            self._wanted_id = 0
+        self._stop_playback.set()
+        self._drain()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until nothing is queued or playing (for tests and command-line tools)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not self._idle.wait(remaining):
+                return False
+            if self._requests.empty():
+                return True
+            time.sleep(0.01)
+
+    @property
+    def is_speaking(self) -> bool:
+        """True while audio is playing."""
+        return self._playing.is_set()
+
+    def capture_blocked(self) -> bool:
+        """True while speaking or queued, and `tail_seconds` after: do not listen to the mic."""
+        return (
+            self._playing.is_set()
+            or not self._idle.is_set()
+            or not self._requests.empty()
+            or time.monotonic() < self._busy_until
+        )
+
+    def prerender(self, items: Iterable[tuple[str, str]], rate: int | None = None) -> int:
+        """Render (text, language) pairs into the cache now so later playback starts at once.
+
+        Blocking: call it from a background thread. Returns how many were rendered.
+        """
+        count = 0
+        for text, language in items:
+            try:
+                self.audio_for(text, language, rate or self.rate)
+                count += 1
+            except RenderError as error:
+                log.warning("could not pre-render %r: %s", text[:40], error)
+        return count
+
+    def audio_for(self, text: str, language: str, rate: int) -> Audio:
+        """Rendered audio for the text, from the cache when present (blocking)."""
+        key = (text, language, rate)
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        audio = self._load_disk_cache(key)
+        if audio is None:
+            started = time.monotonic()
+            audio = self.renderer.render(text, language, rate)
+            self.last_render_seconds = time.monotonic() - started
+            self._save_disk_cache(key, audio)
+        with self._cache_lock:
+            self._cache[key] = audio
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return audio
+
+    def close(self) -> None:
+        """Stop speaking and end the background thread (and the renderer if this object made it)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.stop()
+        self._requests.put(None)
+        self._thread.join(timeout=5)
+        if self._own_renderer:
+            self.renderer.close()
+
+    def __enter__(self) -> Speaker:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _submit(self, *, text: str, language: str, rate: int, file: Path | None) -> Utterance:
+        with self._state_lock:
+            self._next_id += 1
+            utterance = Utterance(self._next_id, text, language, rate, file)
+            self._latest = utterance
+            self._wanted_id = utterance.id
+        self._busy_until = float("inf")
+        self._stop_playback.set()  # replace whatever is playing
+        self._drain()
+        self._idle.clear()
+        self._requests.put(utterance)
+        return utterance
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                dropped = self._requests.get_nowait()
+            except queue.Empty:
+                return
+            if dropped is None:  # keep a close request
+                self._requests.put(None)
+                return
+            self._notify_finish(dropped, False)
+
+    def _current(self, utterance: Utterance) -> bool:
+        return utterance.id == self._wanted_id and not self._closed
+
+    def _run(self) -> None:
+        while True:
+            self._idle.set()
+            utterance = self._requests.get()
+            self._idle.clear()
+            if utterance is None:
+                return
+            completed = False
+            try:
+                if self._current(utterance):
+                    audio = (
+                        read_wav(utterance.file)
+                        if utterance.file is not None
+                        else self.audio_for(utterance.text, utterance.language, utterance.rate)
+                    )
+                    if self._current(utterance):  # not replaced while rendering
+                        completed = self._play(utterance, audio)
+            except (RenderError, ValueError, OSError, sd.PortAudioError) as error:
+                log.error("could not speak %r: %s", utterance.text[:40] or utterance.file, error)
+            if self._requests.empty() and not self._playing.is_set():
+                self._busy_until = min(self._busy_until, time.monotonic() + self.tail_seconds)
+            self._notify_finish(utterance, completed)
+
+    def _play(self, utterance: Utterance, audio: Audio) -> bool:
+        """Play audio, returning True if it played to the end."""
+        self._stop_playback.clear()
+        if not self._current(utterance):
+            return False
+        position = 0
+        frame_bytes = 2 * audio.channels
+        done = threading.Event()
+        stopped = False
+
+        def callback(outdata: memoryview, frames: int, _time: object, _status: object) -> None:
+            nonlocal position, stopped
+            if self._stop_playback.is_set():
+                stopped = True
+                outdata[:] = b"\0" * len(outdata)
+                raise sd.CallbackAbort
+            chunk = audio.pcm[position : position + frames * frame_bytes]
+            position += len(chunk)
+            gain = self._volume
+            if gain != 1.0 and chunk:
+                samples = array("h")
+                samples.frombytes(chunk)
+                chunk = array("h", (int(s * gain) for s in samples)).tobytes()
+            outdata[: len(chunk)] = chunk
+            if len(chunk) < len(outdata):
+                outdata[len(chunk) :] = b"\0" * (len(outdata) - len(chunk))
+                raise sd.CallbackStop
+
+        if self.on_start:
+            self._safe_call(self.on_start, utterance)
+        self._playing.set()
+        try:
+            stream = sd.RawOutputStream(
+                samplerate=audio.samplerate,
+                channels=audio.channels,
+                dtype="int16",
+                device=self.device,
+                blocksize=max(64, int(audio.samplerate * _BLOCK_SECONDS)),
+                latency="low",
+                callback=callback,
+                finished_callback=done.set,
+            )
+            with stream:
+                # Wait for the end, waking often so a stop is acted on at once.
+                while not done.wait(0.01):
+                    if self._stop_playback.is_set():
+                        stopped = True
+                        stream.abort()
+                        break
+        finally:
+            self._playing.clear()
+            self._busy_until = time.monotonic() + self.tail_seconds
+        return not stopped and position >= len(audio.pcm)
+
+    def _notify_finish(self, utterance: Utterance, completed: bool) -> None:
+        if self.on_finish:
+            self._safe_call(self.on_finish, utterance, completed)
+
+    @staticmethod
+    def _safe_call(callback: Callable[..., None], *args: object) -> None:
+        try:
+            callback(*args)
+        except Exception:  # a UI bug must not kill the kiosk's voice
+            log.exception("speech callback failed")
+
+    # -- optional on-disk cache of synthesised speech ------------------------------------------
+
+    def _cache_path(self, key: tuple[str, str, int]) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32]
+        return self.cache_dir / f"tts-{digest}.wav"
+
+    def _load_disk_cache(self, key: tuple[str, str, int]) -> Audio | None:
+        path = self._cache_path(key)
+        if path is None or not path.exists():
+            return None
+        try:
+            return read_wav(path)
+        except (OSError, ValueError):
+            return None
+
+    def _save_disk_cache(self, key: tuple[str, str, int], audio: Audio) -> None:
+        path = self._cache_path(key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".part")
+            partial.write_bytes(audio.to_wav_bytes())
+            partial.replace(path)  # atomic: a half-written cache file is never read
+        except OSError as error:
+            log.warning("could not cache speech in %s: %s", path.parent, error)

@@ -23,6 +23,9 @@ COMMAND_MODULES = [
     "kiosk.commands.export",
     "kiosk.commands.simulate",
     "kiosk.commands.redact",
+    "kiosk.commands.transcribe",
+    "kiosk.commands.doctor",
+    "kiosk.commands.models",
 ]
 
 

@@ -17,6 +17,8 @@ from kiosk.speech.audio import rms_dbfs
 from kiosk.speech.out import Speaker, Utterance
 from kiosk.speech.tts import RATE_STEPS, Renderer
 
+pytestmark = pytest.mark.audio
+
 LONG_TEXT = (
     "Welcome. This is a long sentence for the test, and it goes on for a good while, "
     "so that there is plenty of speech left when it is interrupted in the middle."

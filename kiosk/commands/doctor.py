@@ -77,6 +77,14 @@ def check_microphone(device: str) -> Check:
     """Open the microphone for half a second and measure its level."""
     chunks: list[bytes] = []
     index = find_input_device(device)
+    if index is None and device not in ("pulse", "default", ""):
+        # A named microphone that is not there: do not quietly test another one.
+        return Check(
+            "microphone",
+            "FAIL",
+            f"no input device named {device!r}",
+            "plug in the microphone, or pass --mic-device with a name from: python -m sounddevice",
+        )
     try:
         with sd.RawInputStream(
             samplerate=SAMPLE_RATE,

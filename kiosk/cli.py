@@ -1,4 +1,4 @@
-"""The `kiosk` command line: a thin shell over the library, one module per command in kiosk.commands.
+"""The `kiosk` command line: a thin shell over the library, one module per command.
 
 Each command module exposes `command`, a click command or group. Library errors become one-line
 `click.ClickException`s (exit 1) or, for invalid input files, a list of one-line problems (exit 2);

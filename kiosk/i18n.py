@@ -94,7 +94,7 @@ def update_catalogs(directory: Path = LOCALES_DIR) -> None:
             if m not in catalog:
                 catalog.add(m)
         with po.open("wb") as f:
-            write_po(f, catalog, omit_header=True, width=100, sort_output=False)
+            write_po(f, catalog, width=100, sort_output=False)
 
 
 if __name__ == "__main__":

@@ -70,9 +70,9 @@ def describe_removed(removed: tuple[str, ...],
     if len(phrases) == 1:
         items = phrases[0]
     else:
-        items = translate("{items} and {last}").format(items=", ".join(phrases[:-1]),
+        items = translate(_("{items} and {last}")).format(items=", ".join(phrases[:-1]),
                                                       last=phrases[-1])
-    return translate("I took out {items} to keep you anonymous.").format(items=items)
+    return translate(_("I took out {items} to keep you anonymous.")).format(items=items)
 
 
 # ---------------------------------------------------------------------------------------------

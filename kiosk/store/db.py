@@ -174,7 +174,7 @@ class Store:
         """The event's name, venue and date."""
         row = self.conn.execute("SELECT id, name, venue, date FROM events WHERE id = ?",
                                 (event_id,)).fetchone()
-        return None if row is None else dict(zip(("id", "name", "venue", "date"), row))
+        return None if row is None else dict(zip(("id", "name", "venue", "date"), row, strict=True))
 
     # Participants and answers --------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
+from kivy.effects.scroll import ScrollEffect
 from kivy.lang import Builder
 from kivy.properties import (
     BooleanProperty,
@@ -33,6 +34,7 @@ from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
+from kiosk.core.pack import N_
 from kiosk.core.screens import (
     NAV,
     TEXT_SIZE_FACTORS,
@@ -232,6 +234,10 @@ class KioskApp(App):
         Window.bind(size=lambda *_: self._resize())
         if self.options.trace:
             self._trace_file = self.options.trace.open("a", encoding="utf-8")
+            # After a scroll, say where the controls went, so a tester can touch them.
+            layout = Clock.create_trigger(
+                lambda dt: self.trace("layout", controls=self._control_boxes()), 0.3)
+            root.scroller.bind(scroll_y=lambda *_: layout())
         return root
 
     def on_start(self) -> None:
@@ -304,8 +310,8 @@ class KioskApp(App):
             self.trace("store-error", error=str(exc))
             language = self.session.language
             self.speak(self.session.translate(
-                language, "Sorry, your answer could not be saved. Please ask a member of staff "
-                "for help."), language)
+                language, N_("Sorry, your answer could not be saved. Please ask a member of "
+                             "staff for help.")), language)
             return False
 
     def apply_settings(self, settings: Settings) -> None:
@@ -384,9 +390,7 @@ class KioskApp(App):
                 button = self._button(control, wide=False)
                 button.size_hint_x = None
                 button.width = width * 0.36
-                button.font_size = fit_font_size(button.text, self.font_name, bar_font,
-                                                 button.width - 2 * self.gap_px,
-                                                 self.metrics.target)
+                self._fit_in_bar(button, button.width)
                 root.top_bar.add_widget(button)
 
         if screen.name == "typing":
@@ -405,7 +409,7 @@ class KioskApp(App):
             if screen.body and screen.body != screen.title:
                 root.content.add_widget(TextBlock(text=screen.body, font_size=self.font_px))
             for control in screen.controls:
-                if control.group not in (TOP, NAV):
+                if control.group not in (TOP, NAV) and control.enabled:
                     root.content.add_widget(self._button(control))
 
         nav = [c for c in screen.controls if c.group == NAV]
@@ -413,8 +417,7 @@ class KioskApp(App):
         for control in nav:
             if control.enabled:
                 button = self._button(control, wide=False)
-                button.font_size = fit_font_size(button.text, self.font_name, bar_font,
-                                                 slot - 2 * self.gap_px, self.metrics.target)
+                self._fit_in_bar(button, slot)
                 root.nav_bar.add_widget(button)
             else:
                 # An unavailable control keeps its place, so the others never move.
@@ -437,6 +440,13 @@ class KioskApp(App):
         delay = 1.0 if self._first_frame else 0.25
         self._first_frame = False
         Clock.schedule_once(lambda dt: self._after_render(screen), delay)
+
+    def _fit_in_bar(self, button: KioskButton, width: float) -> None:
+        """Recurring controls keep the bar's height: their label is fitted inside the padding."""
+        inner_width = width - 2 * button.padding[0] - 2
+        inner_height = self.metrics.target - 2 * button.padding[1]
+        button.font_size = fit_font_size(button.text, button.font_name, self.metrics.text(1.0),
+                                         inner_width, inner_height)
 
     def _button(self, control: Control, wide: bool = True) -> KioskButton:
         text = control.label
@@ -503,7 +513,7 @@ class KioskApp(App):
         draft = screen.draft
         if value == "backspace":
             draft = draft[:-1]
-            self.speak(self.session.translate(screen.language, "Delete"), screen.language)
+            self.speak(self.session.translate(screen.language, N_("Delete")), screen.language)
         elif value == "space":
             draft += " "
         else:
@@ -519,30 +529,49 @@ class KioskApp(App):
     def _after_render(self, screen: Screen) -> None:
         if screen is not self.screen_model:
             return
-        self.trace("screen", name=screen.name, title=screen.title, language=screen.language,
-                   question=screen.question_id, theme=self.settings.theme,
-                   text_size=self.settings.text_size, font_px=self.font_px,
-                   controls=self._control_boxes(), focus=self._current_focus())
         if self.options.screenshots:
             self.shots += 1
             name = f"{self.shots:02d}-{screen.name}"
             if screen.question_id:
                 name += f"-{screen.question_id}"
             self.save_screenshot(self.options.screenshots / f"{name}.png")
+        self.trace("screen", name=screen.name, title=screen.title, language=screen.language,
+                   question=screen.question_id, theme=self.settings.theme,
+                   text_size=self.settings.text_size, font_px=self.font_px,
+                   font=Path(self.font_name).name, controls=self._control_boxes(),
+                   focus=self._current_focus(), clipped=self._clipped_texts(),
+                   selected=[c.id for c in screen.controls if c.selected],
+                   order=[c.id for c in screen.controls if c.group not in (TOP, NAV)],
+                   window=[int(Window.width), int(Window.height)])
         if self._steps:
             Clock.schedule_once(lambda dt: self._next_step(), 0.05)
         elif self.options.rehearsal is not None and self.options.quit_after_rehearsal:
             self.stop()
 
+    def _clipped_texts(self) -> list[str]:
+        """Texts wider than their box (a word too long for the line): should always be none."""
+        clipped = []
+        for bar in (self.root.top_bar, self.root.content, self.root.nav_bar):
+            for widget in bar.walk(restrict=True):
+                if isinstance(widget, Label) and widget.text.strip() and not widget.shorten \
+                        and widget.texture_size[0] > widget.width + 1:
+                    clipped.append(widget.text)
+        return clipped
+
     def _control_boxes(self) -> dict[str, list[int]]:
-        """Each control's box in window coordinates from the top left, as a tester clicks it."""
+        """Each control's box in window coordinates from the top left, as a tester touches it:
+        only controls wholly visible (inside the scrolling area, for those that scroll)."""
+        scroller = self.root.scroller
+        low = scroller.parent.to_window(scroller.x, scroller.y)[1]
+        high = low + scroller.height
         boxes = {}
         for cid, widget in self.widgets.items():
             x, y = widget.to_window(widget.x, widget.y)
+            scrolls = widget.parent == self.root.content  # kv ids are proxies: not "is"
+            if scrolls and not (y >= low - 1 and y + widget.height <= high + 1):
+                continue
             top = Window.height - (y + widget.height)
-            visible = 0 <= top and top + widget.height <= Window.height
-            if visible:
-                boxes[cid] = [round(x), round(top), round(widget.width), round(widget.height)]
+            boxes[cid] = [round(x), round(top), round(widget.width), round(widget.height)]
         return boxes
 
     def save_screenshot(self, path: Path) -> Path:
@@ -579,8 +608,10 @@ class KioskApp(App):
         control_id = self.focus_order[self.focus_index]
         widget = self.widgets[control_id]
         widget.focused = True
-        if widget.parent is self.root.content:
-            self.root.scroller.scroll_to(widget, padding=self.gap_px, animate=False)
+        if widget.parent == self.root.content:
+            # After the layout has placed it: right after a render its position is not known.
+            Clock.schedule_once(lambda dt: self.root.scroller.scroll_to(
+                widget, padding=self.gap_px, animate=False), 0)
         if announce and self.screen_model:
             control = self.screen_model.control(control_id)
             language = self.screen_model.language
@@ -645,45 +676,55 @@ class KioskApp(App):
         if {"ctrl", "alt"} <= set(modifiers) and codepoint == "s":
             self.open_staff()
             return True
-        if screen.name == "welcome" and key not in (9, 273, 274, 275, 276, 282) \
-                and codepoint not in ("+", "-", "?"):
-            focused = self._current_focus()
-            self.activate(focused if key in (13, 32, 271) and focused else "start")
-            return True
+        focused = self._current_focus()
         if key == 9:  # Tab, Shift+Tab
             self.move_focus(-1 if "shift" in modifiers else 1)
         elif key in (274, 275):  # down, right
             self.move_focus(1)
         elif key in (273, 276):  # up, left
             self.move_focus(-1)
-        elif key in (13, 271) or (key == 32 and not typing):
-            focused = self._current_focus()
+        elif key in (13, 271) or (key == 32 and not typing):  # Enter, Space
             if typing and focused in (None, "answer"):
                 self.activate("done")
-            elif focused:
-                self.activate(focused)
+            else:
+                self.activate(focused or "start")
         elif key == 27 or (key == 8 and not typing):  # Escape, or Backspace when not typing
             self.activate("back") if screen.has("back") else self.activate("close")
         elif key == 8:
             self._edit_draft("backspace")
-        elif key == 282 or (codepoint == "?" and not typing):
+        elif key == 282:  # F1
             self.activate("help")
-        elif key == 270 or (codepoint == "+" and not typing):
+        elif key == 270:  # keypad +
             self.perform(self.session.change_volume(+1))
-        elif key == 269 or (codepoint == "-" and not typing):
+        elif key == 269:  # keypad -
             self.perform(self.session.change_volume(-1))
         elif key == 280:  # Page Up / Page Down scroll long text
             self.root.scroller.scroll_y = min(1, self.root.scroller.scroll_y + 0.3)
         elif key == 281:
             self.root.scroller.scroll_y = max(0, self.root.scroller.scroll_y - 0.3)
+        elif codepoint and codepoint.isprintable() and key < 256:
+            return False  # a character: on_textinput receives it, with the keyboard layout
+        elif screen.name == "welcome":
+            self.activate("start")  # any other key, even Shift, starts
         else:
-            return typing  # letters reach the answer through on_textinput
+            return False
         return True
 
     def _on_text_input(self, window: Any, text: str) -> None:
+        """Typed characters: the answer while typing, else ? for help and + - for volume."""
         screen = self.screen_model
-        if not self.staff_open and screen and screen.name == "typing" and text.isprintable():
-            self._edit_draft(" " if text == " " else text)
+        if self.staff_open or screen is None or not text.isprintable():
+            return
+        if screen.name == "typing":
+            self._edit_draft(text)
+        elif text == "?":
+            self.activate("help")
+        elif text == "+":
+            self.perform(self.session.change_volume(+1))
+        elif text == "-":
+            self.perform(self.session.change_volume(-1))
+        elif screen.name == "welcome":
+            self.activate("start")
 
     def on_touch_anywhere(self, touch: Any) -> bool:
         """Called by the root for every touch before its children see it."""
@@ -695,9 +736,8 @@ class KioskApp(App):
         if screen and screen.name == "welcome":
             on_control = any(w.collide_point(*w.to_widget(*touch.pos))
                              for w in self.widgets.values())
-            if not on_control:
-                self.activate("start")
-                return True
+            # Decided on release: a drag scrolls the screen, only a tap starts.
+            touch.ud["welcome_tap"] = not on_control
         # A long press on the top left corner opens staff mode.
         corner = self.metrics.target
         if touch.pos[0] < corner and touch.pos[1] > Window.height - corner:
@@ -705,9 +745,14 @@ class KioskApp(App):
         return False
 
     def on_touch_released(self, touch: Any) -> None:
+        """Called by the root when a touch ends."""
         if self._long_press is not None:
             self._long_press.cancel()
             self._long_press = None
+        moved = math.dist(touch.opos, touch.pos)
+        if touch.ud.get("welcome_tap") and moved < 20 and self.screen_model \
+                and self.screen_model.name == "welcome":
+            self.activate("start")
 
     def open_staff(self) -> None:
         """Open staff mode (behind its PIN)."""
@@ -752,9 +797,17 @@ class KioskApp(App):
 
 
 class KioskScroll(ScrollView):
-    """The scrolling middle of the screen; shows "▼ More" while there is more below."""
+    """The scrolling middle of the screen; shows "▼ More" while there is more below.
+
+    No flinging: the content follows the finger and stops when it lifts, which is far easier
+    to control with a tremor or with little sight than momentum scrolling.
+    """
 
     more_below = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(effect_cls=ScrollEffect, **kwargs)
+        self.effect_y.friction = 0.8
 
     def on_scroll_y(self, instance: Any, value: float) -> None:
         self.update_more()
@@ -762,4 +815,5 @@ class KioskScroll(ScrollView):
     def update_more(self, *args: Any) -> None:
         """Whether some content is hidden below the visible part."""
         child = self.children[0] if self.children else None
-        self.more_below = bool(child and child.height > self.height + 1 and self.scroll_y > 0.01)
+        hidden = (child.height - self.height) * self.scroll_y if child else 0
+        self.more_below = hidden > 4

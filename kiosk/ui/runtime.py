@@ -61,7 +61,8 @@ def configure_kivy(data_dir: Path, width: int, height: int, fullscreen: bool,
     """Set Kivy's environment and configuration; must run before kivy is imported."""
     os.environ["KIVY_NO_ARGS"] = "1"
     # Kivy's own settings live with the kiosk's data, not in the user's home folder.
-    os.environ.setdefault("KIVY_HOME", str(Path(data_dir) / "kivy"))
+    kivy_home = Path(os.environ.setdefault("KIVY_HOME", str(Path(data_dir) / "kivy")))
+    kivy_home.mkdir(parents=True, exist_ok=True)  # Kivy itself makes only the last folder
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     if not verbose:
         os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")

@@ -1,0 +1,233 @@
+"""The real kiosk window on a virtual display, driven by real X touches and keys.
+
+Each test starts `kiosk run` as its own process, touches and types through xdotool, and checks
+what the kiosk traced, what it saved in its SQLite store, and what its screenshots show.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from kiosk.store.db import store_in
+from kiosk.ui.theme import THEMES, contrast_ratio
+from tests.kiosk_window import KioskWindow, screenshot_of
+from tests.plugins.display import VirtualDisplay
+
+pytestmark = [pytest.mark.window, pytest.mark.slow]
+
+
+@pytest.fixture
+def kiosk(display: VirtualDisplay, tmp_path: Path) -> Iterator[KioskWindow]:
+    window = KioskWindow(display, tmp_path / "data")
+    window.wait_screen("welcome", timeout=60)
+    yield window
+    window.stop()
+
+
+def saved_answers(data_dir: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(store_in(data_dir)) as db:
+        return db.execute("SELECT question_id, text, method FROM current_answers "
+                          "ORDER BY seq").fetchall()
+
+
+def test_a_whole_contribution_by_touch(kiosk: KioskWindow) -> None:
+    kiosk.touch_at(400, 200)  # anywhere on Welcome
+    kiosk.wait_screen("consent")
+    kiosk.touch("agree")
+    kiosk.wait_screen("question", question="meaning")
+    kiosk.touch("type")
+    kiosk.wait_screen("typing")
+    kiosk.type("we share power")
+    kiosk.key("Return")
+    screen = kiosk.wait_screen("confirm")
+    kiosk.touch("keep")
+    kiosk.wait_screen("question", question="power")
+    for following in ["barriers", "sharing", "ingredients", "heard"]:  # skip the other open ones
+        kiosk.touch("skip")
+        kiosk.wait_screen("question", question=following)
+    kiosk.touch("choice:4")
+    kiosk.wait_screen("question", question="taking-part-as")
+    kiosk.touch("choice:unpaid-carer")
+    review = kiosk.wait_screen("review")
+    assert "edit:meaning" in review["controls"]
+    # Every confirmed answer is already in the store before the person finishes.
+    assert saved_answers(kiosk.data_dir) == [
+        ("meaning", "we share power", "typed"),
+        ("heard", "4 – Mostly", "tap"),
+        ("taking-part-as", "An unpaid carer", "tap"),
+    ]
+    assert screen["clipped"] == []
+
+
+def test_everything_works_from_the_keyboard_alone(kiosk: KioskWindow) -> None:
+    start = len(kiosk.events())
+    kiosk.key("Tab")
+    focus = kiosk.wait_for(lambda e: e["event"] == "focus", what="focus to move")
+    assert focus["text"] == "English, choice 1 of 4, selected"
+    kiosk.key("s")  # any key (other than those that move or choose) starts
+    kiosk.wait_screen("consent")
+    assert any("anonymous" in s for s in kiosk.said_since(start))
+    kiosk.key("F1")
+    help_screen = kiosk.wait_screen("help")
+    assert help_screen["focus"] == "close"
+    kiosk.key("Escape")
+    kiosk.wait_screen("consent")
+    kiosk.key("Return")  # focus starts on "Start the questions"
+    kiosk.wait_screen("question", question="meaning")
+    kiosk.key("Return")  # focus starts on "Type"
+    kiosk.wait_screen("typing")
+    kiosk.type("listen to us")
+    kiosk.key("BackSpace", "s")
+    kiosk.key("Return")
+    confirm = kiosk.wait_screen("confirm")
+    assert confirm["focus"] == "keep"
+    kiosk.key("Return")
+    kiosk.wait_screen("question", question="power")
+    kiosk.key("Escape")  # Back
+    kiosk.wait_screen("question", question="meaning")
+    before = len(kiosk.events())
+    kiosk.key("plus")
+    kiosk.wait_for(lambda e: e["event"] == "say" and e["text"] == "Volume 6 of 10",
+                   what="the volume to go up")
+    assert len(kiosk.events()) > before
+    # Focus moves in visual order and wraps round: it is never trapped.
+    order = []
+    for _ in range(8):
+        kiosk.key("Tab")
+        order.append(kiosk.wait_for(lambda e: e["event"] == "focus")["control"])
+    assert order[:6] == ["next", "back", "repeat", "help", "skip", "settings"]
+    assert order[6:] == ["type", "next"]
+    assert saved_answers(kiosk.data_dir) == [("meaning", "listen to us", "typed")]
+
+
+def dominant_colours(png: Path, box: tuple[int, int, int, int]) -> list[tuple[int, int, int]]:
+    image = Image.open(png).convert("RGB").crop(box)
+    counts = image.getcolors(maxcolors=image.width * image.height) or []
+    return [colour for _, colour in sorted(counts, reverse=True)[:6]]
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_text_contrast_and_focus_outline_in_every_theme(display: VirtualDisplay, tmp_path: Path,
+                                                        theme: str) -> None:
+    window = KioskWindow(display, tmp_path / "data")
+    try:
+        window.wait_screen("welcome", timeout=60)
+        window.touch("settings")
+        window.wait_screen("settings")
+        window.touch(f"theme:{theme}")
+        window.wait_for(lambda e: e["event"] == "screen" and e["theme"] == theme)
+        window.key("Escape")
+        screen = window.wait_screen("welcome", theme=theme)
+        png = screenshot_of(window, screen)
+        x, y, w, h = screen["controls"]["start"]
+        # Text on the background, measured on the rendered pixels.
+        background, *others = dominant_colours(png, (0, 90, 780, y))
+        text = max(others, key=lambda c: contrast_ratio(tuple(v / 255 for v in c),
+                                                        tuple(v / 255 for v in background)))
+        ratio = contrast_ratio(tuple(v / 255 for v in text), tuple(v / 255 for v in background))
+        print(f"{theme}: text {text} on {background}: {ratio:.1f}:1")
+        assert ratio >= 7
+        # The focus outline round "Start": its colour, 3:1 against the background, >= 4 px.
+        focus = tuple(round(v * 255) for v in THEMES[theme].focus)
+        column = Image.open(png).convert("RGB").crop((x + w // 2, y - 2, x + w // 2 + 1, y + 20))
+        run = longest = 0
+        for pixel in (column.getpixel((0, i)) for i in range(column.height)):
+            run = run + 1 if pixel == focus else 0
+            longest = max(longest, run)
+        outline = contrast_ratio(THEMES[theme].focus, tuple(v / 255 for v in background))
+        print(f"{theme}: focus outline {longest} px at {outline:.1f}:1")
+        assert longest >= 4 and outline >= 3
+    finally:
+        window.stop()
+
+
+def test_idle_warning_then_reset_leaves_nothing_of_the_last_person(display: VirtualDisplay,
+                                                                   tmp_path: Path) -> None:
+    window = KioskWindow(display, tmp_path / "data", "--idle", "6", "--warning", "20")
+    try:
+        window.wait_screen("welcome", timeout=60)
+        window.key("space")
+        window.wait_screen("consent")
+        window.touch("agree")
+        window.wait_screen("question", question="meaning")
+        window.touch("settings")
+        window.wait_screen("settings")
+        window.touch("size+")
+        window.touch("theme:white-on-black")
+        window.key("Escape")
+        window.wait_screen("question", question="meaning", theme="white-on-black", text_size=1)
+        window.touch("type")
+        window.wait_screen("typing")
+        window.type("my secret half answer")
+        warning = window.wait_screen("idle", timeout=15)
+        assert "20 seconds" in warning["title"] + str(window.said_since(0))
+        # Any key carries on, with the typing intact; the warning can come again.
+        window.key("shift")
+        window.wait_screen("typing")
+        window.wait_screen("idle", timeout=15)
+        started = time.monotonic()
+        welcome = window.wait_screen("welcome", timeout=30)
+        waited = time.monotonic() - started
+        assert waited >= 19, f"the warning lasted only {waited:.0f} s"
+        assert welcome["theme"] == "yellow-on-black" and welcome["text_size"] == 0
+        window.key("space")
+        window.wait_screen("consent")
+        window.touch("agree")
+        window.wait_screen("question", question="meaning")
+        window.touch("type")
+        typing = window.wait_screen("typing")
+        png = screenshot_of(window, typing)
+        assert not any(e.get("text", "").endswith("half answer")
+                       for e in window.events()[window.seen:] if e["event"] == "draft")
+        # The new person's answer field is empty: nothing but the background in it.
+        x, y, w, h = typing["controls"]["answer"]
+        inner = dominant_colours(png, (x + 12, y + 12, x + w - 12, y + h - 12))
+        assert inner == [(0, 0, 0)]
+        assert saved_answers(window.data_dir) == []
+    finally:
+        window.stop()
+
+
+@pytest.mark.parametrize("locale", ["gd", "pl", "ko"])
+def test_twice_the_text_size_wraps_and_scrolls_without_clipping(tmp_path: Path, locale: str,
+                                                                display: VirtualDisplay) -> None:
+    window = KioskWindow(display, tmp_path / "data")
+    try:
+        window.wait_screen("welcome", timeout=60)
+        window.touch(f"lang:{locale}")
+        window.wait_for(lambda e: e["event"] == "screen" and e["language"] == locale)
+        window.touch("settings")
+        window.wait_screen("settings")
+        for _ in range(4):
+            window.touch("size+")
+            time.sleep(0.3)
+        window.key("Escape")
+        window.key("space")
+        window.wait_screen("consent")
+        window.key("Return")
+        screen = window.wait_screen("question", question="meaning")
+        assert screen["text_size"] == 4 and screen["font_px"] == 2 * 45
+        assert screen["clipped"] == []
+        if locale == "ko":
+            assert screen["font"] == "NanumGothicBold.ttf"
+    finally:
+        window.stop()
+
+
+def test_large_screen_scales_print_and_targets(large_display: VirtualDisplay,
+                                               tmp_path: Path) -> None:
+    window = KioskWindow(large_display, tmp_path / "data", width=1920, height=1080)
+    try:
+        screen = window.wait_screen("welcome", timeout=60)
+        assert screen["window"] == [1920, 1080]
+        assert screen["font_px"] >= 100  # 2.25 times the 7-inch panel's 45 px
+        assert all(h >= 187 for _, _, _, h in screen["controls"].values())
+        assert screen["clipped"] == []
+    finally:
+        window.stop()

@@ -24,7 +24,8 @@ class KioskWindow:
     """A running kiosk and the means to touch it, press its keys and read what it did."""
 
     def __init__(self, display: VirtualDisplay, data_dir: Path, *args: str,
-                 width: int = 800, height: int = 480):
+                 width: int = 800, height: int = 480, voice: bool = False,
+                 env: dict[str, str] | None = None):
         self.display = display
         self.data_dir = data_dir
         self.trace_path = data_dir / "trace.jsonl"
@@ -34,8 +35,9 @@ class KioskWindow:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "run", "--data", str(data_dir),
              "--trace", str(self.trace_path), "--screenshots", str(self.screenshots),
-             "--width", str(width), "--height", str(height), *args],
-            env=display.env, stdout=self.log, stderr=subprocess.STDOUT)
+             "--width", str(width), "--height", str(height),
+             *([] if voice else ["--no-voice"]), *args],
+            env=env or display.env, stdout=self.log, stderr=subprocess.STDOUT)
         self.seen = 0
 
     def events(self) -> list[Event]:
@@ -44,13 +46,17 @@ class KioskWindow:
             return []
         return [json.loads(line) for line in self.trace_path.read_text().splitlines() if line]
 
+    def mark(self) -> int:
+        """A place in the trace, to wait for events from there on (see wait_for's since)."""
+        return len(self.events())
+
     def wait_for(self, test: Callable[[Event], bool], timeout: float = 20,
-                 what: str = "an event") -> Event:
-        """The first event after the last one waited for that passes `test`."""
+                 what: str = "an event", since: int | None = None) -> Event:
+        """The first event that passes `test`, after the last one waited for (or from `since`)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             events = self.events()
-            for i in range(self.seen, len(events)):
+            for i in range(self.seen if since is None else since, len(events)):
                 if test(events[i]):
                     self.seen = i + 1
                     return events[i]

@@ -203,9 +203,9 @@ def test_voice_path_reads_back_and_takes_spoken_replies(session: Session) -> Non
     assert screen.draft == "sharing power and listening"
     saved = of(SaveAnswer, session.heard_command("yes"))[0].answer
     assert saved.text == "sharing power and listening" and saved.method == "voice"
-    # A choice question by saying its number.
+    # A choice question by saying its number: kept as given by voice.
     saved = of(SaveAnswer, session.heard_command("two"))[0].answer
-    assert saved.value == "carer"
+    assert saved.value == "carer" and saved.method == "voice"
 
 
 def test_low_confidence_asks_again_rather_than_keep_a_guess(session: Session) -> None:
@@ -235,3 +235,32 @@ def test_settings_change_and_volume_keys(session: Session) -> None:
         session.press("size+")
     assert session.settings.text_size == 4
     assert not session.screen().control("size+").enabled
+
+
+def test_open_question_listens_at_once_and_command_words_act(session: Session) -> None:
+    session.set_voice("en", True)
+    actions = to_first_question(session)
+    assert of(Listen, actions) == [Listen("en", None)]  # speak straight after the question
+    # Saying just "skip" skips, rather than being kept as an answer.
+    actions = session.heard("skip", confident=True)
+    assert not of(SaveAnswer, actions) and shown(actions).question_id == "role"
+    assert shown(session.heard_command("back")).question_id == "meaning"
+    screen = shown(session.heard_partial("sharing"))
+    assert screen.name == "listening" and screen.draft == "sharing"
+    assert shown(session.heard("sharing power", confident=True)).name == "confirm"
+    session.press("keep")
+    # A grammar may add a stray word; the one word that names a control still counts.
+    assert of(SaveAnswer, session.heard_command("oh two"))[0].answer.value == "carer"
+
+
+def test_losing_the_microphone_is_said_once_and_touch_carries_on(session: Session) -> None:
+    session.set_voice("en", True)
+    to_first_question(session)
+    session.press("speak")
+    actions = session.set_voice("en", False)
+    said = [a.text for a in of(Say, actions)]
+    assert said == ["Spoken answers are not working at the moment. Please answer by touch or "
+                    "by typing."]
+    screen = shown(actions)
+    assert screen.name == "question" and not screen.has("speak") and screen.has("type")
+    assert of(Say, session.set_voice("en", False)) == []  # said once only

@@ -146,7 +146,12 @@ def test_stop_is_quick(virtual_audio: object) -> None:
         speaker.prerender([(LONG_TEXT, "en")])
         with Recorder() as recorder:
             speaker.say(LONG_TEXT, "en")
-            time.sleep(1.5)
+            # Stop once speech is really audible on the device (not after a fixed time, which
+            # a busy machine can overrun), and well before the long text would end.
+            deadline = time.monotonic() + 10
+            while not recorder.loud_times() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.5)
             assert speaker.is_speaking
             stopped_at = time.monotonic()
             speaker.stop()

@@ -30,9 +30,14 @@ from kiosk.store import StoreError
               help="Save a PNG of each screen shown into this folder.")
 @click.option("--trace", type=click.Path(dir_okay=False, path_type=Path),
               help="For tests: write each screen, speech and save as a JSON line to this file.")
+@click.option("--no-voice", is_flag=True,
+              help="No speech out or in: touch, keys and large print only.")
+@click.option("--audio-device",
+              help="Sound device name for speaker and microphone (default: PulseAudio).")
 def command(data_dir: Path, pack: Path | None, fullscreen: bool, width: int, height: int,
             screen_width_mm: float | None, idle_seconds: float, warning_seconds: float,
-            screenshots: Path | None, trace: Path | None) -> None:
+            screenshots: Path | None, trace: Path | None, no_voice: bool,
+            audio_device: str | None) -> None:
     """Start the kiosk on the built-in question pack (or --pack).
 
     \b
@@ -48,7 +53,8 @@ def command(data_dir: Path, pack: Path | None, fullscreen: bool, width: int, hei
     options = LaunchOptions(data_dir=data_dir, pack=pack, width=width, height=height,
                             fullscreen=fullscreen, screenshots=screenshots, trace=trace,
                             screen_width_mm=screen_width_mm, idle_seconds=idle_seconds,
-                            warning_seconds=warning_seconds)
+                            warning_seconds=warning_seconds, voice=not no_voice,
+                            audio_device=audio_device)
     try:
         run(options)
     except PackError as exc:

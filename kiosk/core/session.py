@@ -118,6 +118,8 @@ class Session:
         self.back_to_review = False
         self.overlay: str | None = None  # help, settings or idle warning over the current state
         self.heard_so_far = ""
+        self.voice_lost = False
+        self.by_voice = False  # whether the control being pressed was named aloud
 
     def _(self, message: str) -> str:
         return self.translate(self.language, message)
@@ -133,12 +135,21 @@ class Session:
         return self.language in self.voice_languages
 
     def set_voice(self, language: str, available: bool) -> list[Action]:
-        """Speech recognition became available (or failed) for a language."""
+        """Speech recognition became available, or stopped working (say, the microphone was
+        unplugged), for a language. Losing it mid-session is said once, on screen and aloud."""
+        was = language in self.voice_languages
         if available:
             self.voice_languages.add(language)
         else:
             self.voice_languages.discard(language)
-        return [Show(self.screen(), speak=False)]
+        actions: list[Action] = []
+        if was and not available and language == self.language:
+            self.voice_lost = True
+            if self.state in ("listening", "confirm") and self.pending is None:
+                self.state = "question"
+            actions.append(Say(self._("Spoken answers are not working at the moment. Please "
+                                      "answer by touch or by typing."), self.language))
+        return [StopListening(), Show(self.screen(), speak=False), *actions]
 
     # Events from the shell ----------------------------------------------------------------------
 
@@ -146,8 +157,9 @@ class Session:
         """The kiosk has just started: show Welcome."""
         return [ApplySettings(self.settings), Show(self.screen())]
 
-    def press(self, control_id: str) -> list[Action]:
-        """A control was activated by touch, key or voice."""
+    def press(self, control_id: str, by_voice: bool = False) -> list[Action]:
+        """A control was activated by touch or key (or, with by_voice, by a spoken word)."""
+        self.by_voice = by_voice
         screen = self.screen()
         if not screen.has(control_id):
             return []
@@ -177,17 +189,36 @@ class Session:
             self.draft = text[:4000]
         return []
 
+    def _answering_aloud(self) -> bool:
+        return self.state == "listening" or (
+            self.state == "question" and self.overlay is None and self.question.type == "open")
+
     def heard_partial(self, words: str) -> list[Action]:
         """Words recognised so far while the person is still speaking: shown, not said."""
-        if self.state != "listening":
+        if not self._answering_aloud() or not words.strip():
             return []
+        if self.state == "question":
+            self.state = "listening"  # they started answering straight after the question
+            self.heard_so_far = ""
         return [Show(self.screen().with_draft(self._joined(words)), speak=False)]
 
     def heard(self, words: str, confident: bool = True) -> list[Action]:
-        """The person stopped speaking: read back what was heard and ask what to do with it."""
-        if self.state != "listening":
+        """The person stopped speaking: read back what was heard and ask what to do with it.
+
+        Straight after an open question, words that are exactly a command ("skip", "back",
+        "repeat", "help", "type") act as that command instead of being an answer.
+        """
+        if not self._answering_aloud():
             return []
         words = words.strip()
+        if not self.heard_so_far:
+            command = self._command_for(words)
+            if command is not None and command != "speak":
+                if self.state == "listening":
+                    self.state = "question"
+                return self.press(command, by_voice=True)
+        if self.state == "question":
+            self.state = "listening"
         if not words:
             self.heard_so_far = ""
             return [Say(self._("I did not hear anything. Please speak your answer again, "
@@ -201,15 +232,24 @@ class Session:
 
     def heard_command(self, words: str) -> list[Action]:
         """A short spoken reply or choice (recognised with a grammar): press what it names."""
-        said = words.strip().lower()
-        if not said:
+        if not words.strip():
             return []
-        screen = self.screen()
-        for control in screen.controls:
-            if control.enabled and said in control.voice_words:
-                return self.press(control.id)
+        command = self._command_for(words)
+        if command is not None:
+            return self.press(command, by_voice=True)
         return [Say(self._("Sorry, I did not understand. Please say it again, or touch "
                            "the screen."), self.language)]
+
+    def _command_for(self, words: str) -> str | None:
+        """The control that `words` name: all of them, or else a single word among them that
+        names one control only (a grammar may add a stray word: "oh help")."""
+        said = " ".join(words.lower().split())
+        controls = [c for c in self.screen().controls if c.enabled and c.voice_words]
+        for control in controls:
+            if said in control.voice_words:
+                return control.id
+        named = {c.id for c in controls for w in said.split() if w in c.voice_words}
+        return named.pop() if len(named) == 1 else None
 
     def activity(self) -> list[Action]:
         """Any touch or key: dismisses the idle warning."""
@@ -253,7 +293,7 @@ class Session:
             return [Show(self.screen())]
         if control_id == "start":
             self.state = "consent"
-            return [Show(self.screen())]
+            return self._show_state()
         return []
 
     def _press_consent(self, control_id: str) -> list[Action]:
@@ -291,13 +331,13 @@ class Session:
             value: AnswerValue = choice_id
             if q.type == "yesno":
                 value = choice_id == "yes"
-            return self._save(value, self._answer_text(q, value), "tap")
+            return self._save(value, self._answer_text(q, value), self._tap_or_voice())
         if control_id == "done" and q.type == "multi":
             chosen = tuple(c.id for c in q.choices if c.id in self.selection)
             if not chosen:
                 return [Say(self._("Nothing is ticked. Tick one or more choices, or choose "
                                    "Skip."), self.language)]
-            return self._save(chosen, self._answer_text(q, chosen), "tap")
+            return self._save(chosen, self._answer_text(q, chosen), self._tap_or_voice())
         return []
 
     def _press_typing(self, control_id: str) -> list[Action]:
@@ -434,7 +474,11 @@ class Session:
         """Show the current state's screen, listening for spoken choices where that helps."""
         screen = self.screen()
         actions: list[Action] = [Show(screen)]
-        if self.voice and screen.voice_commands and self.overlay is None:
+        if not self.voice or self.overlay is not None:
+            return actions
+        if self.state == "question" and self.question.type == "open":
+            actions.append(Listen(self.language))  # an answer, or a command word
+        elif screen.voice_commands:
             actions.append(Listen(self.language, screen.voice_commands))
         return actions
 
@@ -488,6 +532,9 @@ class Session:
         return [StopListening(), SaveAnswer(answer),
                 Say(self._("Saved: {answer}").format(answer=text), self.language),
                 *self._advance()]
+
+    def _tap_or_voice(self) -> str:
+        return "voice" if self.by_voice else "tap"
 
     def _joined(self, words: str) -> str:
         return f"{self.heard_so_far} {words}".strip() if self.heard_so_far else words
@@ -582,6 +629,9 @@ class Session:
             self._("You can answer by speaking, by touch, or with the keys.") if self.voice
             else self._("You can answer by touch or with the keys."),
         ])
+        if self.voice_lost:
+            speech += " " + self._("Spoken answers are not working at the moment. Please "
+                                   "answer by touch or by typing.")
         if len(languages) > 1:
             speech += " " + self._("To change the language, choose one of the languages on "
                                    "the screen.")

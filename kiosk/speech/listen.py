@@ -21,6 +21,8 @@ from typing import Protocol
 import sounddevice as sd
 import vosk
 
+from kiosk.speech.audio import rms_dbfs
+
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
@@ -39,7 +41,8 @@ class Word:
 
 @dataclass(frozen=True)
 class Transcript:
-    """What the listener heard; `reason`: "endpoint", "finished", "max-duration" or "cancelled"."""
+    """What the listener heard; `reason`: "endpoint", "silence" (quiet after the words),
+    "finished", "max-duration" or "cancelled"."""
 
     text: str
     words: tuple[Word, ...]
@@ -219,6 +222,8 @@ class Listener:
         on_final: Callable[[Transcript], None] | None = None,
         gate: CaptureGate | None = None,
         block_seconds: float = 0.1,
+        trailing_silence: float = 1.0,
+        silence_dbfs: float = -55.0,
     ) -> None:
         self.model = model
         self.language = language
@@ -230,6 +235,10 @@ class Listener:
         self.on_final = on_final
         self.gate = gate
         self.block_seconds = block_seconds
+        # Also end after this much quiet audio once words were recognised: Vosk's own endpoint
+        # may never come on digital silence (a microphone with a noise gate sends exact zeros).
+        self.trailing_silence = trailing_silence
+        self.silence_dbfs = silence_dbfs
         self.dropped_seconds = 0.0  # microphone audio discarded while gated/paused
         self.first_partial_latency: float | None = None
         self.result: Transcript | None = None
@@ -321,6 +330,7 @@ class Listener:
     def _run(self, recognizer: vosk.KaldiRecognizer) -> None:
         started = time.monotonic()
         fed_seconds = 0.0
+        last_loud: float | None = None  # audio time of the last block louder than silence
         last_partial = ""
         reason = "finished"
         try:
@@ -341,6 +351,12 @@ class Listener:
                 if block is None:
                     continue
                 fed_seconds += len(block) / 2 / SAMPLE_RATE
+                if rms_dbfs(block) > self.silence_dbfs:
+                    last_loud = fed_seconds
+                elif last_partial and last_loud is not None \
+                        and fed_seconds - last_loud >= self.trailing_silence:
+                    reason = "silence"
+                    break
                 if recognizer.AcceptWaveform(block):
                     heard = parse_result(
                         recognizer.Result(), self.language, "endpoint", fed_seconds

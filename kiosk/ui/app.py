@@ -221,6 +221,7 @@ class KioskApp(App):
         self._korean_font = find_font(FONTS["ko"])
         self._long_press: Any = None
         self.staff_open = False
+        self._listen_id = 0
         self._keyboard_page = 0
         self._first_frame = True
 
@@ -289,6 +290,7 @@ class KioskApp(App):
             elif isinstance(action, Listen):
                 self._listen(action)
             elif isinstance(action, StopListening):
+                self._listen_id += 1
                 if self.listener:
                     self.listener.cancel()
         self._restart_idle()
@@ -330,21 +332,40 @@ class KioskApp(App):
         self.trace("say", text=text, language=language)
         self.voice.say(text, language, self.settings.speech_rate, self.settings.volume)
 
+    def voice_status(self, language: str, ready: bool, why: str = "") -> None:
+        """From any thread: recognition for `language` became ready, or is not available."""
+        def apply(dt: float) -> None:
+            self.trace("voice", language=language, ready=ready, why=why)
+            self.perform(self.session.set_voice(language, ready))
+        Clock.schedule_once(apply)
+
     def _listen(self, action: Listen) -> None:
         if self.listener is None:
             return
+        # Results of a listen that was stopped or replaced meanwhile are dropped.
+        self._listen_id += 1
+        listen_id = self._listen_id
 
         def partial(words: str) -> None:
-            Clock.schedule_once(lambda dt: self.perform(self.session.heard_partial(words)))
+            def deliver(dt: float) -> None:
+                if listen_id == self._listen_id:
+                    self.perform(self.session.heard_partial(words))
+            Clock.schedule_once(deliver)
 
         def final(words: str, confident: bool) -> None:
             def deliver(dt: float) -> None:
+                if listen_id != self._listen_id:
+                    return  # the person moved on by touch or key meanwhile
+                self.trace("heard", text=words, confident=confident,
+                           grammar=action.grammar is not None)
                 if action.grammar:
                     self.perform(self.session.heard_command(words))
                 else:
                     self.perform(self.session.heard(words, confident))
             Clock.schedule_once(deliver)
 
+        self.trace("listen", language=action.language,
+                   grammar=list(action.grammar) if action.grammar else None)
         self.listener.listen(action.language, action.grammar, partial, final)
 
     # Drawing a screen ----------------------------------------------------------------------------
@@ -786,6 +807,10 @@ class KioskApp(App):
         self.perform(self.session.timeout())
 
     # Tracing for tests and rehearsals ------------------------------------------------------------
+
+    def trace_soon(self, event: str, **fields: Any) -> None:
+        """trace() from another thread: written on the UI thread, so lines never interleave."""
+        Clock.schedule_once(lambda dt: self.trace(event, **fields))
 
     def trace(self, event: str, **fields: Any) -> None:
         """One JSON line per event, for tests and rehearsals only: it includes what is said, so a

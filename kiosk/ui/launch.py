@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.core.pack import QuestionPack, default_pack_path, load_pack
 from kiosk.core.redact import describe_removed, redact
@@ -17,6 +18,9 @@ from kiosk.core.session import Session
 from kiosk.i18n import Catalogs
 from kiosk.staff import StaffSettings
 from kiosk.ui import runtime
+
+if TYPE_CHECKING:
+    from kiosk.voice import VoiceIn, VoiceOut
 
 
 @dataclass
@@ -34,6 +38,7 @@ class LaunchOptions:
     idle_seconds: float = 60.0
     warning_seconds: float = 30.0
     voice: bool = True
+    audio_device: str | None = None  # sounddevice name; None: PulseAudio if present, else default
     rehearsal: list[tuple[str, str]] | None = None
     first_steps: list[tuple[str, str]] = field(default_factory=list)
     store: bool = True
@@ -56,6 +61,23 @@ def build_session(pack: QuestionPack, catalogs: Catalogs, options: LaunchOptions
         pack, translate=catalogs.translate, scrub=redact,
         describe_removed=describe_removed, today=date.today, event_id=event_id,
         times=IdleTimes(idle=options.idle_seconds, warning=options.warning_seconds))
+
+
+def start_voice(options: LaunchOptions) -> tuple[VoiceOut | None, VoiceIn | None]:
+    """The speaker and the listener, or (None, None) with one line saying why, so the kiosk
+    carries on by touch and keys."""
+    if not options.voice:
+        return None, None
+    try:
+        from kiosk.speech.out import Speaker
+        from kiosk.voice import VoiceIn, VoiceOut
+
+        speaker = Speaker(device=options.audio_device)
+    except Exception as exc:  # no sound system at all
+        print(f"Speech is off: no sound output could be opened ({exc}); check the speaker or "
+              "headphones with: kiosk doctor", file=sys.stderr)
+        return None, None
+    return VoiceOut(speaker), VoiceIn(speaker, device=options.audio_device)
 
 
 def run(options: LaunchOptions) -> int:
@@ -83,11 +105,24 @@ def run(options: LaunchOptions) -> int:
 
     shell = ShellOptions(screenshots=options.screenshots, trace=options.trace,
                          screen_width_mm=options.screen_width_mm, rehearsal=options.rehearsal)
-    app = KioskApp(session, store=store, options=shell,
+    voice_out, voice_in = start_voice(options)
+    app = KioskApp(session, store=store, voice=voice_out, listener=voice_in, options=shell,
                    on_staff=lambda a: open_staff_mode(a, options.data_dir))
+    if voice_out is not None and options.trace:
+        # Tests answer aloud only once the kiosk has finished speaking, as a person would.
+        voice_out.speaker.on_start = lambda u: app.trace_soon("speaking", text=u.text)
+        voice_out.speaker.on_finish = lambda u, done: app.trace_soon("spoken", completed=done)
+    if voice_in is not None:
+        voice_in.on_lost = lambda language, why: app.voice_status(language, False, why)
+        # Models load in the background: Welcome is usable at once, by touch and keys.
+        voice_in.load(pack.languages, app.voice_status)
     try:
         app.run()
     finally:
+        if voice_in is not None:
+            voice_in.cancel()
+        if voice_out is not None:
+            voice_out.speaker.close()
         if store is not None:
             store.close()
         if started_display:

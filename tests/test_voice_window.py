@@ -1,0 +1,101 @@
+"""A whole spoken session in the real window: heard through the virtual microphone, kept as text.
+
+The kiosk speaks through PulseAudio's null sink, whose monitor is also its microphone, so it
+really does hear itself: the test proves it never transcribes its own voice. The person's
+answers are espeak-ng Korean played into the sink after the kiosk has finished speaking, and
+recognised by the real Korean Vosk model. Korean words that this model hears reliably from
+espeak-ng: 라디오 free-form; 네, 그대로 and the numbers 사 and 이 with a grammar.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kiosk.store.db import store_in
+from tests.kiosk_window import KioskWindow
+from tests.plugins.audio import VirtualAudio
+from tests.plugins.display import VirtualDisplay
+
+pytestmark = [pytest.mark.window, pytest.mark.audio, pytest.mark.slow]
+
+PACK = """
+[pack]
+id = "voice-test"
+title = "음성 테스트"
+languages = ["ko"]
+version = 1
+
+[[question]]
+id = "favourite"
+type = "open"
+text = "무엇을 좋아하세요?"
+
+[[question]]
+id = "heard"
+type = "scale"
+text = "얼마나 들어 준다고 느끼세요?"
+
+[[question]]
+id = "role"
+type = "choice"
+text = "어떤 입장으로 참여하세요?"
+choices = ["당사자", "돌봄 제공자", "종사자"]
+"""
+
+
+def test_a_whole_spoken_session_in_korean(display: VirtualDisplay, virtual_audio: VirtualAudio,
+                                          tmp_path: Path) -> None:
+    pack = tmp_path / "voice.toml"
+    pack.write_text(PACK, encoding="utf-8")
+    env = {**display.env, "XDG_RUNTIME_DIR": os.environ["XDG_RUNTIME_DIR"],
+           "PULSE_SERVER": os.environ["PULSE_SERVER"]}
+    window = KioskWindow(display, tmp_path / "data", "--pack", str(pack), voice=True, env=env)
+
+    def answer_aloud(words: str, name: str, since: int) -> int:
+        """After `since`: wait until the kiosk listens and has finished speaking, then say
+        `words`. Returns the mark to wait from for what the answer leads to."""
+        window.wait_for(lambda e: e["event"] == "listen", what="the kiosk to listen",
+                        since=since)
+        window.wait_for(lambda e: e["event"] == "speaking", what="the kiosk to speak")
+        window.wait_for(lambda e: e["event"] == "spoken", timeout=60,
+                        what="the kiosk to finish speaking")
+        wav = virtual_audio.speak(words, "ko", tmp_path / f"{name}.wav", rate=150)
+        mark = window.mark()
+        virtual_audio.play(wav)
+        return mark
+
+    try:
+        window.wait_screen("welcome", timeout=60)
+        ready = window.wait_for(lambda e: e["event"] == "voice", timeout=60, what="the model")
+        assert ready["ready"] is True, ready
+        mark = window.mark()
+        window.key("space")
+        mark = answer_aloud("네", "yes", mark)  # consent, by voice
+        mark = answer_aloud("라디오", "answer", mark)
+        heard = window.wait_for(lambda e: e["event"] == "heard" and not e["grammar"],
+                                timeout=30, what="the answer", since=mark)
+        assert heard["text"] == "라디오" and heard["confident"], heard
+        window.wait_screen("confirm")
+        read_back = window.wait_for(lambda e: e["event"] == "say" and "라디오" in e["text"],
+                                    what="the read-back", since=mark)
+        mark = answer_aloud("그대로", "keep", mark)  # keep it, by voice
+        mark = answer_aloud("사", "four", mark)
+        mark = answer_aloud("이", "two", mark)
+        window.wait_screen("review", timeout=30)
+    finally:
+        window.stop()
+
+    with sqlite3.connect(store_in(tmp_path / "data")) as db:
+        rows = db.execute("SELECT question_id, value, text, method FROM current_answers "
+                          "ORDER BY seq").fetchall()
+    assert [(q, v, m) for q, v, _, m in rows] == [("favourite", '"라디오"', "voice"),
+                                                  ("heard", '"4"', "voice"),
+                                                  ("role", '"2"', "voice")]
+    assert rows[0][2] == "라디오" and rows[1][2].startswith("4 ") and rows[2][2] == "돌봄 제공자"
+    # Nothing the kiosk said itself was taken as an answer or a command.
+    heard_texts = [e["text"] for e in window.events() if e["event"] == "heard"]
+    assert heard_texts == ["네", "라디오", "그대로", "사", "이"]

@@ -80,8 +80,9 @@ def test_a_whole_spoken_session_in_korean(display: VirtualDisplay, virtual_audio
                                 timeout=30, what="the answer", since=mark)
         assert heard["text"] == "라디오" and heard["confident"], heard
         window.wait_screen("confirm")
-        read_back = window.wait_for(lambda e: e["event"] == "say" and "라디오" in e["text"],
-                                    what="the read-back", since=mark)
+        # The read-back says exactly what will be kept.
+        window.wait_for(lambda e: e["event"] == "say" and "라디오" in e["text"],
+                        what="the read-back", since=mark)
         mark = answer_aloud("그대로", "keep", mark)  # keep it, by voice
         mark = answer_aloud("사", "four", mark)
         mark = answer_aloud("이", "two", mark)

@@ -42,6 +42,11 @@ class VoiceOut:
         self.speaker.volume = speaker_volume(volume)
         self.speaker.say(text, language)
 
+    def say_file(self, path: Path, volume: int) -> None:
+        """Play a recorded human voice (a 16-bit WAV) instead of synthetic speech."""
+        self.speaker.volume = speaker_volume(volume)
+        self.speaker.say_file(path)
+
     def stop(self) -> None:
         """Stop speaking at once."""
         self.speaker.stop()

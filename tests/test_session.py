@@ -264,3 +264,22 @@ def test_losing_the_microphone_is_said_once_and_touch_carries_on(session: Sessio
     screen = shown(actions)
     assert screen.name == "question" and not screen.has("speak") and screen.has("type")
     assert of(Say, session.set_voice("en", False)) == []  # said once only
+
+
+def test_a_recorded_voice_is_found_beside_the_pack(tmp_path: Path) -> None:
+    source = PACK.read_text(encoding="utf-8").replace(
+        'help = "Say a few words, or as much as you like."',
+        'help = "Say a few words, or as much as you like."\naudio = { gd = "meaning-gd.wav" }')
+    pack_file = tmp_path / "recorded.toml"
+    pack_file.write_text(source, encoding="utf-8")
+    pack, _ = load_pack(pack_file)
+    session = Session(pack)
+    session.start()
+    session.press("lang:gd")
+    session.press("start")
+    screen = shown(session.press("agree"))
+    assert screen.audio == str(tmp_path / "meaning-gd.wav")
+    english = Session(pack)
+    english.start()
+    english.press("start")
+    assert shown(english.press("agree")).audio is None  # no English recording: synthesis

@@ -7,6 +7,7 @@ what the kiosk traced, what it saved in its SQLite store, and what its screensho
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -229,5 +230,27 @@ def test_large_screen_scales_print_and_targets(large_display: VirtualDisplay,
         assert screen["font_px"] >= 100  # 2.25 times the 7-inch panel's 45 px
         assert all(h >= 187 for _, _, _, h in screen["controls"].values())
         assert screen["clipped"] == []
+    finally:
+        window.stop()
+
+
+def test_a_recorded_human_voice_is_played_instead_of_synthesis(display: VirtualDisplay,
+                                                               tmp_path: Path) -> None:
+    pack = tmp_path / "recorded.toml"
+    pack.write_text('[pack]\nid = "rec"\ntitle = "Recorded"\nlanguages = ["en"]\nversion = 1\n'
+                    '[[question]]\nid = "q"\ntext = "What matters to you?"\n'
+                    'audio = "q-en.wav"\n', encoding="utf-8")
+    subprocess.run(["espeak-ng", "-w", str(tmp_path / "q-en.wav"), "What matters to you?"],
+                   check=True, timeout=30)
+    window = KioskWindow(display, tmp_path / "data", "--pack", str(pack))
+    try:
+        window.wait_screen("welcome", timeout=60)
+        mark = window.mark()
+        window.key("space")
+        window.wait_screen("consent")
+        window.key("Return")
+        said = window.wait_for(lambda e: e["event"] == "say" and "audio" in e, since=mark,
+                               what="the recording to be chosen")
+        assert said["audio"] == str(tmp_path / "q-en.wav")
     finally:
         window.stop()

@@ -47,6 +47,8 @@ class Screen:
     note: str = ""  # a secondary message, e.g. what was removed to keep someone anonymous
     # The words a person may say on this screen, for a restricted recognition grammar.
     voice_commands: tuple[str, ...] = ()
+    # A recorded human voice to play instead of synthesising `speech` (a path), if the pack has one.
+    audio: str | None = None
 
     def control(self, control_id: str) -> Control:
         """The control with this id."""

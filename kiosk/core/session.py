@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import PurePath
 from typing import Protocol
 
 from kiosk.core.answers import Answer, AnswerValue, ParticipantSession, new_id
@@ -714,10 +715,12 @@ class Session:
         speech = " ".join(part for part in [
             self._progress() + ".", title, help_text, " ".join(spoken_choices), note, how,
         ] if part)
+        recording = q.audio.get(self.language)
+        audio = str(PurePath(self.pack.source).parent / recording) if recording else None
         screen = Screen("question", self.language, title, help_text or how,
                         (*self._top(), *controls, *self._nav(skip=True)), speech,
                         progress=self._progress(), question_id=q.id, question_type=q.type,
-                        note=note)
+                        note=note, audio=audio)
         commands = tuple(w for c in screen.controls if c.enabled and c.group != TOP
                          for w in c.voice_words)
         return replace(screen, voice_commands=commands)

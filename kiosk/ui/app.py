@@ -71,6 +71,8 @@ class Voice(Protocol):
 
     def say(self, text: str, language: str, rate: int, volume: int) -> None: ...
 
+    def say_file(self, path: Path, volume: int) -> None: ...
+
     def stop(self) -> None: ...
 
 
@@ -91,6 +93,9 @@ class SilentVoice:
 
     def say(self, text: str, language: str, rate: int, volume: int) -> None:
         """Say nothing."""
+
+    def say_file(self, path: Path, volume: int) -> None:
+        """Play nothing."""
 
     def stop(self) -> None:
         """Nothing to stop."""
@@ -270,7 +275,7 @@ class KioskApp(App):
             if isinstance(action, Show):
                 self.render(action.screen)
                 if action.speak:
-                    self.speak(action.screen.speech, action.screen.language)
+                    self.speak_screen(action.screen)
             elif isinstance(action, Say):
                 self.speak(action.text, action.language)
             elif isinstance(action, ApplySettings):
@@ -326,6 +331,16 @@ class KioskApp(App):
         self.focus_colour = [*theme.focus, 1]
         Window.clearcolor = (*theme.background, 1)
         self.font_px = self.metrics.text(TEXT_SIZE_FACTORS[settings.text_size])
+
+    def speak_screen(self, screen: Screen) -> None:
+        """Say what a screen shows: its recorded human voice if the pack gives one."""
+        if screen.audio and Path(screen.audio).is_file():
+            self.trace("say", text=screen.speech, language=screen.language, audio=screen.audio)
+            self.voice.say_file(Path(screen.audio), self.settings.volume)
+            return
+        if screen.audio:
+            self.trace("audio-missing", audio=screen.audio)  # fall back to the synthetic voice
+        self.speak(screen.speech, screen.language)
 
     def speak(self, text: str, language: str) -> None:
         """Say `text`, replacing any speech under way."""

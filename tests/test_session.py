@@ -283,3 +283,18 @@ def test_a_recorded_voice_is_found_beside_the_pack(tmp_path: Path) -> None:
     english.start()
     english.press("start")
     assert shown(english.press("agree")).audio is None  # no English recording: synthesis
+
+
+def test_a_language_without_a_speech_model_is_said_on_consent(session: Session) -> None:
+    session.set_voice("en", True)
+    session.set_voice("gd", False)  # no model installed for Gaelic
+    session.start()
+    consent = shown(session.press("start"))
+    assert consent.note == ""
+    session.press("back")
+    session.press("lang:gd")
+    consent = shown(session.press("start"))
+    assert "not available in this language" in consent.note
+    assert consent.note in consent.speech
+    question = shown(session.press("agree"))
+    assert not question.has("speak") and question.has("type")

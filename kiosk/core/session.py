@@ -100,6 +100,7 @@ class Session:
         self.event_id = event_id
         self.times = times or IdleTimes()
         self.voice_languages: set[str] = set()
+        self.voice_missing: set[str] = set()  # languages with no working speech recognition
         self._reset()
 
     # State kept for one participant only; _reset() forgets all of it.
@@ -141,8 +142,10 @@ class Session:
         was = language in self.voice_languages
         if available:
             self.voice_languages.add(language)
+            self.voice_missing.discard(language)
         else:
             self.voice_languages.discard(language)
+            self.voice_missing.add(language)
         actions: list[Action] = []
         if was and not available and language == self.language:
             self.voice_lost = True
@@ -649,8 +652,14 @@ class Session:
                     Control("decline", self._("No thanks"),
                             voice_words=(self._("no").lower(),)))
         speech = f"{title}. {body} " + self._("To begin, choose Start the questions.")
+        note = ""
+        if self.language in self.voice_missing:
+            # Said once per person: everyone passes consent once.
+            note = self._("Spoken answers are not available in this language on this kiosk. "
+                          "Please answer by touch or by typing.")
+            speech = f"{title}. {body} {note} " + self._("To begin, choose Start the questions.")
         return Screen("consent", self.language, title, body,
-                      (*self._top(), *controls, *self._nav()), speech,
+                      (*self._top(), *controls, *self._nav()), speech, note=note,
                       voice_commands=tuple(w for c in controls for w in c.voice_words))
 
     def _progress(self) -> str:

@@ -103,22 +103,34 @@ class Store:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         try:
+            # Checked before anything is set, so a file the kiosk refuses is left as it was.
+            self._check_version()
             conn.execute("PRAGMA journal_mode=WAL")
             # FULL: in WAL mode, NORMAL may lose the last commits at a power cut.
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+        except StoreError:
+            conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{self.path}: not a kiosk store ({exc}); move the file aside or "
                              "choose another data folder") from None
         self.kiosk_id = self._ensure_kiosk_id()
 
-    def _migrate(self) -> None:
+    def _check_version(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: written by a newer kiosk (schema {version}, this "
                              f"kiosk knows {SCHEMA_VERSION}); update the kiosk software")
+        if version == 0 and self.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
+            # Another program's database: never write the kiosk's tables into it.
+            raise StoreError(f"{self.path}: not a kiosk store (it holds another program's "
+                             "tables); move the file aside or choose another data folder")
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         for target in range(version, SCHEMA_VERSION):
             with self.transaction():
                 MIGRATIONS[target](self.conn)

@@ -47,6 +47,11 @@ def validate(files: tuple[Path, ...], strict: bool) -> None:
             click.echo(str(problem), err=True)
         if strict and problems:
             failed = True
+            if pack is not None:
+                # Not "ok": under --strict this pack fails, and the summary must say so.
+                click.echo(f"{path}: {len(problems)} warnings, which --strict treats as problems",
+                           err=True)
+                pack = None
         if pack is not None:
             click.echo(f"{path}: ok: '{pack.id}' version {pack.version}, "
                        f"{len(pack.questions)} questions in {', '.join(pack.languages)}"

@@ -162,6 +162,23 @@ class _LineFinder:
                 return i + 1
         return start
 
+    def find(self, start: int, pattern: re.Pattern[str]) -> int | None:
+        """The first line at or after `start` matching `pattern`, within the same table."""
+        for i in range(start - 1, len(self.lines)):
+            if i > start - 1 and self.lines[i].strip().startswith("["):
+                break
+            if pattern.search(self.lines[i]):
+                return i + 1
+        return None
+
+    def top_level(self, key: str) -> int:
+        """The line of a top-level table `[key]`, `[[key]]` or `key = ...`."""
+        pattern = re.compile(rf"^\s*(\[+\s*{re.escape(key)}\s*[\].]|{re.escape(key)}\s*=)")
+        for i, line in enumerate(self.lines):
+            if pattern.match(line):
+                return i + 1
+        return 1
+
 
 def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, list[Problem]]:
     """Parse and check a pack. Returns the pack (None if it has errors) and every problem found."""
@@ -169,7 +186,7 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
+        line = _toml_error_line(str(exc), text)
         detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         return None, [Problem(file, line, f"not valid TOML ({detail}); check quotes, brackets and "
                               "'key = value' syntax on this line")]
@@ -187,6 +204,16 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
             "version")
         meta = {}
     pl = lines.pack_line
+    # A misspelt key would otherwise be ignored without a word.
+    for key in data:
+        if key not in ("pack", "question"):
+            err(lines.top_level(key), f"unknown table or key '{key}'; a pack has only [pack] and "
+                "[[question]] tables")
+    pack_keys = ("id", "title", "languages", "version", "description")
+    for key in meta:
+        if key not in pack_keys:
+            err(lines.key(pl, key), f"[pack] has an unknown key '{key}'; use one of "
+                f"{', '.join(sorted(pack_keys))}")
 
     pack_id = meta.get("id")
     if not isinstance(pack_id, str) or not _ID_PATTERN.match(pack_id):
@@ -295,6 +322,10 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
             err(lines.key(ql, "audio"), f"{where} audio must be a file name or a table of "
                 f"languages, for example audio = {{ {default} = \"meaning-{default}.wav\" }}")
             audio = {}
+        for language in audio:
+            if language not in languages:
+                err(lines.key(ql, "audio"), f"{where} audio has a recording in '{language}', "
+                    "which is not in [pack] languages; add it there or remove the recording")
 
         choices: list[Choice] = []
         raw_choices = raw.get("choices")
@@ -304,7 +335,7 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
                 err(cl, f"{where} is a {qtype} question with no choices; add choices = "
                     "[\"First\", \"Second\"]")
                 raw_choices = []
-            choices = _parse_choices(raw_choices, cl, where, local_text, err)
+            choices = _parse_choices(raw_choices, cl, where, local_text, err, lines)
         elif qtype == "scale":
             labels = raw.get("labels", raw_choices)
             if labels is None:
@@ -334,14 +365,26 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
     return pack, problems
 
 
-def _parse_choices(raw_choices: list[Any], line: int, where: str, local_text: Any,
-                   err: Any) -> list[Choice]:
+def _parse_choices(raw_choices: list[Any], first_line: int, where: str, local_text: Any,
+                   err: Any, lines: _LineFinder) -> list[Choice]:
     if len(raw_choices) > MAX_CHOICES:
-        err(line, f"{where} has {len(raw_choices)} choices; keep it to {MAX_CHOICES} or fewer")
+        err(first_line, f"{where} has {len(raw_choices)} choices; keep it to {MAX_CHOICES} or "
+            "fewer")
         raw_choices = raw_choices[:MAX_CHOICES]
     choices: list[Choice] = []
     seen: set[str] = set()
+    line = first_line
     for i, item in enumerate(raw_choices):
+        # A choice's problems point at its own line when the list spans several lines; the search
+        # goes on from the previous choice, so a repeated id finds its second use.
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            needle = rf"\bid\s*=\s*[\"']{re.escape(item['id'])}[\"']"
+        elif isinstance(item, str):
+            needle = rf"[\"']{re.escape(item)}[\"']"
+        else:
+            needle = ""
+        found = lines.find(line, re.compile(needle)) if needle else None
+        line = found or line
         if isinstance(item, dict) and "text" in item:
             cid = item.get("id", str(i + 1))
             if not isinstance(cid, str) or not _ID_PATTERN.match(cid):
@@ -359,9 +402,14 @@ def _parse_choices(raw_choices: list[Any], line: int, where: str, local_text: An
     return choices
 
 
-def _toml_error_line(message: str) -> int:
+def _toml_error_line(message: str, text: str) -> int:
     match = re.search(r"at line (\d+)", message)
-    return int(match.group(1)) if match else 1
+    if match:
+        return int(match.group(1))
+    if "end of document" in message:
+        # Something left open (a bracket, a quote) until the end: point at the last line.
+        return max(1, len(text.splitlines()))
+    return 1
 
 
 def load_pack(path: str | Path) -> tuple[QuestionPack, list[Problem]]:

@@ -10,9 +10,11 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 MAX_FAILURES = 5
@@ -39,7 +41,7 @@ class StaffConfig:
 class StaffSettings:
     """Reads and writes staff.json in the data folder, atomically."""
 
-    def __init__(self, data_dir: Path, clock: object = time.time):
+    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time):
         self.path = Path(data_dir) / "staff.json"
         self.clock = clock
 
@@ -52,6 +54,11 @@ class StaffSettings:
         except (OSError, ValueError) as exc:
             raise StaffError(f"{self.path}: unreadable ({exc}); delete it and set the PIN "
                              "again with: kiosk staff-pin") from None
+        # Valid JSON of the wrong shape would otherwise fail later with a traceback.
+        problem = _shape_problem(raw)
+        if problem:
+            raise StaffError(f"{self.path}: unreadable ({problem}); delete it and set the PIN "
+                             "again with: kiosk staff-pin")
         known = {k: v for k, v in raw.items() if k in StaffConfig.__dataclass_fields__}
         return StaffConfig(**known)
 
@@ -67,7 +74,9 @@ class StaffSettings:
 
     def set_pin(self, pin: str) -> None:
         """Set a new PIN of 4 to 12 digits."""
-        if not (pin.isdigit() and 4 <= len(pin) <= 12):
+        # ASCII digits only: str.isdigit() also accepts '²' or Arabic-Indic digits, which the
+        # staff keypad cannot type.
+        if not re.fullmatch(r"[0-9]{4,12}", pin):
             raise StaffError("the PIN must be 4 to 12 digits; choose another")
         config = self.load()
         config.pin_salt = secrets.token_hex(16)
@@ -82,7 +91,7 @@ class StaffSettings:
 
     def seconds_locked(self) -> int:
         """How long staff mode stays locked after too many wrong PINs; 0 when open."""
-        remaining = self.load().locked_until - self.clock()  # type: ignore[operator]
+        remaining = self.load().locked_until - self.clock()
         return max(0, int(remaining + 0.999))
 
     def check_pin(self, pin: str) -> bool:
@@ -97,7 +106,7 @@ class StaffSettings:
         config.failures += 1
         if config.failures >= MAX_FAILURES:
             config.failures = 0
-            config.locked_until = self.clock() + LOCKOUT_SECONDS  # type: ignore[operator]
+            config.locked_until = self.clock() + LOCKOUT_SECONDS
         self.save(config)
         return False
 
@@ -107,6 +116,25 @@ class StaffSettings:
         for key, value in changes.items():
             setattr(config, key, value)
         self.save(config)
+
+
+def _shape_problem(raw: object) -> str:
+    """What is wrong with the shape of a parsed staff.json; empty when nothing is."""
+    if not isinstance(raw, dict):
+        return "not a JSON object"
+    for f in fields(StaffConfig):
+        if f.name not in raw:
+            continue
+        value = raw[f.name]
+        expected: tuple[type, ...] = {"int": (int,), "float": (int, float)}.get(str(f.type), (str,))
+        if isinstance(value, bool) or not isinstance(value, expected):
+            return f"'{f.name}' has the wrong type"
+    if raw.get("pin_salt"):
+        try:
+            bytes.fromhex(raw["pin_salt"])
+        except ValueError:
+            return "'pin_salt' is not hex"
+    return ""
 
 
 def _hash(pin: str, salt: str) -> str:

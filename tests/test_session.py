@@ -21,7 +21,7 @@ from kiosk.core.screens import (
     Withdraw,
     describe_control,
 )
-from kiosk.core.session import Session
+from kiosk.core.session import Session, first_speeches, no_translation
 
 PACK = Path(__file__).parent / "packs" / "small.toml"
 
@@ -298,3 +298,11 @@ def test_a_language_without_a_speech_model_is_said_on_consent(session: Session) 
     assert consent.note in consent.speech
     question = shown(session.press("agree"))
     assert not question.has("speak") and question.has("type")
+
+
+def test_first_speeches_are_what_a_new_participant_hears(session: Session) -> None:
+    texts = first_speeches(session.pack, no_translation, "en", voice=True)
+    session.set_voice("en", True)
+    heard = [shown(session.start()).speech, shown(session.press("start")).speech,
+             shown(session.press("agree")).speech]
+    assert texts[:3] == heard and len(texts) == 2 + len(session.pack.questions)

@@ -75,10 +75,20 @@ def test_a_whole_spoken_session_in_korean(display: VirtualDisplay, virtual_audio
         mark = window.mark()
         window.key("space")
         mark = answer_aloud("네", "yes", mark)  # consent, by voice
-        mark = answer_aloud("라디오", "answer", mark)
-        heard = window.wait_for(lambda e: e["event"] == "heard" and not e["grammar"],
-                                timeout=30, what="the answer", since=mark)
-        assert heard["text"] == "라디오" and heard["confident"], heard
+        # As a person would: if the kiosk did not catch it (it asks again), say it again; if it
+        # read back something else, say "again" (다시) and repeat. A busy machine can garble
+        # real-time audio; what is kept must still be exactly what was confirmed.
+        for attempt in range(4):
+            mark = answer_aloud("라디오", f"answer{attempt}", mark)
+            heard = window.wait_for(lambda e: e["event"] == "heard" and not e["grammar"],
+                                    timeout=30, what="the answer", since=mark)
+            if heard["text"] == "라디오" and heard["confident"]:
+                break
+            if heard["confident"]:
+                window.wait_screen("confirm")
+                mark = answer_aloud("다시", f"again{attempt}", mark)
+        else:
+            raise AssertionError(f"the answer was never heard right: {heard}")
         window.wait_screen("confirm")
         # The read-back says exactly what will be kept.
         window.wait_for(lambda e: e["event"] == "say" and "라디오" in e["text"],
@@ -99,4 +109,12 @@ def test_a_whole_spoken_session_in_korean(display: VirtualDisplay, virtual_audio
     assert rows[0][2] == "라디오" and rows[1][2].startswith("4 ") and rows[2][2] == "돌봄 제공자"
     # Nothing the kiosk said itself was taken as an answer or a command.
     heard_texts = [e["text"] for e in window.events() if e["event"] == "heard"]
-    assert heard_texts == ["네", "라디오", "그대로", "사", "이"]
+    # (a grammar may repeat a word, "이 이": the core takes the one control it names)
+    assert heard_texts[0] == "네" and heard_texts[-4:-1] == ["라디오", "그대로", "사"]
+    assert set(heard_texts[-1].split()) == {"이"}
+    # The kiosk spoke into the very sink it listens to, yet nothing was heard while it spoke.
+    speaking = False
+    for event in window.events():
+        if event["event"] in ("speaking", "spoken"):
+            speaking = event["event"] == "speaking"
+        assert not (speaking and event["event"] == "heard"), event

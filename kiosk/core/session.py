@@ -877,3 +877,21 @@ class Session:
         return Screen("idle", self.language, title, body,
                       (*self._top(), Control("continue", self._("Carry on")),
                        *self._nav()), f"{title} {body}")
+
+
+def first_speeches(pack: QuestionPack, translate: Translate, language: str,
+                   voice: bool) -> list[str]:
+    """What Welcome, consent and each question say to a new participant in `language`: the
+    speech worth rendering ahead of time, so that it starts the moment a screen appears."""
+    session = Session(pack, translate)
+    if voice:
+        session.voice_languages.add(language)
+    session.language = language
+    texts = [session.screen().speech]
+    session.state = "consent"
+    texts.append(session.screen().speech)
+    session.state = "question"
+    for index in range(len(pack.questions)):
+        session.index = index
+        texts.append(session.screen().speech)
+    return texts

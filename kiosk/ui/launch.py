@@ -6,6 +6,7 @@ Used by `kiosk run` and `kiosk rehearse`. Imports Kivy only after configuring it
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from kiosk.core.pack import QuestionPack, default_pack_path, load_pack
 from kiosk.core.redact import describe_removed, redact
 from kiosk.core.screens import IdleTimes
-from kiosk.core.session import Session
+from kiosk.core.session import Session, first_speeches
 from kiosk.i18n import Catalogs
 from kiosk.staff import StaffSettings
 from kiosk.ui import runtime
@@ -80,6 +81,23 @@ def start_voice(options: LaunchOptions) -> tuple[VoiceOut | None, VoiceIn | None
     return VoiceOut(speaker), VoiceIn(speaker, device=options.audio_device)
 
 
+def prerender_speech(voice_out: VoiceOut, pack: QuestionPack, catalogs: Catalogs,
+                     voice_in: VoiceIn | None) -> None:
+    """Render what each screen says in the background, so speech starts at once."""
+    from kiosk.models import find_model
+
+    def work() -> None:
+        for language in pack.languages:
+            voice = voice_in is not None and find_model(language) is not None
+            texts = first_speeches(pack, catalogs.translate, language, voice)
+            try:
+                voice_out.speaker.prerender([(text, language) for text in texts])
+            except Exception as exc:  # speech is rendered on demand instead
+                print(f"Speech could not be prepared for '{language}' ({exc})", file=sys.stderr)
+
+    threading.Thread(target=work, name="kiosk-prerender", daemon=True).start()
+
+
 def run(options: LaunchOptions) -> int:
     """Start the kiosk window and return when it closes. Returns an exit status."""
     from kiosk.store import Store
@@ -112,6 +130,8 @@ def run(options: LaunchOptions) -> int:
         # Tests answer aloud only once the kiosk has finished speaking, as a person would.
         voice_out.speaker.on_start = lambda u: app.trace_soon("speaking", text=u.text)
         voice_out.speaker.on_finish = lambda u, done: app.trace_soon("spoken", completed=done)
+    if voice_out is not None:
+        prerender_speech(voice_out, pack, catalogs, voice_in)
     if voice_in is not None:
         voice_in.on_lost = lambda language, why: app.voice_status(language, False, why)
         # Models load in the background: Welcome is usable at once, by touch and keys.

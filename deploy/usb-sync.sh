@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Sync the kiosk with a USB stick: copy this kiosk's new answers into the stick's shared store,
+# write the report and a CSV next to it, flush, unmount, and say (aloud and in a status file)
+# when the stick is safe to remove.
+#
+# Usage: usb-sync.sh [--device /dev/sdXN] MOUNT_POINT
+#   MOUNT_POINT  where the stick is (or, with --device, where to mount it). A plain folder works
+#                too, which is how the tests exercise this script.
+#   --device     mount this block device at MOUNT_POINT first and unmount it at the end
+#                (what kiosk-usb@.service does when a stick is plugged in).
+#
+# The stick is used only if it holds kiosk-shared.db (a shared store) or an empty file named
+# kiosk-shared.request (asking for a new shared store). Any other stick is left alone, silently.
+#
+# Environment (defaults are the installed kiosk's):
+#   KIOSK_BIN   the kiosk command           (/opt/kiosk/.venv/bin/kiosk)
+#   KIOSK_DATA  the kiosk's data folder     (/var/lib/kiosk)
+#   KIOSK_USER  run the kiosk as this user when started as root; empty: as whoever runs this
+#               (kiosk)
+#   KIOSK_SAY   the command that speaks a sentence given as its last argument (espeak-ng);
+#               empty: say nothing aloud
+set -euo pipefail
+
+KIOSK_BIN=${KIOSK_BIN:-/opt/kiosk/.venv/bin/kiosk}
+KIOSK_DATA=${KIOSK_DATA:-/var/lib/kiosk}
+KIOSK_USER=${KIOSK_USER-kiosk}
+KIOSK_SAY=${KIOSK_SAY-espeak-ng}
+SHARED_NAME=kiosk-shared.db
+REQUEST_NAME=kiosk-shared.request
+
+me=usb-sync
+device=""
+mount_point=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --device) device=${2:?"$me: --device needs a block device, e.g. /dev/sda1"}; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -*) echo "$me: unknown option $1; see --help" >&2; exit 2 ;;
+    *) mount_point=$1; shift ;;
+  esac
+done
+[ -n "$mount_point" ] || { echo "$me: give the stick's mount point (or a folder); see --help" >&2; exit 2; }
+[ -d "$KIOSK_DATA" ] || { echo "$me: $KIOSK_DATA: no such data folder; set KIOSK_DATA" >&2; exit 1; }
+[ -x "$KIOSK_BIN" ] || { echo "$me: $KIOSK_BIN: kiosk command not found; set KIOSK_BIN" >&2; exit 1; }
+
+status_file="$KIOSK_DATA/usb-status.json"
+mounted=0
+finished=0
+
+# Run a command as the kiosk user (when we are root and a user is named), so every file the kiosk
+# later opens in its data folder stays the kiosk's own.
+as_kiosk() {
+  if [ -n "$KIOSK_USER" ] && [ "$(id -u)" -eq 0 ] && [ "$(id -un)" != "$KIOSK_USER" ]; then
+    runuser -u "$KIOSK_USER" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+json_string() {
+  local s=$1
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  printf '"%s"' "$s"
+}
+
+# The on-screen half: a small JSON file in the data folder, replaced atomically.
+set_status() {
+  local state=$1 message=$2 tmp
+  tmp="$status_file.tmp.$$"
+  printf '{"state": %s, "message": %s, "updated": %s}\n' "$(json_string "$state")" \
+    "$(json_string "$message")" "$(json_string "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" > "$tmp"
+  if [ -n "$KIOSK_USER" ] && [ "$(id -u)" -eq 0 ]; then
+    chown "$KIOSK_USER:" "$tmp" 2>/dev/null || true
+  fi
+  mv -f "$tmp" "$status_file"
+  echo "$me: $state: $message"
+}
+
+# The spoken half. Speech failing (no speaker) must never stop the sync.
+say() {
+  [ -n "$KIOSK_SAY" ] || return 0
+  # shellcheck disable=SC2086 # KIOSK_SAY may carry options, e.g. "espeak-ng -s 140"
+  as_kiosk $KIOSK_SAY "$1" >/dev/null 2>&1 || true
+}
+
+tell() {
+  set_status "$1" "$2"
+  say "$2"
+}
+
+unmount() {
+  if [ "$mounted" -eq 1 ]; then
+    sync -f "$mount_point" 2>/dev/null || sync
+    umount "$mount_point" && mounted=0
+  fi
+}
+
+on_exit() {
+  local code=$?
+  if [ "$finished" -eq 0 ] && [ -f "$status_file.active.$$" ]; then
+    # Stopped part way (an error, or the stick pulled out): the next sync carries on safely.
+    unmount 2>/dev/null || umount -l "$mount_point" 2>/dev/null || true
+    tell failed "The copy to the USB stick did not finish. Nothing is lost. Put the stick in again to try again."
+  else
+    unmount 2>/dev/null || true
+  fi
+  rm -f "$status_file.active.$$"
+  exit "$code"
+}
+trap on_exit EXIT
+
+if [ -n "$device" ]; then
+  mkdir -p "$mount_point"
+  options="nosuid,nodev,noexec"
+  fstype=$(blkid -o value -s TYPE "$device" 2>/dev/null || true)
+  case "$fstype" in
+    vfat|exfat|ntfs|ntfs3)
+      # These have no owners of their own: make the stick's files the kiosk user's.
+      if [ -n "$KIOSK_USER" ]; then
+        options="$options,uid=$(id -u "$KIOSK_USER"),gid=$(id -g "$KIOSK_USER"),umask=0077"
+      fi ;;
+  esac
+  if ! mount -o "$options" "$device" "$mount_point"; then
+    tell failed "Sorry, I could not read this USB stick. Please remove it."
+    exit 1
+  fi
+  mounted=1
+fi
+[ -d "$mount_point" ] || { echo "$me: $mount_point: no such folder" >&2; exit 1; }
+
+shared="$mount_point/$SHARED_NAME"
+request="$mount_point/$REQUEST_NAME"
+if [ ! -f "$shared" ] && [ ! -f "$request" ]; then
+  echo "$me: $mount_point has neither $SHARED_NAME nor $REQUEST_NAME; not a kiosk stick, left alone"
+  exit 0
+fi
+
+# One sync at a time, even if the stick is seen twice.
+exec 9<"$KIOSK_DATA"
+flock -n 9 || { echo "$me: another USB sync is running" >&2; exit 0; }
+
+touch "$status_file.active.$$"
+tell working "Copying answers to the USB stick. Please do not remove it yet."
+
+# The kiosk's own store is written durably (WAL, synchronous commits) and the shared store
+# survives an interrupted sync, so any failure below loses nothing: the next sync carries on.
+summary=$(as_kiosk "$KIOSK_BIN" sync --data "$KIOSK_DATA" --to "$shared" --quiet)
+echo "$me: $summary"
+as_kiosk "$KIOSK_BIN" export --from "$shared" --format report --out "$mount_point/kiosk-report/"
+as_kiosk "$KIOSK_BIN" export --from "$shared" --format csv --out "$mount_point/kiosk-answers.csv"
+rm -f "$request"
+
+sync -f "$mount_point" 2>/dev/null || sync
+unmount
+
+if [[ $summary =~ added\ ([0-9]+)\ answer ]] && [ "${BASH_REMATCH[1]}" != 0 ]; then
+  done_message="Finished. ${BASH_REMATCH[1]} new answers copied. You can remove the USB stick now."
+else
+  done_message="Finished. There were no new answers to copy. You can remove the USB stick now."
+fi
+finished=1
+tell safe-to-remove "$done_message"

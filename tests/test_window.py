@@ -6,8 +6,10 @@ what the kiosk traced, what it saved in its SQLite store, and what its screensho
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -252,5 +254,57 @@ def test_a_recorded_human_voice_is_played_instead_of_synthesis(display: VirtualD
         said = window.wait_for(lambda e: e["event"] == "say" and "audio" in e, since=mark,
                                what="the recording to be chosen")
         assert said["audio"] == str(tmp_path / "q-en.wav")
+    finally:
+        window.stop()
+
+
+def test_staff_mode_behind_a_pin_chooses_the_pack(display: VirtualDisplay, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "packs").mkdir(parents=True)
+    shutil.copy(Path(__file__).parent / "packs" / "small.toml", data / "packs" / "small.toml")
+    kiosk_cli = [sys.executable, "-m", "kiosk"]
+    subprocess.run([*kiosk_cli, "staff-pin", "--data", str(data), "--pin", "2468"],
+                   check=True, timeout=60)
+    subprocess.run([*kiosk_cli, "simulate", "--data", str(data), "--participants", "3",
+                    "--seed", "1"], check=True, timeout=120, capture_output=True)
+    window = KioskWindow(display, data)
+    try:
+        window.wait_screen("welcome", timeout=60)
+        window.key("ctrl+alt+s")
+        pin = window.wait_for(lambda e: e["event"] == "staff-screen", what="the PIN pad")
+        assert pin["name"] == "pin"
+
+        def touch_staff(label: str) -> None:
+            box = [e for e in window.events() if e["event"] == "staff-screen"][-1]["controls"]
+            x, y, w, h = box[label]
+            window.touch_at(x + w // 2, y + h // 2)
+            time.sleep(0.4)
+
+        for digit in "2468":
+            touch_staff(digit)
+        touch_staff("OK")
+        menu = window.wait_for(lambda e: e["event"] == "staff-screen" and e["name"] == "menu",
+                               what="the staff menu")
+        assert "Contributions: 3 people" in menu["text"]
+        touch_staff("Next pack")
+        menu = window.wait_for(lambda e: e["event"] == "staff-screen" and e["name"] == "menu",
+                               what="the pack to change")
+        assert "Now using small.toml" in menu["text"] and "small-test" in menu["text"]
+        touch_staff("Back to the kiosk")
+        window.wait_screen("welcome")
+        window.key("space")
+        window.wait_screen("consent")
+        window.key("Return")
+        assert window.wait_screen("question")["controls"] is not None
+        assert [e for e in window.events() if e["event"] == "say"][-1]["text"].startswith(
+            "Question 1 of 5.")  # the small pack's five questions, not the built-in seven
+        # A long press on the top left corner opens staff mode too (and ends the session).
+        window.xdotool("mousemove", "10", "10")
+        window.xdotool("mousedown", "1")
+        time.sleep(3.5)
+        window.xdotool("mouseup", "1")
+        pin = window.wait_for(lambda e: e["event"] == "staff-screen", what="the PIN pad again")
+        assert pin["name"] == "pin"
+        assert "2468" not in (data / "staff.json").read_text()
     finally:
         window.stop()

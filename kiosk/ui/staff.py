@@ -10,10 +10,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.modalview import ModalView
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 
 from kiosk.core.pack import PackError, default_pack_path, load_pack
@@ -31,18 +33,43 @@ class StaffMode(ModalView):
         self.data_dir = data_dir
         self.settings = StaffSettings(data_dir)
         self.pin = ""
-        self.box = BoxLayout(orientation="vertical", padding=app.gap_px, spacing=app.gap_px)
-        self.add_widget(self.box)
+        # Scrolls if a screen is taller than the window, so no staff button is ever out of reach.
+        self.box = BoxLayout(orientation="vertical", padding=app.gap_px, spacing=app.gap_px,
+                             size_hint_y=None)
+        self.box.bind(minimum_height=self.box.setter("height"))
+        scroller = ScrollView(do_scroll_x=False)
+        scroller.add_widget(self.box)
+        self.add_widget(scroller)
         self.show_pin()
 
+    def _shown(self, name: str) -> None:
+        """Trace the staff screen and where its buttons are (for tests), once it is laid out."""
+        def trace(dt: float) -> None:
+            boxes = {}
+            for widget in self.box.walk(restrict=True):
+                if isinstance(widget, KioskButton) and widget.text:
+                    x, y = widget.to_window(widget.x, widget.y)
+                    top = Window.height - (y + widget.height)
+                    boxes[widget.text] = [round(x), round(top), round(widget.width),
+                                          round(widget.height)]
+            texts = [w.text for w in self.box.walk(restrict=True) if isinstance(w, TextBlock)]
+            self.app.trace("staff-screen", name=name, controls=boxes, text="\n".join(texts))
+        Clock.schedule_once(trace, 0.3)
+
     def _text(self, text: str) -> TextBlock:
-        return TextBlock(text=text, font_size=self.app.metrics.text(1.0))
+        return TextBlock(text=text, font_size=self.app.metrics.text(0.8))
 
     def _button(self, label: str, action: Any) -> KioskButton:
-        button = KioskButton(text=label, font_size=self.app.metrics.text(0.8), wide=False,
+        # Staff screens are for staff: a smaller size keeps each menu on one 7-inch screen.
+        button = KioskButton(text=label, font_size=self.app.metrics.text(0.7), wide=False,
                              min_height=self.app.metrics.target)
         button.bind(on_release=lambda b: action())
         return button
+
+    def _grid(self, cols: int) -> GridLayout:
+        grid = GridLayout(cols=cols, spacing=self.app.gap_px / 2, size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        return grid
 
     def show_pin(self, message: str = "") -> None:
         """The PIN keypad, or why staff mode cannot open now."""
@@ -51,21 +78,24 @@ class StaffMode(ModalView):
             self.box.add_widget(self._text("Staff mode: no PIN is set on this kiosk. Set one "
                                            "with the command: kiosk staff-pin"))
             self.box.add_widget(self._button("Back to the kiosk", self.dismiss))
+            self._shown("no-pin")
             return
         locked = self.settings.seconds_locked()
         if locked:
             self.box.add_widget(self._text(f"Staff mode is locked for {locked // 60 + 1} "
                                            "minutes after too many wrong PINs."))
             self.box.add_widget(self._button("Back to the kiosk", self.dismiss))
+            self._shown("locked")
             return
         self.box.add_widget(self._text(message or "Staff PIN: " + "•" * len(self.pin)))
-        keys = GridLayout(cols=6, spacing=self.app.gap_px / 2)
+        keys = self._grid(6)
         for digit in "1234567890":
             keys.add_widget(self._button(digit, lambda d=digit: self._digit(d)))
         keys.add_widget(self._button("Delete", lambda: self._digit("")))
         keys.add_widget(self._button("OK", self._check))
         self.box.add_widget(keys)
         self.box.add_widget(self._button("Cancel", self.dismiss))
+        self._shown("pin")
 
     def _digit(self, digit: str) -> None:
         self.pin = self.pin + digit if digit else self.pin[:-1]
@@ -95,12 +125,13 @@ class StaffMode(ModalView):
             f"{counts.withdrawn} withdrawn" if counts else "Contributions: no store",
         ]
         self.box.add_widget(self._text("\n".join(line for line in lines if line)))
-        row = GridLayout(cols=2, spacing=self.app.gap_px / 2)
+        row = self._grid(2)
         row.add_widget(self._button("Next pack", self._next_pack))
         row.add_widget(self._button("Name the session", self.show_event_form))
         row.add_widget(self._button("Leave kiosk mode", self.app.stop))
         row.add_widget(self._button("Back to the kiosk", self.dismiss))
         self.box.add_widget(row)
+        self._shown("menu")
 
     def _next_pack(self) -> None:
         packs = available_packs(self.data_dir)
@@ -141,6 +172,7 @@ class StaffMode(ModalView):
         self.box.add_widget(self._button("Save", save))
         self.box.add_widget(self._button("Cancel", self.show_menu))
         name.focus = True
+        self._shown("event-form")
 
     def on_dismiss(self) -> None:
         Window.release_all_keyboards()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from kiosk.core.answers import new_id
 from kiosk.core.pack import QuestionPack, parse_pack
 from kiosk.store.db import STORE_FILE_NAME
 from kiosk.store.shared import MAX_VALUE_BYTES, SHARED_FILE_NAME
@@ -284,8 +286,19 @@ def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | No
             return write_report(conn, out, progress=progress, session=session, pack=pack,
                                 min_group=min_group)
         out.parent.mkdir(parents=True, exist_ok=True)
+        if out.is_dir():
+            raise ExportError(f"{out}: is a folder; give a file name, such as "
+                              f"{out / ('answers.' + fmt)}")
         writer = {"csv": write_csv, "json": write_json_lines, "xlsx": write_xlsx}[fmt]
-        return writer(conn, out, progress, session=session, pack=pack)
+        # Written to a temporary file and renamed when complete: a full disk or a pulled stick
+        # never leaves a half-written export that looks whole.
+        partial = out.with_name(f".{out.name[:200]}.{new_id()}.part")
+        try:
+            n = writer(conn, partial, progress, session=session, pack=pack)
+            os.replace(partial, out)
+        finally:
+            partial.unlink(missing_ok=True)
+        return n
     except sqlite3.DatabaseError as exc:
         raise ExportError(f"{store}: could not be read ({exc}); check the file") from None
     except OSError as exc:

@@ -64,7 +64,8 @@ class VoiceIn:
         self.paths: dict[str, Path] = {}
         self.current: Listener | None = None
         self.lock = threading.Lock()
-        # Told when listening cannot start (no microphone): (language, reason).
+        # Told when listening cannot start, or stops because the microphone went away mid-answer
+        # (unplugged): (language, reason).
         self.on_lost: Callable[[str, str], None] | None = None
 
     def load(self, languages: Iterable[str],
@@ -99,9 +100,17 @@ class VoiceIn:
         def final(transcript: Transcript) -> None:
             on_final(transcript.text, not transcript.empty and not is_low_confidence(transcript))
 
+        def lost(why: str) -> None:
+            with self.lock:
+                if self.current is listener:
+                    self.current = None
+            if self.on_lost is not None:
+                self.on_lost(language, f"the microphone cannot be used ({why})")
+
         listener = Listener(load.model, language, grammar=list(grammar) if grammar else None,
                             model_dir=self.paths[language], device=self.device,
-                            on_partial=on_partial, on_final=final, gate=self.speaker)
+                            on_partial=on_partial, on_final=final, gate=self.speaker,
+                            on_lost=lost)
         with self.lock:
             self.current = listener
         try:

@@ -207,6 +207,10 @@ class Listener:
 
     `gate` (e.g. the Speaker) and `pause()`/`resume()` drop microphone audio before it reaches
     Vosk. Audio only ever lives in memory.
+
+    If the microphone goes away while listening (the stream stops by itself, or no audio at all
+    arrives for `stall_seconds`), `on_lost(reason)` is called instead of `on_final`, at once
+    rather than after `max_seconds`, so the kiosk can say so and carry on by touch.
     """
 
     def __init__(
@@ -224,6 +228,8 @@ class Listener:
         block_seconds: float = 0.1,
         trailing_silence: float = 1.0,
         silence_dbfs: float = -55.0,
+        on_lost: Callable[[str], None] | None = None,
+        stall_seconds: float = 3.0,
     ) -> None:
         self.model = model
         self.language = language
@@ -239,6 +245,12 @@ class Listener:
         # may never come on digital silence (a microphone with a noise gate sends exact zeros).
         self.trailing_silence = trailing_silence
         self.silence_dbfs = silence_dbfs
+        self.on_lost = on_lost
+        self.stall_seconds = stall_seconds
+        self.lost: str | None = None  # why the microphone was lost mid-listen, if it was
+        self._last_block = 0.0  # monotonic time the microphone last delivered a block
+        self._had_block = False
+        self._stream_started = threading.Event()
         self.dropped_seconds = 0.0  # microphone audio discarded while gated/paused
         self.first_partial_latency: float | None = None
         self.result: Transcript | None = None
@@ -263,6 +275,8 @@ class Listener:
         )
         self._thread.start()
         stream.start()
+        self._last_block = time.monotonic()
+        self._stream_started.set()
         return self
 
     def pause(self) -> None:
@@ -322,6 +336,8 @@ class Listener:
 
     def _callback(self, indata: memoryview, frames: int, _time: object, _status: object) -> None:
         # PortAudio's thread: do nothing slow here, only hand the block over (or drop it).
+        self._last_block = time.monotonic()
+        self._had_block = True
         if self._paused.is_set() or (self.gate is not None and self.gate.capture_blocked()):
             self.dropped_seconds += frames / SAMPLE_RATE
             return
@@ -333,6 +349,7 @@ class Listener:
         last_loud: float | None = None  # audio time of the last block louder than silence
         last_partial = ""
         reason = "finished"
+        why = ""
         try:
             while True:
                 if self._cancel.is_set():
@@ -347,6 +364,10 @@ class Listener:
                 try:
                     block = self._audio.get(timeout=0.05)
                 except queue.Empty:
+                    why = self._microphone_gone()
+                    if why:
+                        reason = "lost"
+                        break
                     continue
                 if block is None:
                     continue
@@ -374,6 +395,13 @@ class Listener:
                         self._safe(self.on_partial, partial)
             if reason == "cancelled":
                 return
+            if reason == "lost":
+                self._close_stream()
+                self.lost = why or "the microphone stopped"
+                log.warning("microphone lost while listening: %s", self.lost)
+                if self.on_lost:
+                    self._safe(self.on_lost, self.lost)
+                return
             self._deliver(
                 parse_result(recognizer.FinalResult(), self.language, reason, fed_seconds)
             )
@@ -386,6 +414,24 @@ class Listener:
             while not self._audio.empty():
                 self._audio.get_nowait()
             self._done.set()
+
+    def _microphone_gone(self) -> str:
+        """Why the microphone can no longer be listened to ("" while it is fine)."""
+        stream = self._stream
+        if stream is None or not self._stream_started.is_set() or self._finish.is_set() \
+                or self._cancel.is_set():
+            return ""
+        try:
+            if not stream.active and not stream.stopped:
+                return "the microphone stopped sending sound (unplugged?)"
+        except sd.PortAudioError as error:
+            return f"the microphone failed ({error})"
+        # A sound server may take a few seconds to deliver the first block; after that, blocks
+        # come every block_seconds even in silence, so a long gap means the device is gone.
+        limit = self.stall_seconds if self._had_block else max(self.stall_seconds, 10.0)
+        if time.monotonic() - self._last_block > limit:
+            return f"no sound from the microphone for {limit:g} s"
+        return ""
 
     def _deliver(self, transcript: Transcript) -> None:
         self._close_stream()

@@ -90,6 +90,7 @@ class Speaker:
         on_start: Callable[[Utterance], None] | None = None,
         on_finish: FinishedCallback | None = None,
         tail_seconds: float = 0.4,
+        on_error: Callable[[Utterance, str], None] | None = None,
     ) -> None:
         self.device = find_output_device(device)
         self._rate_step = max(0, min(len(RATE_STEPS) - 1, rate_step))
@@ -101,6 +102,10 @@ class Speaker:
         self.on_start = on_start
         self.on_finish = on_finish
         self.tail_seconds = tail_seconds
+        # Told (utterance, why) when something could not be spoken (no engine, no sound device),
+        # so the shell can show it: the participant carries on by touch and large print.
+        self.on_error = on_error
+        self.last_error: str | None = None
         self.last_render_seconds = 0.0
         self._cache: OrderedDict[tuple[str, str, int], Audio] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -301,6 +306,9 @@ class Speaker:
                         completed = self._play(utterance, audio)
             except (RenderError, ValueError, OSError, sd.PortAudioError) as error:
                 log.error("could not speak %r: %s", utterance.text[:40] or utterance.file, error)
+                self.last_error = str(error)
+                if self.on_error:
+                    self._safe_call(self.on_error, utterance, str(error))
             if self._requests.empty() and not self._playing.is_set():
                 self._busy_until = min(self._busy_until, time.monotonic() + self.tail_seconds)
             self._notify_finish(utterance, completed)

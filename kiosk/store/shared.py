@@ -53,6 +53,12 @@ NETWORK_FILESYSTEMS = frozenset({
 })
 
 
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """An error's text on one short line (SQLite may quote a whole damaged schema)."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 class SharedStoreError(Exception):
     """A shared store that cannot be used, with a one-line reason and what to do."""
 
@@ -252,10 +258,11 @@ def open_shared_store(path: str | Path, create: bool = True) -> tuple[sqlite3.Co
     except SharedStoreError:
         conn.close()
         raise
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        # UnicodeDecodeError: a damaged schema whose text is not UTF-8.
         conn.close()
-        raise SharedStoreError(f"{path}: is damaged or not a shared store ({exc}); keep it aside "
-                               "and sync to a new file") from None
+        raise SharedStoreError(f"{path}: is damaged or not a shared store ({one_line(exc)}); "
+                               "keep it aside and sync to a new file") from None
     return conn, store_id
 
 

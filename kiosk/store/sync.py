@@ -40,7 +40,7 @@ from kiosk.core.answers import METHODS, new_id
 from kiosk.core.pack import QUESTION_TYPES
 from kiosk.core.redact import redact
 from kiosk.store.db import Store
-from kiosk.store.shared import SharedStoreError, open_shared_store
+from kiosk.store.shared import SharedStoreError, one_line, open_shared_store
 
 # Progress: called with (rows sent so far, rows to send in this sync).
 Progress = Callable[[int, int], None]
@@ -610,9 +610,9 @@ def sync_to_file(store: Store, shared_path: str | Path,
         return sync(store, destination, progress)
     except SharedStoreError as exc:
         raise SyncError(str(exc)) from None
-    except sqlite3.DatabaseError as exc:
-        raise SyncError(f"{shared_path}: could not be written ({exc}); nothing from this batch "
-                        "was kept; check the stick and sync again") from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise SyncError(f"{shared_path}: could not be written ({one_line(exc)}); nothing from "
+                        "this batch was kept; check the stick and sync again") from None
     finally:
         destination.close()
 

@@ -293,7 +293,7 @@ text = { en = "Q4", gd = "Q4" }
         (5, "error", "[pack] version must be a whole number of 1 or more, for example "
                      "version = 2"),
         (10, "warning", "question 'a' text has no 'gd' translation"),
-        (11, "error", "question 'a' is a open question, which takes no choices"),
+        (11, "error", "question 'a' is an open question, which takes no choices"),
         (14, "error", "duplicate question id 'a' (first used on line 8)"),
         (17, "error", "question 2 has an unknown key 'colour'"),
         (20, "warning", "question 'a' choice 'no' text has no 'gd' translation"),
@@ -434,3 +434,15 @@ def test_validate_and_run_refuse_a_bad_pack_with_the_same_lines_and_no_traceback
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.strip() == (f"{not_utf8.name}:3: error: file is not UTF-8 text; save it "
                                   "as UTF-8 in your editor")
+
+
+def test_a_recording_missing_beside_the_pack_is_a_warning(tmp_path: Path) -> None:
+    pack_file = tmp_path / "recorded.toml"
+    pack_file.write_text('[pack]\nid = "rec"\ntitle = "Recorded"\nlanguages = ["en"]\n'
+                         'version = 1\n\n[[question]]\nid = "q"\ntext = "What matters?"\n'
+                         'audio = "q-en.wav"\n', encoding="utf-8")
+    pack, problems = load_pack(pack_file)
+    assert [(p.line, p.severity) for p in problems] == [(7, "warning")]
+    assert "'q-en.wav' (en) is not beside the pack" in problems[0].message
+    (tmp_path / "q-en.wav").write_bytes(b"RIFF")
+    assert load_pack(pack_file)[1] == []

@@ -58,7 +58,7 @@ def test_a_whole_contribution_by_touch(kiosk: KioskWindow) -> None:
     kiosk.wait_screen("question", question="taking-part-as")
     kiosk.touch("choice:unpaid-carer")
     review = kiosk.wait_screen("review")
-    assert "edit:meaning" in review["controls"]
+    assert "edit:meaning" in review["order"]  # below the heading: the screen starts at its top
     # Every confirmed answer is already in the store before the person finishes.
     assert saved_answers(kiosk.data_dir) == [
         ("meaning", "we share power", "typed"),
@@ -306,5 +306,25 @@ def test_staff_mode_behind_a_pin_chooses_the_pack(display: VirtualDisplay, tmp_p
         pin = window.wait_for(lambda e: e["event"] == "staff-screen", what="the PIN pad again")
         assert pin["name"] == "pin"
         assert "2468" not in (data / "staff.json").read_text()
+    finally:
+        window.stop()
+
+
+def test_the_usb_sync_status_is_shown_on_screen(display: VirtualDisplay, tmp_path: Path) -> None:
+    window = KioskWindow(display, tmp_path / "data")
+    try:
+        window.wait_screen("welcome", timeout=60)
+        status = tmp_path / "data" / "usb-status.json"
+        status.write_text('{"state": "safe-to-remove", "message": "You can remove the USB '
+                          'stick now."}', encoding="utf-8")
+        notice = window.wait_for(lambda e: e["event"] == "notice", what="the notice")
+        assert notice["state"] == "safe-to-remove"
+        deadline = time.monotonic() + 5
+        while not list(window.screenshots.glob("*-notice.png")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.3)
+        image = Image.open(next(window.screenshots.glob("*-notice.png"))).convert("RGB")
+        # The banner is drawn inverted (theme text colour as background) across the top.
+        assert image.getpixel((400, 100)) == (255, 255, 0)
     finally:
         window.stop()

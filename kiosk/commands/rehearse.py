@@ -47,7 +47,8 @@ def command(pack: Path, screenshots: Path, locale: str | None, theme: str | None
     with tempfile.TemporaryDirectory(prefix="kiosk-rehearsal-") as scratch:
         # The store lives in a scratch folder that is deleted afterwards: nothing is kept.
         options = LaunchOptions(data_dir=Path(scratch), pack=pack, width=width, height=height,
-                                screenshots=screenshots, trace=trace, rehearsal=steps)
+                                screenshots=screenshots, trace=trace, rehearsal=steps,
+                                voice=False)
         run(options)
     shots = sorted(screenshots.glob("*.png"))
     click.echo(f"{len(shots)} screenshots in {screenshots}")

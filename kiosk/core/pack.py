@@ -350,8 +350,9 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
                 choices = [Choice(str(i + 1), t) for i, item in enumerate(labels)
                            if (t := local_text(item, ll, f"{where} label {i + 1}")) is not None]
         elif raw_choices is not None:
-            err(cl, f"{where} is a {qtype} question, which takes no choices; remove them or "
-                "set type = \"choice\"")
+            article = "an" if qtype == "open" else "a"
+            err(cl, f"{where} is {article} {qtype} question, which takes no choices; remove "
+                "them or set type = \"choice\"")
 
         if question_text is not None:
             questions.append(Question(qid, qtype, question_text, help_text, optional,
@@ -433,6 +434,13 @@ def load_pack(path: str | Path) -> tuple[QuestionPack, list[Problem]]:
     pack, problems = parse_pack(text, str(path))
     if pack is None:
         raise PackError(problems)
+    for question in pack.questions:
+        for language, recording in question.audio.items():
+            if not (path.parent / recording).is_file():
+                problems.append(Problem(
+                    str(path), question.line, f"question '{question.id}' audio '{recording}' "
+                    f"({language}) is not beside the pack; the synthetic voice will be used. "
+                    "Copy the recording there or remove the audio line", "warning"))
     return pack, problems
 
 

@@ -110,6 +110,8 @@ class ShellOptions:
     screen_width_mm: float | None = None
     rehearsal: list[tuple[str, str]] | None = None  # scripted (event, argument) steps
     quit_after_rehearsal: bool = True
+    # Written by the USB-stick sync (deploy/usb-sync.sh): shown on screen while it is fresh.
+    status_file: Path | None = None
 
 
 def find_font(file_name: str) -> str | None:
@@ -197,6 +199,7 @@ class KioskApp(App):
     gap_px = NumericProperty(13)
     outline_px = NumericProperty(FOCUS_OUTLINE_PX)
     font_name = StringProperty("Roboto")
+    notice = StringProperty("")  # a message for staff over the screen, e.g. "safe to remove"
 
     def __init__(self, session: Session, store: Any = None, voice: Voice | None = None,
                  listener: Listener | None = None, options: ShellOptions | None = None,
@@ -249,6 +252,31 @@ class KioskApp(App):
     def on_start(self) -> None:
         self._resize(redraw=False)
         self.perform(self.session.start())
+        if self.options.status_file is not None:
+            self._status_seen = 0.0
+            Clock.schedule_interval(lambda dt: self._check_status(), 1.0)
+
+    def _check_status(self) -> None:
+        """Show the USB sync's status ("Safe to remove the stick") while it is recent."""
+        path = self.options.status_file
+        assert path is not None
+        try:
+            changed = path.stat().st_mtime
+        except OSError:
+            return
+        if changed != self._status_seen:
+            self._status_seen = changed
+            try:
+                status = json.loads(path.read_text(encoding="utf-8"))
+                self.notice = str(status.get("message", ""))[:300]
+            except (OSError, ValueError):
+                return
+            self.trace("notice", state=status.get("state"), message=self.notice)
+            if self.options.screenshots:
+                Clock.schedule_once(lambda dt: self.save_screenshot(
+                    self.options.screenshots / f"{self.shots:02d}-notice.png"), 0.3)
+        elif self.notice and time.time() - changed > 120:
+            self.notice = ""
 
     def on_stop(self) -> None:
         self.voice.stop()
@@ -467,10 +495,11 @@ class KioskApp(App):
         if keep in self.focus_order:
             self._set_focus(self.focus_order.index(keep), announce=False)
         else:
+            # A new screen starts at its top, so the question itself is seen first.
             first = next((i for i, cid in enumerate(self.focus_order)
                           if screen.control(cid).group not in (TOP, NAV)), -1)
             if first >= 0:
-                self._set_focus(first, announce=False)
+                self._set_focus(first, announce=False, scroll=False)
             root.scroller.scroll_y = 1
         # The very first frame takes longer: GL starts and fonts load.
         delay = 1.0 if self._first_frame else 0.25
@@ -634,7 +663,7 @@ class KioskApp(App):
             return self.focus_order[self.focus_index]
         return None
 
-    def _set_focus(self, index: int, announce: bool = True) -> None:
+    def _set_focus(self, index: int, announce: bool = True, scroll: bool = True) -> None:
         for widget in self.widgets.values():
             if hasattr(widget, "focused"):
                 widget.focused = False
@@ -644,7 +673,7 @@ class KioskApp(App):
         control_id = self.focus_order[self.focus_index]
         widget = self.widgets[control_id]
         widget.focused = True
-        if widget.parent == self.root.content:
+        if scroll and widget.parent == self.root.content:
             # After the layout has placed it: right after a render its position is not known.
             Clock.schedule_once(lambda dt: self.root.scroller.scroll_to(
                 widget, padding=self.gap_px, animate=False), 0)

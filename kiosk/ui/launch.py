@@ -122,7 +122,8 @@ def run(options: LaunchOptions) -> int:
     from kiosk.ui.staff import open_staff_mode
 
     shell = ShellOptions(screenshots=options.screenshots, trace=options.trace,
-                         screen_width_mm=options.screen_width_mm, rehearsal=options.rehearsal)
+                         screen_width_mm=options.screen_width_mm, rehearsal=options.rehearsal,
+                         status_file=options.data_dir / "usb-status.json")
     voice_out, voice_in = start_voice(options)
     app = KioskApp(session, store=store, voice=voice_out, listener=voice_in, options=shell,
                    on_staff=lambda a: open_staff_mode(a, options.data_dir))

@@ -108,6 +108,8 @@ class NameLists:
 
 def fold(word: str) -> str:
     """Lower-case a word and strip accents, so "Siobhán" and "siobhan" compare equal."""
+    if word.isascii():
+        return word.lower()  # nothing to decompose: the same result, without the Unicode work
     decomposed = unicodedata.normalize("NFKD", word.lower().replace("ł", "l").replace("ß", "ss"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -477,6 +479,17 @@ def _tokenise(text: str) -> list[_Token]:
     ]
 
 
+@functools.lru_cache(maxsize=16)
+def _cues_ending(cues: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Cue phrases grouped by their last word, so a word that ends none costs one lookup."""
+    if any(not cue for cue in cues):
+        raise ValueError("an empty cue phrase would match everywhere")
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for cue in cues:
+        grouped.setdefault(cue[-1], []).append(cue)
+    return {word: tuple(group) for word, group in grouped.items()}
+
+
 class _Scanner:
     """Finds personal details in one text; holds the tokens and which kind each belongs to."""
 
@@ -506,6 +519,13 @@ class _Scanner:
         for i in range(max(first, 0), min(last, len(self.tokens) - 1) + 1):
             if self.tokens[i].kind is None:
                 self.tokens[i].kind = kind
+
+    def ends_any(self, i: int, cues: tuple[tuple[str, ...], ...]) -> bool:
+        """any(self.ends_phrase(i, c) for c in cues), looking only at the cues whose last word
+        is the word before position i (the scrubber's hot path: most words end no cue)."""
+        if i <= 0:
+            return False
+        return any(self.ends_phrase(i, c) for c in _cues_ending(cues).get(self.words[i - 1], ()))
 
     def ends_phrase(self, i: int, phrase: tuple[str, ...]) -> bool:
         """True if the words just before position i are `phrase`, with no sentence break."""
@@ -647,7 +667,7 @@ class _Scanner:
     def dates_of_birth(self) -> None:
         n = len(self.tokens)
         for i in range(n):
-            if not any(self.ends_phrase(i, cue) for cue in self._DOB_CUES):
+            if not self.ends_any(i, self._DOB_CUES):
                 continue
             j = i
             while j < n and self.words[j] in self._DATE_FILLERS and j - i < 3:
@@ -735,7 +755,7 @@ class _Scanner:
                 j += 1
         if not area or area not in _POSTCODE_AREAS:
             return None
-        cue = any(self.ends_phrase(i, c) for c in _POSTCODE_CUES)
+        cue = self.ends_any(i, _POSTCODE_CUES)
         run = self.number_run(j) if j < n else None
         if run is None:
             return None
@@ -923,12 +943,12 @@ class _Scanner:
             next_is_number = i + 1 < n and self.words[i + 1] in _NUMBER_WORDS
             written_cap = not title_case and self._capitalised_mid_sentence(i)
             previous = self.words[i - 1] if i > 0 and not self.broken_before(i) else ""
-            strong = self.english and any(self.ends_phrase(i, c) for c in _STRONG_CUES)
+            strong = self.english and self.ends_any(i, _STRONG_CUES)
             role = self.english and (
                 previous in _TITLES
                 or (previous in _ROLES and (i < 2 or self.words[i - 2] not in _NOT_ROLE_BEFORE))
             )
-            intro = self.english and any(self.ends_phrase(i, c) for c in _INTRO_CUES)
+            intro = self.english and self.ends_any(i, _INTRO_CUES)
             weak_intro = previous in _WEAK_INTRO_WORDS
 
             is_name = False
@@ -978,7 +998,7 @@ class _Scanner:
                 if i > 0 and self.free(i - 1) and not self.broken_before(i) and (
                     self._plausible_unknown(i - 1)
                     and (self._sentence_start(i - 1)
-                         or any(self.ends_phrase(i - 1, c) for c in _STRONG_CUES + _INTRO_CUES))
+                         or self.ends_any(i - 1, _STRONG_CUES + _INTRO_CUES))
                 ):
                     start = i - 1  # an unlisted first name before a listed surname
                 self.mark(start, last, "NAME")

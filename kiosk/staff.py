@@ -36,6 +36,7 @@ class StaffConfig:
     locked_until: float = 0.0
     pack: str = ""  # path of the active pack; empty for the built-in one
     event_id: str = ""
+    sync_target: str = ""  # the shared store (a file on a stick, or a hub's address) last used
 
 
 class StaffSettings:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from kiosk.staff import StaffSettings
 from kiosk.store.db import store_in
 from kiosk.ui.theme import THEMES, contrast_ratio
 from tests.kiosk_window import KioskWindow, screenshot_of
@@ -267,6 +268,9 @@ def test_staff_mode_behind_a_pin_chooses_the_pack(display: VirtualDisplay, tmp_p
                    check=True, timeout=60)
     subprocess.run([*kiosk_cli, "simulate", "--data", str(data), "--participants", "3",
                     "--seed", "1"], check=True, timeout=120, capture_output=True)
+    shared = tmp_path / "stick" / "kiosk-shared.db"
+    shared.parent.mkdir()
+    StaffSettings(data).update(sync_target=str(shared))  # as if used before
     window = KioskWindow(display, data)
     try:
         window.wait_screen("welcome", timeout=60)
@@ -286,6 +290,18 @@ def test_staff_mode_behind_a_pin_chooses_the_pack(display: VirtualDisplay, tmp_p
         menu = window.wait_for(lambda e: e["event"] == "staff-screen" and e["name"] == "menu",
                                what="the staff menu")
         assert "Contributions: 3 people" in menu["text"]
+        touch_staff("Sync")
+        window.wait_for(lambda e: e["event"] == "staff-screen" and e["name"] == "sync-form",
+                        what="the sync form")
+        touch_staff("Start")
+        menu = window.wait_for(lambda e: e["event"] == "staff-screen" and e["name"] == "menu",
+                               timeout=60, what="the sync to finish")
+        assert "from 3 participants" in menu["text"], menu["text"]
+        spoken = [e["text"] for e in window.events() if e["event"] == "say"][-1]
+        assert "from 3 participants" in spoken  # the result is said aloud too
+        with sqlite3.connect(shared) as db:
+            assert db.execute("SELECT COUNT(DISTINCT participant_id) FROM answers").fetchone() \
+                == (3,)
         touch_staff("Next pack")
         menu = window.wait_for(lambda e: e["event"] == "staff-screen" and e["name"] == "menu",
                                what="the pack to change")

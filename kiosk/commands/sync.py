@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from kiosk.store.db import Store, StoreError, store_in
-from kiosk.store.hub import HubError, read_token, sync_to_hub
-from kiosk.store.sync import SyncError, sync_to_file
+from kiosk.store.hub import HubError, sync_to_target
+from kiosk.store.sync import SyncError
 
 
 @click.command("sync")
@@ -50,15 +49,7 @@ def command(data_dir: str, target: str, token: str | None, quiet: bool) -> None:
         bar.update(done - bar.pos)
 
     try:
-        if target.startswith(("http://", "https://")):
-            token = token or read_token(data_dir)
-            if not token:
-                raise click.ClickException(
-                    f"no hub token for {target}; run `kiosk hub-token set TOKEN --data "
-                    f"{data_dir}` with the token the hub printed, or pass --token")
-            report = sync_to_hub(store, target, token, progress)
-        else:
-            report = sync_to_file(store, Path(target).expanduser(), progress)
+        report = sync_to_target(store, target, data_dir, token, progress)
     except (SyncError, HubError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:

@@ -41,6 +41,7 @@ from kiosk.store.sync import (
     apply_batch,
     destination_state,
     sync,
+    sync_to_file,
 )
 
 TOKEN_FILE_NAME = "hub-token"
@@ -292,3 +293,19 @@ def sync_to_hub(store: Store, url: str, token: str,
         return sync(store, HubDestination(url, token), progress)
     except HubError as exc:
         raise SyncError(str(exc)) from None
+
+
+def sync_to_target(store: Store, target: str, data_dir: str | Path, token: str | None = None,
+                   progress: Progress | None = None) -> SyncReport:
+    """Sync to a shared store file or, for http://HOST:PORT, to a hub (with the kept token).
+
+    The one place that tells the two apart, for the command line and the staff screen alike.
+    Raises SyncError with one line saying what to do.
+    """
+    if target.startswith(("http://", "https://")):
+        token = token or read_token(data_dir)
+        if not token:
+            raise SyncError(f"no hub token for {target}; run `kiosk hub-token set TOKEN --data "
+                            f"{data_dir}` with the token the hub printed, or pass --token")
+        return sync_to_hub(store, target, token, progress)
+    return sync_to_file(store, Path(target).expanduser(), progress)

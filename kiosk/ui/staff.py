@@ -6,6 +6,7 @@ there are, and can leave kiosk mode. The PIN is checked by kiosk.staff (hashed, 
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.modalview import ModalView
+from kivy.uix.progressbar import ProgressBar
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 
@@ -22,6 +24,9 @@ from kiosk.core.pack import PackError, default_pack_path, load_pack
 from kiosk.staff import StaffSettings
 from kiosk.ui.app import KioskApp, KioskButton, TextBlock
 from kiosk.ui.staff_packs import available_packs
+
+# Where deploy/usb-sync.sh mounts a USB stick.
+DEFAULT_SYNC_TARGET = "/media/kiosk-usb/kiosk-shared.db"
 
 
 class StaffMode(ModalView):
@@ -57,7 +62,7 @@ class StaffMode(ModalView):
         Clock.schedule_once(trace, 0.3)
 
     def _text(self, text: str) -> TextBlock:
-        return TextBlock(text=text, font_size=self.app.metrics.text(0.8))
+        return TextBlock(text=text, font_size=self.app.metrics.text(0.6))
 
     def _button(self, label: str, action: Any) -> KioskButton:
         # Staff screens are for staff: a smaller size keeps each menu on one 7-inch screen.
@@ -128,8 +133,9 @@ class StaffMode(ModalView):
         row = self._grid(2)
         row.add_widget(self._button("Next pack", self._next_pack))
         row.add_widget(self._button("Name the session", self.show_event_form))
-        row.add_widget(self._button("Leave kiosk mode", self.app.stop))
+        row.add_widget(self._button("Sync", self.show_sync_form))
         row.add_widget(self._button("Back to the kiosk", self.dismiss))
+        row.add_widget(self._button("Leave kiosk mode", self.app.stop))  # last: rarely wanted
         self.box.add_widget(row)
         self._shown("menu")
 
@@ -173,6 +179,58 @@ class StaffMode(ModalView):
         self.box.add_widget(self._button("Cancel", self.show_menu))
         name.focus = True
         self._shown("event-form")
+
+    def show_sync_form(self) -> None:
+        """Where to sync (a shared store file, e.g. on a USB stick, or a hub), then sync."""
+        self.box.clear_widgets()
+        font = self.app.metrics.text(0.7)
+        self.box.add_widget(self._text("Sync to a shared store file or a hub (http://HOST:PORT):"))
+        target = TextInput(text=self.settings.load().sync_target or DEFAULT_SYNC_TARGET,
+                           font_size=font, multiline=False, size_hint_y=None,
+                           height=self.app.metrics.target)
+        self.box.add_widget(target)
+        self.box.add_widget(self._button("Start", lambda: self._sync(target.text.strip())))
+        self.box.add_widget(self._button("Cancel", self.show_menu))
+        self._shown("sync-form")
+
+    def _sync(self, target: str) -> None:
+        store = self.app.store
+        if store is None or not target:
+            self.show_menu("Nothing to sync: no store, or no place to sync to.")
+            return
+        self.settings.update(sync_target=target)
+        self.box.clear_widgets()
+        self.box.add_widget(self._text(f"Syncing to {target}…"))
+        bar = ProgressBar(max=1, value=0, size_hint_y=None, height=self.app.metrics.target / 2)
+        self.box.add_widget(bar)
+        self._shown("syncing")
+        from kiosk.store.db import Store
+        from kiosk.store.hub import sync_to_target
+        from kiosk.store.sync import SyncError
+
+        def progress(done: int, total: int) -> None:
+            Clock.schedule_once(lambda dt: setattr(bar, "value", done / max(1, total)))
+
+        def work() -> None:
+            # The sync uses its own connection: SQLite connections stay in their own thread.
+            own = Store(store.path)
+            try:
+                message = sync_to_target(own, target, self.data_dir, progress=progress).message()
+                # The file's name is enough on a small screen (the folder is in the form).
+                message = message.replace(target, Path(target).name)
+            except SyncError as exc:
+                message = f"Sync failed: {exc}"
+            except Exception as exc:  # a pulled stick, a full disk: say so, keep the kiosk
+                message = f"Sync failed: {exc}"
+            finally:
+                own.close()
+
+            def done(dt: float) -> None:
+                self.app.speak(message, "en")
+                self.show_menu(message)
+            Clock.schedule_once(done)
+
+        threading.Thread(target=work, name="kiosk-staff-sync", daemon=True).start()
 
     def on_dismiss(self) -> None:
         Window.release_all_keyboards()

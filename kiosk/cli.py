@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "kiosk.commands.transcribe",
     "kiosk.commands.doctor",
     "kiosk.commands.models",
+    "kiosk.commands.bench",
 ]
 
 

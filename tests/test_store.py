@@ -325,7 +325,14 @@ def test_sigkill_at_random_moments_loses_no_confirmed_answer(tmp_path: Path) -> 
         assert first == "ready\n", child.stderr.read() if child.stderr else first
         time.sleep(rng.uniform(0.0, 0.25))
         child.send_signal(signal.SIGKILL)
-        out, err = child.communicate(timeout=10)
+        child.wait(timeout=10)
+        # Read through the same file object as readline() above: communicate() would read the
+        # raw pipe and miss lines readline() had already buffered.
+        out = child.stdout.read()
+        err = child.stderr.read() if child.stderr else ""
+        child.stdout.close()
+        if child.stderr:
+            child.stderr.close()
         assert child.returncode == -signal.SIGKILL, err
         # Only complete lines were confirmed: a partial last line was cut by the kill.
         confirmed = {int(line) for line in out.split("\n")[:-1] if line}

@@ -37,15 +37,18 @@ class StoreError(Exception):
     """A store that cannot be used, with a one-line reason and what to do."""
 
 
-def _run_statements(conn: sqlite3.Connection, script: str) -> None:
-    # Not executescript(): it commits first, which would break the migration's transaction.
+def run_statements(conn: sqlite3.Connection, script: str) -> None:
+    """Run a migration's statements inside the caller's transaction.
+
+    Not executescript(): it commits first, which would break the migration's transaction.
+    """
     for statement in script.split(";"):
         if statement.strip():
             conn.execute(statement)
 
 
 def _migration_1(conn: sqlite3.Connection) -> None:
-    _run_statements(
+    run_statements(
         conn,
         """
         CREATE TABLE kiosk (id TEXT PRIMARY KEY, created_on TEXT NOT NULL);

@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kiosk.core.answers import new_id
+from kiosk.store.db import run_statements
 
 SHARED_SCHEMA_VERSION = 1
 # "KSHR": marks a SQLite file as a kiosk shared store (PRAGMA application_id).
@@ -63,15 +64,8 @@ class SharedStoreError(Exception):
     """A shared store that cannot be used, with a one-line reason and what to do."""
 
 
-def _run_statements(conn: sqlite3.Connection, script: str) -> None:
-    # Not executescript(): it commits first, which would break the migration's transaction.
-    for statement in script.split(";"):
-        if statement.strip():
-            conn.execute(statement)
-
-
 def _shared_migration_1(conn: sqlite3.Connection) -> None:
-    _run_statements(
+    run_statements(
         conn,
         """
         CREATE TABLE shared_store (id TEXT PRIMARY KEY, created_on TEXT NOT NULL);

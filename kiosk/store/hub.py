@@ -39,6 +39,7 @@ from kiosk.store.sync import (
     SyncError,
     SyncReport,
     apply_batch,
+    check_integrity,
     destination_state,
     sync,
     sync_to_file,
@@ -104,7 +105,10 @@ class Hub:
         self.token = hub_token(self.data_dir)
         # Opened (created, checked, migrated) now, so a bad store stops the hub at once.
         self.conn, self.store_id = open_shared_store(self.path)
-        self.conn.close()
+        try:
+            check_integrity(self.conn, self.path)
+        finally:
+            self.conn.close()
         self._lock = threading.Lock()  # one batch at a time: SQLite has one writer anyway
         self.server = ThreadingHTTPServer((host, port), _handler(self))
         self.server.daemon_threads = True

@@ -505,12 +505,29 @@ def destination_state(conn: sqlite3.Connection, store_id: str, kiosk_id: str) ->
     return DestinationState(store_id, mark)
 
 
+def check_integrity(conn: sqlite3.Connection, path: str | Path) -> None:
+    """Refuse a shared store SQLite finds damaged (say, an index that lost rows), before anything
+    is written into it: new rows would be built on the damage. About 0.2 s per 100,000 answers."""
+    try:
+        problem = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        problem = one_line(exc)
+    if problem != "ok":
+        raise SharedStoreError(f"{path}: is damaged ({one_line(problem)}); keep it aside and "
+                               "sync to a new file")
+
+
 class SharedFile:
     """A shared store file as a sync destination (a USB stick, a folder)."""
 
     def __init__(self, path: str | Path):
         self.conn, self.store_id = open_shared_store(path)
         self.name = str(path)
+        try:
+            check_integrity(self.conn, path)
+        except SharedStoreError:
+            self.conn.close()
+            raise
 
     def state(self, kiosk_id: str) -> DestinationState:
         """The store's id and this kiosk's mark there."""

@@ -230,6 +230,7 @@ class KioskApp(App):
         self._long_press: Any = None
         self.staff_open = False
         self._listen_id = 0
+        self._notice_is_status = False
         self._keyboard_page = 0
         self._first_frame = True
 
@@ -269,13 +270,14 @@ class KioskApp(App):
             try:
                 status = json.loads(path.read_text(encoding="utf-8"))
                 self.notice = str(status.get("message", ""))[:300]
+                self._notice_is_status = True
             except (OSError, ValueError):
                 return
             self.trace("notice", state=status.get("state"), message=self.notice)
             if self.options.screenshots:
                 Clock.schedule_once(lambda dt: self.save_screenshot(
                     self.options.screenshots / f"{self.shots:02d}-notice.png"), 0.3)
-        elif self.notice and time.time() - changed > 120:
+        elif self.notice and self._notice_is_status and time.time() - changed > 120:
             self.notice = ""
 
     def on_stop(self) -> None:
@@ -374,6 +376,17 @@ class KioskApp(App):
         """Say `text`, replacing any speech under way."""
         self.trace("say", text=text, language=language)
         self.voice.say(text, language, self.settings.speech_rate, self.settings.volume)
+
+    def speech_failed(self, why: str) -> None:
+        """From any thread: the speech engine failed; show it, since it cannot be said."""
+        def show(dt: float) -> None:
+            language = self.session.language
+            self._notice_is_status = False
+            self.notice = self.session.translate(language, N_(
+                "Speech is not working at the moment. Please read the screen, or ask a member "
+                "of staff for help."))
+            self.trace("speech-failed", why=why)
+        Clock.schedule_once(show)
 
     def voice_status(self, language: str, ready: bool, why: str = "") -> None:
         """From any thread: recognition for `language` became ready, or is not available."""

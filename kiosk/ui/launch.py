@@ -133,6 +133,8 @@ def run(options: LaunchOptions) -> int:
         voice_out.speaker.on_finish = lambda u, done: app.trace_soon("spoken", completed=done)
     if voice_out is not None:
         prerender_speech(voice_out, pack, catalogs, voice_in)
+        # Speech that fails cannot say so: the screen does.
+        voice_out.speaker.on_error = lambda utterance, why: app.speech_failed(why)
     if voice_in is not None:
         voice_in.on_lost = lambda language, why: app.voice_status(language, False, why)
         # Models load in the background: Welcome is usable at once, by touch and keys.

@@ -189,15 +189,32 @@ class StaffMode(ModalView):
                            font_size=font, multiline=False, size_hint_y=None,
                            height=self.app.metrics.target)
         self.box.add_widget(target)
-        self.box.add_widget(self._button("Start", lambda: self._sync(target.text.strip())))
+        from kiosk.store.hub import read_token
+
+        kept = read_token(self.data_dir)
+        token = TextInput(hint_text="Hub token (for a hub only)" if not kept
+                          else "Hub token kept; type a new one to replace it",
+                          font_size=font, multiline=False, password=True, size_hint_y=None,
+                          height=self.app.metrics.target)
+        self.box.add_widget(token)
+        self.box.add_widget(self._button(
+            "Start", lambda: self._sync(target.text.strip(), token.text.strip())))
         self.box.add_widget(self._button("Cancel", self.show_menu))
         self._shown("sync-form")
 
-    def _sync(self, target: str) -> None:
+    def _sync(self, target: str, token: str = "") -> None:
         store = self.app.store
         if store is None or not target:
             self.show_menu("Nothing to sync: no store, or no place to sync to.")
             return
+        if token:
+            # Kept in the data folder, readable by the kiosk only, for every later sync.
+            from kiosk.store.hub import HubError, save_token
+            try:
+                save_token(self.data_dir, token)
+            except (HubError, OSError) as exc:
+                self.show_menu(f"The hub token was not kept: {exc}")
+                return
         self.settings.update(sync_target=target)
         self.box.clear_widgets()
         self.box.add_widget(self._text(f"Syncing to {target}…"))

@@ -200,6 +200,7 @@ class KioskApp(App):
     outline_px = NumericProperty(FOCUS_OUTLINE_PX)
     font_name = StringProperty("Roboto")
     notice = StringProperty("")  # a message for staff over the screen, e.g. "safe to remove"
+    more_text = StringProperty("More")  # the "more below" cue, in the screen's language
 
     def __init__(self, session: Session, store: Any = None, voice: Voice | None = None,
                  listener: Listener | None = None, options: ShellOptions | None = None,
@@ -437,6 +438,7 @@ class KioskApp(App):
         previous = self.screen_model
         self.screen_model = screen
         self.font_name = self.font_for(screen.language)
+        self.more_text = self.session.translate(screen.language, N_("More"))
         root: KioskRoot = self.root
         root.top_bar.clear_widgets()
         root.content.clear_widgets()

@@ -207,10 +207,13 @@ def test_twice_the_text_size_wraps_and_scrolls_without_clipping(tmp_path: Path, 
         window.touch(f"lang:{locale}")
         window.wait_for(lambda e: e["event"] == "screen" and e["language"] == locale)
         window.touch("settings")
-        window.wait_screen("settings")
-        for _ in range(4):
-            window.touch("size+")
-            time.sleep(0.3)
+        settings = window.wait_screen("settings")
+        # Keys here (the test is about the text, not the input): focus starts on Larger text and
+        # stays on it while it is pressed, step by step up to twice the size.
+        assert settings["focus"] == "size+"
+        for step in range(1, 5):
+            window.key("Return")
+            window.wait_screen("settings", text_size=step)
         window.key("Escape")
         window.key("space")
         window.wait_screen("consent")

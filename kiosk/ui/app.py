@@ -436,6 +436,7 @@ class KioskApp(App):
     def render(self, screen: Screen) -> None:
         """Draw `screen`: top bar, scrolling content, navigation bar."""
         previous = self.screen_model
+        focused_before = self._current_focus()
         self.screen_model = screen
         self.font_name = self.font_for(screen.language)
         self.more_text = self.session.translate(screen.language, N_("More"))
@@ -502,10 +503,12 @@ class KioskApp(App):
                 # An unavailable control keeps its place, so the others never move.
                 root.nav_bar.add_widget(Widget())
 
+        # The same screen drawn again (a setting changed, a box ticked) keeps focus on the same
+        # control, found by id: controls may have appeared before it ("Smaller text").
+        keep = focused_before if previous and previous.name == screen.name \
+            and previous.question_id == screen.question_id else None
         self.focus_order = [c.id for c in screen.controls
                             if c.enabled and c.id in self.widgets]
-        keep = self._current_focus() if previous and previous.name == screen.name \
-            and previous.question_id == screen.question_id else None
         self.focus_index = -1
         if keep in self.focus_order:
             self._set_focus(self.focus_order.index(keep), announce=False)

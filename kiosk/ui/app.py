@@ -221,7 +221,7 @@ class KioskApp(App):
         self.focus_index = -1
         self.explored: str | None = None
         self.shots = 0
-        self.last_activation = ("", 0.0)
+        self.last_touch = ("", 0.0)
         self._idle_event: Any = None
         self._trace_file: Any = None
         self._pack_recorded = False
@@ -712,6 +712,12 @@ class KioskApp(App):
 
     def touched(self, control_id: str) -> None:
         """A control was touched; with touch-to-explore the first touch only speaks it."""
+        now = time.monotonic()
+        # One touch seen by two input providers arrives twice (kivy #3801): take it once.
+        # Only touches: quick repeated key presses are all meant.
+        if self.last_touch[0] == control_id and now - self.last_touch[1] < 0.25:
+            return
+        self.last_touch = (control_id, now)
         self.voice.stop()
         if self.settings.touch_to_explore and self.explored != control_id \
                 and control_id in self.focus_order:
@@ -723,11 +729,6 @@ class KioskApp(App):
 
     def activate(self, control_id: str) -> None:
         """Activate a control by id, as a touch, a key or a rehearsal does."""
-        now = time.monotonic()
-        # One touch seen by two input providers arrives twice (kivy #3801): take it once.
-        if self.last_activation[0] == control_id and now - self.last_activation[1] < 0.25:
-            return
-        self.last_activation = (control_id, now)
         self.voice.stop()
         self.trace("press", control=control_id)
         if self.listener and control_id == "done" and self.screen_model \

@@ -311,28 +311,20 @@ class Listener:
 
     def _open_stream(self) -> sd.RawInputStream:
         device = find_input_device(self.device)
-        blocksize = int(SAMPLE_RATE * self.block_seconds)
+
+        def stream(on: int | None) -> sd.RawInputStream:
+            return sd.RawInputStream(samplerate=SAMPLE_RATE,
+                                     blocksize=int(SAMPLE_RATE * self.block_seconds),
+                                     dtype="int16", channels=1, device=on,
+                                     callback=self._callback)
+
         try:
-            return sd.RawInputStream(
-                samplerate=SAMPLE_RATE,
-                blocksize=blocksize,
-                dtype="int16",
-                channels=1,
-                device=device,
-                callback=self._callback,
-            )
+            return stream(device)
         except (sd.PortAudioError, ValueError):
             if device is None:
                 raise
             log.warning("microphone %r failed; trying the default device", self.device)
-            return sd.RawInputStream(
-                samplerate=SAMPLE_RATE,
-                blocksize=blocksize,
-                dtype="int16",
-                channels=1,
-                device=None,
-                callback=self._callback,
-            )
+            return stream(None)
 
     def _callback(self, indata: memoryview, frames: int, _time: object, _status: object) -> None:
         # PortAudio's thread: do nothing slow here, only hand the block over (or drop it).

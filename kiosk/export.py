@@ -239,32 +239,35 @@ def write_xlsx(conn: sqlite3.Connection, out: Path, progress: Progress | None = 
     """A workbook: an Overview sheet, then one sheet per question with its answers."""
     from openpyxl import Workbook
 
-    workbook = Workbook(write_only=True)
-    overview = workbook.create_sheet("Overview")
-    sheets: dict[tuple[str, str], Any] = {}
-    counts: dict[tuple[str, str], list[Any]] = {}
-    used = {"overview"}
-    total, n = count_answers(conn), 0
-    for row in rows(conn, **filters):
-        key = (row.pack, row.question_id)
-        sheet = sheets.get(key)
-        if sheet is None:
-            sheet = sheets[key] = workbook.create_sheet(_sheet_title(row.question_id, used))
-            sheet.append([row.question])
-            sheet.append(["participant", "answer", "method", "language", "session", "date"])
-            counts[key] = [row.pack, row.question_id, row.question, sheet.title, 0]
-        sheet.append([row.participant, row.answer, row.method, row.language, row.session,
-                      row.date])
-        counts[key][4] += 1
-        n += 1
-        _tick(progress, n, total)
-    overview.append(["Answers kept", n])
-    overview.append([])
-    overview.append(["pack", "question id", "question", "sheet", "answers"])
-    for line in counts.values():
-        overview.append(line)
-    workbook.save(out)
-    return n
+    # The file is opened before any sheet exists: a path that cannot be written fails here,
+    # not inside save() with half-made sheets left for the garbage collector.
+    with open(out, "wb") as handle:
+        workbook = Workbook(write_only=True)
+        overview = workbook.create_sheet("Overview")
+        sheets: dict[tuple[str, str], Any] = {}
+        counts: dict[tuple[str, str], list[Any]] = {}
+        used = {"overview"}
+        total, n = count_answers(conn), 0
+        for row in rows(conn, **filters):
+            key = (row.pack, row.question_id)
+            sheet = sheets.get(key)
+            if sheet is None:
+                sheet = sheets[key] = workbook.create_sheet(_sheet_title(row.question_id, used))
+                sheet.append([row.question])
+                sheet.append(["participant", "answer", "method", "language", "session", "date"])
+                counts[key] = [row.pack, row.question_id, row.question, sheet.title, 0]
+            sheet.append([row.participant, row.answer, row.method, row.language, row.session,
+                          row.date])
+            counts[key][4] += 1
+            n += 1
+            _tick(progress, n, total)
+        overview.append(["Answers kept", n])
+        overview.append([])
+        overview.append(["pack", "question id", "question", "sheet", "answers"])
+        for line in counts.values():
+            overview.append(line)
+        workbook.save(handle)
+        return n
 
 
 def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | None = None,

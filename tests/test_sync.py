@@ -104,32 +104,45 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(kiosks: tuple[Pa
                                                                tmp_path: Path) -> None:
     a, b = (copy_kiosk(k, tmp_path / k.name) for k in kiosks)
     target = tmp_path / "shared.sqlite"
-    # Small batches, so that a kill lands between, inside and after many commits.
+    # Small batches, so that a kill lands between, inside and after many commits. The child says
+    # when it is ready, so the kill is timed from the start of the sync, not of the interpreter.
     code = ("import sys; from kiosk.store.db import Store, store_in; "
             "from kiosk.store.sync import SharedFile, sync; "
-            "sync(Store(store_in(sys.argv[1])), SharedFile(sys.argv[2]), max_rows=40)")
+            "store = Store(store_in(sys.argv[1])); print('ready', flush=True); "
+            "sync(store, SharedFile(sys.argv[2]), max_rows=40)")
+    pack, _ = load_pack(default_pack_path())
     rng = random.Random(4)
-    kills = 0
-    deadline = time.monotonic() + 40
-    while kills < 30 and time.monotonic() < deadline:
+    kills = finished = 0
+    caught_up = False
+    # Bounded by attempts, not by the clock, so a fast or a slow machine does the same work.
+    for attempt in range(400):
+        if kills >= 30:
+            break
         folder = rng.choice((a, b))
+        if caught_up:
+            # New contributions while syncs keep being killed, so that the next sync has
+            # something to be killed in the middle of.
+            store = Store(store_in(folder))
+            simulate(store, pack, 5, seed=100 + attempt)
+            store.close()
         process = subprocess.Popen([sys.executable, "-c", code, str(folder), str(target)],
-                                   cwd=ROOT)
-        time.sleep(rng.uniform(0.05, 1.2))
+                                   cwd=ROOT, stdout=subprocess.PIPE)
+        assert process.stdout is not None
+        assert process.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0.0, 0.15))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
-        process.wait()
+            caught_up = False
+        else:
+            finished += 1
+            caught_up = True
+        assert process.wait() in (0, -signal.SIGKILL)
+        process.stdout.close()
         if target.exists():
             conn = sqlite3.connect(target)  # a killed sync's journal is rolled back here
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             conn.close()
-        if kills % 10 == 9:
-            # New contributions while syncs keep being killed.
-            pack, _ = load_pack(default_pack_path())
-            store = Store(store_in(a))
-            simulate(store, pack, 5, seed=100 + kills)
-            store.close()
     assert kills >= 10
     for folder in (a, b):
         code_, output = run_sync(folder, target)

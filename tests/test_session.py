@@ -30,6 +30,7 @@ PACK = Path(__file__).parent / "packs" / "small.toml"
 class Scrubbed:
     text: str
     removed: tuple[str, ...]
+    scrubber: str | None = "0123456789abcdef"
 
 
 def scrub_phone(text: str, language: str) -> Scrubbed:
@@ -92,6 +93,7 @@ def test_typed_answer_is_read_back_scrubbed_then_saved(session: Session) -> None
     saved = of(SaveAnswer, actions)[0].answer
     assert saved.text == "Sharing power. Call me on [PHONE]" and saved.method == "typed"
     assert saved.seq == 1 and saved.question_id == "meaning"
+    assert saved.scrubbed_with == "0123456789abcdef"  # which scrubber made the kept text
     assert shown(actions).question_id == "role"
 
 

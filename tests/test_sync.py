@@ -20,8 +20,11 @@ from click.testing import CliRunner
 from kiosk.commands.sync import command as sync_command
 from kiosk.core.answers import Answer, ParticipantSession, new_id
 from kiosk.core.pack import default_pack_path, load_pack
+from kiosk.core.redact import redact, scrubber_version
 from kiosk.simulate import read_pack_source, simulate
+from kiosk.store import db as db_module
 from kiosk.store import shared
+from kiosk.store import sync as sync_module
 from kiosk.store.db import Store, store_in
 from kiosk.store.shared import SharedStoreError, network_filesystem, open_shared_store
 from kiosk.store.sync import (
@@ -261,6 +264,79 @@ def _hostile(kind: str, path: Path) -> None:
     conn.close()
 
 
+def test_only_answers_not_stamped_by_this_scrubber_are_scrubbed_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(store_in(tmp_path / "k"))
+    person = ParticipantSession.begin("co-production", 1, "en", date.today())
+    store.begin_participant(person)
+    tag = new_id()[:6]  # texts the scrubber's cache has not seen
+    stamps = {"this scrubber": scrubber_version(), "an older scrubber": "0" * 16,
+              "no stamp (an older kiosk)": None}
+    for seq, (who, stamp) in enumerate(stamps.items(), 1):
+        said = f"{who} {tag}: ring me on 07700 900123"
+        store.save_answer(Answer(new_id(), person.id, "barriers", "open", seq, said, said,
+                                 "typed", "en", stamp))
+    seen: list[str] = []
+    monkeypatch.setattr(sync_module, "redact",
+                        lambda text, language: seen.append(text) or redact(text, language))
+    report = sync_to_file(store, tmp_path / "shared.sqlite")
+    store.close()
+    assert sorted(seen) == sorted(f"{who} {tag}: ring me on 07700 900123"
+                                  for who in stamps if who != "this scrubber")
+    assert report.redacted == 2
+    conn = sqlite3.connect(tmp_path / "shared.sqlite")
+    texts = dict(conn.execute("SELECT seq, text FROM answers"))
+    # The stamp says this scrubber already ran over the text on the kiosk: it is kept as sent
+    # (a stamp is believed, which is why only the kiosk's own save path writes one).
+    assert texts == {1: f"this scrubber {tag}: ring me on 07700 900123",
+                     2: f"an older scrubber {tag}: ring me on [PHONE]",
+                     3: f"no stamp (an older kiosk) {tag}: ring me on [PHONE]"}
+
+
+def test_kiosk_answers_carry_the_scrubber_stamp_and_skip_the_second_pass(
+        kiosks: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = copy_kiosk(kiosks[0], tmp_path / "a")
+    conn = sqlite3.connect(store_in(folder))
+    stamps = dict(conn.execute("SELECT question_type, COUNT(DISTINCT scrubbed_with) "
+                               "FROM answers GROUP BY question_type"))
+    open_stamp = conn.execute("SELECT DISTINCT scrubbed_with FROM answers "
+                              "WHERE question_type = 'open'").fetchall()
+    conn.close()
+    assert open_stamp == [(scrubber_version(),)]  # every open answer, by the real session
+    assert stamps["choice"] == 0  # choices are the pack's words: nothing to scrub, no stamp
+    seen: list[str] = []
+    monkeypatch.setattr(sync_module, "redact",
+                        lambda text, language: seen.append(text) or redact(text, language))
+    code, output = run_sync(folder, tmp_path / "shared.sqlite")
+    assert code == 0, output
+    assert seen == []
+
+
+def test_store_of_schema_1_is_migrated_and_its_answers_scrubbed_on_sync(tmp_path: Path) -> None:
+    path = store_in(tmp_path / "old")
+    path.parent.mkdir()
+    conn = sqlite3.connect(path)
+    with conn:
+        db_module.MIGRATIONS[0](conn)
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute("INSERT INTO kiosk VALUES ('oldkiosk', '2025-06-01')")
+        conn.execute("INSERT INTO participants (id, kiosk_id, pack_id, pack_version, language, "
+                     "date) VALUES ('p1', 'oldkiosk', 'co-production', 1, 'en', '2025-06-01')")
+        conn.execute("INSERT INTO answers (id, participant_id, question_id, question_type, seq, "
+                     "value, text, method, language) VALUES ('a1', 'p1', 'barriers', 'open', 1, "
+                     "'\"my name is siobhan\"', 'my name is siobhan', 'voice', 'en')")
+    conn.close()
+    store = Store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == db_module.SCHEMA_VERSION
+    report = sync_to_file(store, tmp_path / "shared.sqlite")
+    store.close()
+    assert report.redacted == 1
+    conn = sqlite3.connect(tmp_path / "shared.sqlite")
+    assert conn.execute("SELECT text, value FROM answers").fetchone() == (
+        "my name is [NAME]", '"my name is [NAME]"')
+    conn.close()
+
+
 @pytest.mark.parametrize("kind", ["text", "garbage", "kiosk store", "wrong tables", "trigger",
                                   "view", "newer", "huge", "wrong type"])
 def test_hostile_shared_file_is_refused_and_nothing_changes(kiosks: tuple[Path, Path],
@@ -321,7 +397,19 @@ def test_incoming_rows_are_checked() -> None:
         batch.answers = [row]
         with pytest.raises(SyncError, match=field_name):
             validate_batch(batch)
-    batch.answers = []
+    batch.answers = [[1, *good]]
+    for stamps in (["a1b2c3d4e5f6a7b8", None], ["not-a-version"], "a1b2c3d4e5f6a7b8"):
+        batch.scrubbed_with = stamps  # type: ignore[assignment]
+        with pytest.raises(SyncError, match="scrubbed_with"):
+            validate_batch(batch)
+    batch.scrubbed_with = ["a1b2c3d4e5f6a7b8"]
+    validate_batch(batch)
+    # Over the network (the hub): the stamps travel; a batch from an older kiosk has none.
+    assert Batch.from_json(batch.to_json()).scrubbed_with == ["a1b2c3d4e5f6a7b8"]
+    older = batch.to_json()
+    del older["scrubbed_with"]
+    assert Batch.from_json(older).scrubbed_with is None
+    batch.answers, batch.scrubbed_with = [], None
     batch.synced_at = "2024-05-01 10:30:59"  # no seconds: times are kept to the minute
     with pytest.raises(SyncError, match="synced_at"):
         validate_batch(batch)

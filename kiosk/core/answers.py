@@ -54,3 +54,6 @@ class Answer:
     text: str  # what the participant confirmed, in their language, personal details removed
     method: str
     language: str
+    # The scrubber_version() that removed personal details from `text`; None if none did (a
+    # choice, or an older kiosk), so sync scrubs it again.
+    scrubbed_with: str | None = None

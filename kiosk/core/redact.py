@@ -19,6 +19,8 @@ Part of the functional core: no I/O apart from that one read, no UI or speech im
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.metadata
 import importlib.util
 import re
 import unicodedata
@@ -38,6 +40,7 @@ class Redaction:
 
     text: str  # the scrubbed text
     removed: tuple[str, ...]  # kinds removed, in order of first appearance, no repeats
+    scrubber: str | None = None  # scrubber_version() of the scrubber that made `text`
 
 
 KINDS = ("NAME", "PHONE", "EMAIL", "ADDRESS", "POSTCODE", "ID_NUMBER", "DATE_OF_BIRTH")
@@ -152,6 +155,28 @@ def name_lists() -> NameLists:
                 for literal in _STRING_LITERAL.finditer(match["value"]):
                     _add_names(target, literal.group(1) or literal.group(2))
     return NameLists(first=frozenset(first), last=frozenset(last))
+
+
+@functools.lru_cache(maxsize=1)
+def scrubber_version() -> str | None:
+    """What identifies this scrubber's behaviour: a digest of this module's source and of the
+    version of Faker, whose name lists it reads.
+
+    Answers are stamped with it when they are scrubbed on the kiosk. Sync scrubs an incoming
+    answer again only when its stamp differs from the receiving side's (an older kiosk, an older
+    scrubber, or no stamp at all): the same scrubber run twice finds nothing new (see
+    tests/test_redact.py), and running it again on every answer was most of the cost of a sync.
+    None when the source cannot be read, so that nothing is ever skipped on a guess.
+    """
+    try:
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+    except OSError:
+        return None
+    try:
+        digest.update(importlib.metadata.version("faker").encode())
+    except importlib.metadata.PackageNotFoundError:
+        digest.update(b"no faker")
+    return digest.hexdigest()[:16]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1049,7 +1074,7 @@ def redact(text: str, language: str = "en") -> Redaction:
     'my name is [NAME] call me on [PHONE]'
     """
     if not text.strip():
-        return Redaction(text=text, removed=())
+        return Redaction(text=text, removed=(), scrubber=scrubber_version())
     scanner = _Scanner(text, language)
     scanner.written()
     if scanner.english:
@@ -1069,4 +1094,4 @@ def redact(text: str, language: str = "en") -> Redaction:
         if kind not in removed:
             removed.append(kind)
     pieces.append(text[position:])
-    return Redaction(text="".join(pieces), removed=tuple(removed))
+    return Redaction(text="".join(pieces), removed=tuple(removed), scrubber=scrubber_version())

@@ -56,11 +56,16 @@ class Scrubbed(Protocol):
     @property
     def removed(self) -> tuple[str, ...]: ...
 
+    @property
+    def scrubber(self) -> str | None:
+        """Which scrubber made `text` (stored with the answer), or None if unknown."""
+
 
 @dataclass(frozen=True)
 class _NothingRemoved:
     text: str
     removed: tuple[str, ...] = ()
+    scrubber: str | None = None  # nothing was looked for: sync will scrub it
 
 
 def keep_as_is(text: str, language: str) -> Scrubbed:
@@ -114,7 +119,8 @@ class Session:
         self.answers: dict[str, Answer] = {}
         self.seq = 0
         self.draft = ""
-        self.pending: tuple[str, str] | None = None  # (text to keep, method) awaiting "keep"
+        # (text to keep, method, scrubber that made the text) awaiting "keep"
+        self.pending: tuple[str, str, str | None] | None = None
         self.pending_note = ""
         self.selection: set[str] = set()  # ticks of a multi question not yet saved
         self.back_to_review = False
@@ -372,10 +378,10 @@ class Session:
 
     def _press_confirm(self, control_id: str) -> list[Action]:
         assert self.pending is not None
-        text, method = self.pending
+        text, method, scrubber = self.pending
         if control_id == "keep":
             self.pending = None
-            return self._save(text, text, method)
+            return self._save(text, text, method, scrubber)
         if control_id == "again":
             self.pending = None
             self.heard_so_far = ""
@@ -518,7 +524,7 @@ class Session:
     def _propose(self, text: str, method: str) -> list[Action]:
         """Show back exactly what will be kept, with personal details already removed."""
         result = self.scrub(text, self.language)
-        self.pending = (result.text, method)
+        self.pending = (result.text, method, result.scrubber)
         self.pending_note = self.describe_removed(result.removed, self._)
         self.state = "confirm"
         actions: list[Action] = [StopListening(), Show(self.screen())]
@@ -526,12 +532,13 @@ class Session:
             actions.append(Listen(self.language, self.screen().voice_commands))
         return actions
 
-    def _save(self, value: AnswerValue, text: str, method: str) -> list[Action]:
+    def _save(self, value: AnswerValue, text: str, method: str,
+              scrubbed_with: str | None = None) -> list[Action]:
         assert self.participant is not None
         q = self.question
         self.seq += 1
         answer = Answer(new_id(), self.participant.id, q.id, q.type, self.seq, value, text,
-                        method, self.language)
+                        method, self.language, scrubbed_with)
         self.answers[q.id] = answer
         return [StopListening(), SaveAnswer(answer),
                 Say(self._("Saved: {answer}").format(answer=text), self.language),
@@ -764,7 +771,7 @@ class Session:
 
     def _confirm_screen(self) -> Screen:
         assert self.pending is not None
-        text, method = self.pending
+        text, method, _scrubber = self.pending
         q = self.question
         voice = method == "voice"
         title = self._("I heard:") if voice else self._("You wrote:")

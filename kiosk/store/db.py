@@ -22,7 +22,7 @@ import sqlite_utils
 
 from kiosk.core.answers import Answer, AnswerValue, ParticipantSession, new_id
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # The kiosk's store inside its data folder (`--data DIR`).
 STORE_FILE_NAME = "kiosk.sqlite"
@@ -80,7 +80,13 @@ def _migration_1(conn: sqlite3.Connection) -> None:
 
 
 # Index i holds the migration from version i to version i + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+def _migration_2(conn: sqlite3.Connection) -> None:
+    # Which scrubber removed personal details from each answer's text, so that sync need not
+    # run the same scrubber over it again. Answers kept before this are NULL: always scrubbed.
+    conn.execute("ALTER TABLE answers ADD COLUMN scrubbed_with TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
 
 
 @dataclass(frozen=True)
@@ -207,10 +213,11 @@ class Store:
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO answers (id, participant_id, question_id, question_type, seq, "
-                "value, text, method, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "value, text, method, language, scrubbed_with) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (answer.id, answer.participant_id, answer.question_id, answer.question_type,
                  answer.seq, encode_value(answer.value), answer.text, answer.method,
-                 answer.language))
+                 answer.language, answer.scrubbed_with))
 
     def save_many(self, sessions: Iterable[ParticipantSession], answers: Iterable[Answer]) -> None:
         """Record many participant sessions and their answers in one transaction (bulk loads such
@@ -223,9 +230,11 @@ class Store:
                  for s in sessions))
             self.conn.executemany(
                 "INSERT INTO answers (id, participant_id, question_id, question_type, seq, "
-                "value, text, method, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "value, text, method, language, scrubbed_with) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 ((a.id, a.participant_id, a.question_id, a.question_type, a.seq,
-                  encode_value(a.value), a.text, a.method, a.language) for a in answers))
+                  encode_value(a.value), a.text, a.method, a.language, a.scrubbed_with)
+                 for a in answers))
 
     def withdraw(self, participant_id: str) -> int:
         """Delete a participant's answers at their request; returns how many were removed."""
@@ -240,9 +249,9 @@ class Store:
         """A participant's latest answer to each question, in the order they were given."""
         rows = self.conn.execute(
             "SELECT id, participant_id, question_id, question_type, seq, value, text, method, "
-            "language FROM current_answers WHERE participant_id = ? ORDER BY seq",
+            "language, scrubbed_with FROM current_answers WHERE participant_id = ? ORDER BY seq",
             (participant_id,)).fetchall()
-        return [Answer(r[0], r[1], r[2], r[3], r[4], decode_value(r[5]), r[6], r[7], r[8])
+        return [Answer(r[0], r[1], r[2], r[3], r[4], decode_value(r[5]), r[6], r[7], r[8], r[9])
                 for r in rows]
 
     def counts(self) -> Counts:

@@ -13,7 +13,12 @@ older copy; the shared store's own mark always decides what is sent.
 Withdrawals travel too: the shared store deletes the participant's answers and keeps the tombstone.
 
 Every incoming row is checked (types, lengths, known values) before anything is written, and each
-answer's text goes through the personal-details scrubber again on arrival.
+open answer's text goes through the personal-details scrubber again on arrival unless it is
+stamped as scrubbed by this very scrubber (``scrubbed_with``, see
+``kiosk.core.redact.scrubber_version``): the second pass is for stores written by older kiosks and
+older scrubbers, and the same scrubber run twice finds nothing new. The stamp is a record of what
+the kiosk software did, not a defence against a sender that lies: a sender able to forge it could
+as well send details phrased so that no scrubber finds them.
 
 Library use (the staff screen)::
 
@@ -38,7 +43,7 @@ from typing import Any, Protocol
 
 from kiosk.core.answers import METHODS, new_id
 from kiosk.core.pack import QUESTION_TYPES
-from kiosk.core.redact import redact
+from kiosk.core.redact import redact, scrubber_version
 from kiosk.store.db import Store
 from kiosk.store.shared import SharedStoreError, one_line, open_shared_store
 
@@ -60,6 +65,7 @@ _PACK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SCRUBBER = re.compile(r"^[0-9a-f]{16}$")
 
 
 class SyncError(Exception):
@@ -98,6 +104,9 @@ class Batch:
     participants: list[list[Any]] = field(default_factory=list)
     answers: list[list[Any]] = field(default_factory=list)
     withdrawn: list[str] | None = None  # every withdrawn participant of the kiosk, when sent
+    # Per answer, the scrubber that made its text (None: unknown). Missing from older kiosks'
+    # batches, and ignored by older hubs, which scrub everything: both stay correct.
+    scrubbed_with: list[str | None] | None = None
 
     def rows(self) -> int:
         """Participants and answers carried (what progress counts)."""
@@ -116,7 +125,8 @@ class Batch:
             base = KioskMark(**_dict(data.get("base"), "base"))
             mark = KioskMark(**_dict(data.get("mark"), "mark"))
             fields = {k: data.get(k) for k in ("kiosk_id", "sync_id", "synced_at", "packs",
-                                                "events", "participants", "answers", "withdrawn")}
+                                                "events", "participants", "answers", "withdrawn",
+                                                "scrubbed_with")}
         except TypeError as exc:
             raise SyncError(f"batch: unexpected mark fields ({exc})") from None
         for key in ("packs", "events", "participants", "answers"):
@@ -207,7 +217,8 @@ def _text(value: Any, where: str, limit: int, pattern: re.Pattern[str] | None = 
     _check(len(value) <= limit, where, f"is {len(value)} characters long; the limit is {limit}")
     _check(empty or bool(value), where, "is empty")
     if pattern is not None:
-        _check(bool(pattern.match(value)), where, f"'{value[:40]}' is not in the expected form")
+        _check(bool(pattern.fullmatch(value)), where,
+               f"'{value[:40]}' is not in the expected form")
 
 
 def _date(value: Any, where: str) -> None:
@@ -300,6 +311,13 @@ def validate_batch(batch: Batch) -> None:
         _check(isinstance(batch.withdrawn, list), "batch withdrawn", "must be a list")
         for pid in batch.withdrawn:
             _text(pid, "withdrawn participant id", 64, _ID)
+    if batch.scrubbed_with is not None:
+        _check(isinstance(batch.scrubbed_with, list)
+               and len(batch.scrubbed_with) == len(batch.answers), "batch scrubbed_with",
+               "must be a list with one entry per answer")
+        for stamp in batch.scrubbed_with:
+            if stamp is not None:
+                _text(stamp, "batch scrubbed_with", 16, _SCRUBBER)
 
 
 # Reading what is new on the kiosk ---------------------------------------------------------------
@@ -343,7 +361,8 @@ def _read_batches(store: Store, state: DestinationState, sync_id: str, synced_at
                 (base.participants_mark,))
             answers = conn.execute(
                 "SELECT rowid, id, participant_id, question_id, question_type, seq, value, "
-                "text, method, language FROM answers WHERE rowid > ? ORDER BY rowid",
+                "text, method, language, scrubbed_with FROM answers WHERE rowid > ? "
+                "ORDER BY rowid",
                 (base.answers_mark,))
             # Participants first, so every answer's participant is already there.
             for kind, cursor in (("p", participants), ("a", answers)):
@@ -359,7 +378,9 @@ def _read_batches(store: Store, state: DestinationState, sync_id: str, synced_at
                             batch.mark.participants_mark = row[0]
                             size += 200
                         else:
-                            batch.answers.append(list(row))
+                            batch.answers.append(list(row[:10]))
+                            assert batch.scrubbed_with is not None
+                            batch.scrubbed_with.append(row[10])
                             batch.mark.answers_mark, batch.mark.answers_mark_id = row[0], row[1]
                             size += 200 + len(row[7]) * 3 + len(row[6] or "") * 3
             if withdrawn_count != base.withdrawals:
@@ -375,7 +396,7 @@ def _read_batches(store: Store, state: DestinationState, sync_id: str, synced_at
 
 def _new_batch(kiosk_id: str, sync_id: str, synced_at: str, base: KioskMark) -> Batch:
     return Batch(kiosk_id, sync_id, synced_at, KioskMark(**asdict(base)),
-                 KioskMark(**asdict(base)))
+                 KioskMark(**asdict(base)), scrubbed_with=[])
 
 
 # Applying a batch on the shared side ------------------------------------------------------------
@@ -393,10 +414,12 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, via: str) -> BatchResult
     result = BatchResult()
     # Scrub before the write lock is taken: the scrubber is the slow part.
     answers = []
-    for row in batch.answers:
+    ours = scrubber_version()
+    stamps = batch.scrubbed_with or [None] * len(batch.answers)
+    for row, stamp in zip(batch.answers, stamps, strict=True):
         text, value, changed = row[7], row[6], False
         # Only free text can hold personal details; choice answers are the pack's own words.
-        if row[4] == "open":
+        if row[4] == "open" and (ours is None or stamp != ours):
             text, changed = _scrub(row[7], row[9])
             if value is not None:
                 said = json.loads(value)
@@ -408,20 +431,7 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, via: str) -> BatchResult
                          batch.sync_id, row[2]), changed))
     conn.execute("BEGIN IMMEDIATE")
     try:
-        current = conn.execute(
-            "SELECT answers_mark, answers_mark_id, participants_mark, withdrawals FROM kiosks "
-            "WHERE id = ?", (batch.kiosk_id,)).fetchone()
-        if current is None:
-            conn.execute("INSERT INTO kiosks (id, first_sync_on, last_sync_on) VALUES (?, ?, ?)",
-                         (batch.kiosk_id, batch.synced_at[:10], batch.synced_at[:10]))
-            current = (0, None, 0, 0)
-        conn.execute(
-            "INSERT INTO syncs (id, kiosk_id, synced_at, via) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (id) DO NOTHING", (batch.sync_id, batch.kiosk_id, batch.synced_at, via))
-        conn.executemany("INSERT OR IGNORE INTO packs (id, version, title, source, sha256) "
-                         "VALUES (?, ?, ?, ?, ?)", batch.packs)
-        conn.executemany("INSERT OR IGNORE INTO events (id, name, venue, date, kiosk_id) "
-                         "VALUES (?, ?, ?, ?, ?)", batch.events)
+        current = _begin_batch(conn, batch, via)
         result.participants_added = conn.executemany(
             "INSERT OR IGNORE INTO participants (id, kiosk_id, event_id, pack_id, pack_version, "
             "language, date, withdrawn, sync_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -435,46 +445,8 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, via: str) -> BatchResult
         as_sent = conn.executemany(insert_answer, [a for a, c in answers if not c]).rowcount
         result.redacted = conn.executemany(insert_answer, [a for a, c in answers if c]).rowcount
         result.answers_added = as_sent + result.redacted
-        withdrawn = set(batch.withdrawn or [])
-        withdrawn.update(row[1] for row in batch.participants if row[8] == 1)
-        for pid in withdrawn:
-            # Only the sending kiosk may withdraw its own participants.
-            changed = conn.execute(
-                "UPDATE participants SET withdrawn = 1 WHERE id = ? AND kiosk_id = ? "
-                "AND withdrawn = 0", (pid, batch.kiosk_id)).rowcount
-            deleted = conn.execute(
-                "DELETE FROM answers WHERE participant_id = ? AND participant_id IN "
-                "(SELECT id FROM participants WHERE kiosk_id = ?)",
-                (pid, batch.kiosk_id)).rowcount
-            if changed or deleted:
-                result.withdrawals_applied += 1
-        old = KioskMark(*current)
-        new = KioskMark(**asdict(old))
-        # A mark may say "everything up to here has arrived" only for rows this batch or an
-        # earlier one brought: advance when the batch continues from what is here (a stale retry
-        # changes nothing); a batch that starts again from 0 says so exactly, so take its mark.
-        if batch.base.answers_mark == 0 or (
-                batch.base.answers_mark <= old.answers_mark <= batch.mark.answers_mark):
-            new.answers_mark = batch.mark.answers_mark
-            new.answers_mark_id = batch.mark.answers_mark_id
-        if batch.base.participants_mark == 0 or (
-                batch.base.participants_mark <= old.participants_mark):
-            new.participants_mark = max(batch.mark.participants_mark,
-                                        old.participants_mark if batch.base.participants_mark
-                                        else 0)
-        if batch.withdrawn is not None:
-            new.withdrawals = len(set(batch.withdrawn))
-        conn.execute(
-            "UPDATE kiosks SET last_sync_on = ?, answers_mark = ?, answers_mark_id = ?, "
-            "participants_mark = ?, withdrawals = ? WHERE id = ?",
-            (batch.synced_at[:10], new.answers_mark, new.answers_mark_id,
-             new.participants_mark, new.withdrawals, batch.kiosk_id))
-        conn.execute(
-            "UPDATE syncs SET participants_added = participants_added + ?, "
-            "answers_added = answers_added + ?, withdrawals_applied = withdrawals_applied + ?, "
-            "redacted = redacted + ? WHERE id = ?",
-            (result.participants_added, result.answers_added, result.withdrawals_applied,
-             result.redacted, batch.sync_id))
+        _finish_batch(conn, batch, current, result,
+                      {row[1] for row in batch.participants if row[8] == 1})
     except sqlite3.IntegrityError as exc:
         conn.execute("ROLLBACK")
         raise SyncError(f"batch from kiosk {batch.kiosk_id}: does not fit the shared store "
@@ -484,6 +456,69 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, via: str) -> BatchResult
         raise
     conn.execute("COMMIT")
     return result
+
+
+def _begin_batch(conn: sqlite3.Connection, batch: Batch, via: str) -> KioskMark:
+    """Inside the batch's transaction: record the sync, the kiosk, its packs and events; return
+    the kiosk's mark as it stood before this batch."""
+    # A write first, so the transaction holds the write lock before it reads anything.
+    conn.execute("INSERT INTO kiosks (id, first_sync_on, last_sync_on) VALUES (?, ?, ?) "
+                 "ON CONFLICT (id) DO NOTHING",
+                 (batch.kiosk_id, batch.synced_at[:10], batch.synced_at[:10]))
+    current = conn.execute(
+        "SELECT answers_mark, answers_mark_id, participants_mark, withdrawals FROM kiosks "
+        "WHERE id = ?", (batch.kiosk_id,)).fetchone()
+    conn.execute(
+        "INSERT INTO syncs (id, kiosk_id, synced_at, via) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (id) DO NOTHING", (batch.sync_id, batch.kiosk_id, batch.synced_at, via))
+    conn.executemany("INSERT OR IGNORE INTO packs (id, version, title, source, sha256) "
+                     "VALUES (?, ?, ?, ?, ?)", batch.packs)
+    conn.executemany("INSERT OR IGNORE INTO events (id, name, venue, date, kiosk_id) "
+                     "VALUES (?, ?, ?, ?, ?)", batch.events)
+    return KioskMark(*current)
+
+
+def _finish_batch(conn: sqlite3.Connection, batch: Batch, old: KioskMark, result: BatchResult,
+                  withdrawn_in_batch: set[str]) -> None:
+    """Inside the batch's transaction: apply withdrawals, move the kiosk's mark, count."""
+    withdrawn = set(batch.withdrawn or []) | withdrawn_in_batch
+    for pid in withdrawn:
+        # Only the sending kiosk may withdraw its own participants.
+        changed = conn.execute(
+            "UPDATE participants SET withdrawn = 1 WHERE id = ? AND kiosk_id = ? "
+            "AND withdrawn = 0", (pid, batch.kiosk_id)).rowcount
+        deleted = conn.execute(
+            "DELETE FROM answers WHERE participant_id = ? AND participant_id IN "
+            "(SELECT id FROM participants WHERE kiosk_id = ?)",
+            (pid, batch.kiosk_id)).rowcount
+        if changed or deleted:
+            result.withdrawals_applied += 1
+    new = KioskMark(**asdict(old))
+    # A mark may say "everything up to here has arrived" only for rows this batch or an
+    # earlier one brought: advance when the batch continues from what is here (a stale retry
+    # changes nothing); a batch that starts again from 0 says so exactly, so take its mark.
+    if batch.base.answers_mark == 0 or (
+            batch.base.answers_mark <= old.answers_mark <= batch.mark.answers_mark):
+        new.answers_mark = batch.mark.answers_mark
+        new.answers_mark_id = batch.mark.answers_mark_id
+    if batch.base.participants_mark == 0 or (
+            batch.base.participants_mark <= old.participants_mark):
+        new.participants_mark = max(batch.mark.participants_mark,
+                                    old.participants_mark if batch.base.participants_mark
+                                    else 0)
+    if batch.withdrawn is not None:
+        new.withdrawals = len(set(batch.withdrawn))
+    conn.execute(
+        "UPDATE kiosks SET last_sync_on = ?, answers_mark = ?, answers_mark_id = ?, "
+        "participants_mark = ?, withdrawals = ? WHERE id = ?",
+        (batch.synced_at[:10], new.answers_mark, new.answers_mark_id,
+         new.participants_mark, new.withdrawals, batch.kiosk_id))
+    conn.execute(
+        "UPDATE syncs SET participants_added = participants_added + ?, "
+        "answers_added = answers_added + ?, withdrawals_applied = withdrawals_applied + ?, "
+        "redacted = redacted + ? WHERE id = ?",
+        (result.participants_added, result.answers_added, result.withdrawals_applied,
+         result.redacted, batch.sync_id))
 
 
 def destination_state(conn: sqlite3.Connection, store_id: str, kiosk_id: str) -> DestinationState:

@@ -13,9 +13,12 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kiosk.commands.sync import command as sync_command
 from kiosk.core.answers import Answer, ParticipantSession, new_id
@@ -453,3 +456,146 @@ def test_shared_store_error_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(SharedStoreError) as info:
         open_shared_store(tmp_path / "bad.sqlite")
     assert "\n" not in str(info.value)
+
+
+# Copying straight from the kiosk store: the SQL rules ------------------------------------------
+
+BAD_ROWS = {
+    # (table, SQL that breaks one row, the field the error must name)
+    "answer method": ("answers", "UPDATE answers SET method = 'telepathy'", "method"),
+    "answer text": ("answers", "UPDATE answers SET text = printf('%.20000c', 'x')", "text"),
+    "answer seq": ("answers", "UPDATE answers SET seq = 2000000", "seq"),
+    "answer value": ("answers", "UPDATE answers SET value = '{not json'", "value"),
+    "answer value type": ("answers", "UPDATE answers SET value = '[1, 2]'", "value"),
+    "answer type": ("answers", "UPDATE answers SET question_type = 'essay'", "question_type"),
+    "answer id": ("answers", "UPDATE answers SET id = 'has space'", " id"),
+    "answer question": ("answers", "UPDATE answers SET question_id = '-dash'", "question_id"),
+    "answer language": ("answers", "UPDATE answers SET language = 'EN'", "language"),
+    "answer id NUL": ("answers", "UPDATE answers SET id = 'ab' || char(0) || ' x'", " id"),
+    "participant date": ("participants", "UPDATE participants SET date = '2024-02-30'", "date"),
+    "participant withdrawn": ("participants", "UPDATE participants SET withdrawn = 2",
+                              "withdrawn"),
+    "participant pack version": ("participants", "UPDATE participants SET pack_version = 0",
+                                 "pack_version"),
+    "participant kiosk": ("participants", "UPDATE participants SET kiosk_id = 'someoneelse'",
+                          "kiosk_id"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_ROWS))
+def test_a_broken_row_in_the_kiosk_store_stops_a_file_sync_and_is_named(
+        kiosks: tuple[Path, Path], tmp_path: Path, case: str) -> None:
+    a, b = (copy_kiosk(k, tmp_path / k.name) for k in kiosks)
+    target = tmp_path / "shared.sqlite"
+    assert run_sync(b, target)[0] == 0  # a shared store already holding another kiosk's
+    table, statement, field_name = BAD_ROWS[case]
+    conn = sqlite3.connect(store_in(a))
+    with conn:
+        # One row in the middle of the second span breaks the rule.
+        middle = conn.execute(f"SELECT rowid FROM {table} ORDER BY rowid LIMIT 1 OFFSET 70"
+                              ).fetchone()[0]
+        conn.execute(f"{statement} WHERE rowid = ?", (middle,))
+    conn.close()
+    before = hashlib.sha256(target.read_bytes()).hexdigest()
+    store = Store(store_in(a))
+    with pytest.raises(SyncError, match=field_name):
+        sync(store, SharedFile(target), max_rows=50)
+    store.close()
+    # The spans before the broken one arrived whole; the broken span not at all.
+    shared_ids = set(shared_answers(target))
+    assert kiosk_answers(b) <= shared_ids
+    conn = sqlite3.connect(target)
+    kiosk_id = sqlite3.connect(store_in(a)).execute("SELECT id FROM kiosk").fetchone()[0]
+    mark = conn.execute("SELECT participants_mark, answers_mark FROM kiosks WHERE id = ?",
+                        (kiosk_id,)).fetchone()
+    conn.close()
+    if table == "participants":
+        assert mark is None or mark[0] < middle
+    else:
+        assert mark is not None and mark[1] < middle
+    assert before != hashlib.sha256(target.read_bytes()).hexdigest() or mark is None
+
+
+def test_json_valid_refuses_raw_control_characters_as_json_loads_does() -> None:
+    """The SQL rules lean on this for answer values (kiosk/store/sync.py, _VALUE_OK)."""
+    conn = sqlite3.connect(":memory:")
+    for code in (0x01, 0x09, 0x0A, 0x1F):
+        value = f'"a{chr(code)}b"'
+        assert conn.execute("SELECT json_valid(?)", (value,)).fetchone()[0] == 0
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(value)
+    conn.close()
+
+
+_odd_text = st.one_of(
+    st.sampled_from(["a1", "meaning", "open", "choice", "multi", "yesno", "scale", "voice",
+                     "tap", "typed", "en", "gd", "en_GB", "EN", "e", "english", "x" * 64,
+                     "x" * 65, "-a", "a.b", "a b", "ab\n", "ab\x00cd", "ok\u00e9", "2024-05-01",
+                     '"hello"', '"a\\"b"', "true", "false", "[]", '["a"]', "[1]", '"\x01"',
+                     "null", "'single'", "", "1", "ﬁ"]),
+    st.text(max_size=30))
+_odd_value = st.one_of(st.none(), st.integers(-3, 3), st.floats(allow_nan=False), _odd_text,
+                       st.binary(max_size=5))
+
+
+GOOD_ANSWER = ("a1", "p1", "meaning", "open", 1, '"hello"', "hello", "voice", "en")
+GOOD_PARTICIPANT = ("p1", "k1", None, "co-production", 1, "en", "2024-05-01", 0)
+
+
+def _mutated(good: tuple[Any, ...]) -> st.SearchStrategy[tuple[Any, ...]]:
+    """A good row with up to two of its fields replaced by odd values."""
+    return st.dictionaries(st.integers(0, len(good) - 1), _odd_value, max_size=2).map(
+        lambda changes: tuple(changes.get(i, v) for i, v in enumerate(good)))
+
+
+def _sql_verdict(table: str, columns: str, rule: str, row: tuple[Any, ...], kiosk: Any
+                 ) -> tuple[bool, list[Any]] | None:
+    conn = sqlite3.connect(":memory:")
+    conn.create_function("kiosk_value_fits", 2, sync_module._value_fits, deterministic=True)
+    conn.execute(f"CREATE TABLE {table} ({columns})")
+    conn.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})", row)
+    try:
+        passed = conn.execute(f"SELECT count(*) FROM {table} s WHERE {rule}",
+                              {"kiosk": kiosk}).fetchone()[0] == 1
+        stored = conn.execute(f"SELECT rowid, {columns} FROM {table}").fetchone()
+    except sqlite3.OperationalError:
+        return None  # not readable as text: the copy stops on it too
+    finally:
+        conn.close()
+    return passed, list(stored)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(row=_mutated(GOOD_ANSWER))
+def test_the_sql_rules_never_pass_an_answer_validate_batch_refuses(row: tuple[Any, ...]) -> None:
+    """A row the fast SQL rules let through must be one validate_batch accepts too (the SQL
+    rules may be stricter: a row they refuse goes to validate_batch for the last word)."""
+    verdict = _sql_verdict("answers", sync_module._ANSWER_COLUMNS, sync_module._ANSWER_OK,
+                           row, None)
+    if row == GOOD_ANSWER:
+        assert verdict is not None and verdict[0]
+    if verdict is not None and verdict[0]:
+        stored = verdict[1]
+        stored[2] = "p1"  # participant_id is left to the shared store's foreign key
+        validate_batch(Batch("k1", "s1", "2024-05-01 10:30", KioskMark(), KioskMark(),
+                             answers=[stored]))
+
+
+@settings(max_examples=400, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(row=_mutated(GOOD_PARTICIPANT),
+       day=st.one_of(st.dates().map(str), st.sampled_from(["2024-02-30", "2023-02-29",
+                                                            "2024-04-31", "0000-01-01",
+                                                            "2024-1-01", "2024-01-01 "])))
+def test_the_sql_rules_never_pass_a_participant_validate_batch_refuses(
+        row: tuple[Any, ...], day: str) -> None:
+    """As for answers: the SQL rules for participants are never looser than validate_batch."""
+    row = (*row[:6], day, row[7]) if row[6] == GOOD_PARTICIPANT[6] else row
+    verdict = _sql_verdict("participants", sync_module._PARTICIPANT_COLUMNS,
+                           sync_module._PARTICIPANT_OK, row, "k1")
+    if row == GOOD_PARTICIPANT:
+        assert verdict is not None and verdict[0]
+    if verdict is not None and verdict[0]:
+        validate_batch(Batch("k1", "s1", "2024-05-01 10:30", KioskMark(), KioskMark(),
+                             participants=[verdict[1]]))

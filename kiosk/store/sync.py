@@ -35,11 +35,13 @@ import os
 import re
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from kiosk.core.answers import METHODS, new_id
 from kiosk.core.pack import QUESTION_TYPES
@@ -59,6 +61,9 @@ MAX_SEQ = 1_000_000
 # How much one batch (one transaction on the shared side, one request to a hub) may carry.
 BATCH_ROWS = 5_000
 BATCH_BYTES = 4_000_000
+# How many rows one transaction copies into a shared store file: fewer commits (each an fsync
+# on the stick) against more work lost to a pulled stick.
+SPAN_ROWS = 50_000
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _PACK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -135,6 +140,23 @@ class Batch:
         batch = cls(base=base, mark=mark, **fields)
         validate_batch(batch)
         return batch
+
+
+@dataclass
+class StoreSpan(Batch):
+    """A batch that names rows of the kiosk store instead of carrying them: rowids in
+    (start, end] of participants or of answers. A shared store file copies them in SQL from the
+    kiosk store, attached to its connection, checking and scrubbing them on the way
+    (`copy_span`); this is what makes a sync as fast as the sqlite3 tool's import. Never sent
+    over the network: a hub gets the rows themselves."""
+
+    participants_span: tuple[int, int] | None = None
+    answers_span: tuple[int, int] | None = None
+    count: int = 0  # rows in the span
+
+    def rows(self) -> int:
+        """Participants and answers named."""
+        return self.count
 
 
 def _dict(value: Any, name: str) -> dict[str, Any]:
@@ -323,9 +345,13 @@ def validate_batch(batch: Batch) -> None:
 # Reading what is new on the kiosk ---------------------------------------------------------------
 
 def _read_batches(store: Store, state: DestinationState, sync_id: str, synced_at: str,
-                  notes: list[str], max_rows: int, max_bytes: int
+                  notes: list[str], max_rows: int, max_bytes: int, spans: bool = False
                   ) -> tuple[int, Iterator[Batch]]:
-    """How many rows are new, and the batches that carry them (read in one snapshot)."""
+    """How many rows are new, and the batches that carry them (read in one snapshot).
+
+    With `spans`, the batches name the rows (StoreSpan) instead of carrying them, for a
+    destination that copies them from the kiosk store itself.
+    """
     conn = sqlite3.connect(str(store.path), isolation_level=None, timeout=30)
     conn.execute("BEGIN")  # one consistent snapshot while the kiosk may go on writing
     mark = state.mark
@@ -346,12 +372,58 @@ def _read_batches(store: Store, state: DestinationState, sync_id: str, synced_at
              + conn.execute("SELECT COUNT(*) FROM answers WHERE rowid > ?",
                             (base.answers_mark,)).fetchone()[0])
 
+    def packs_and_events() -> tuple[list[list[Any]], list[list[Any]]]:
+        return ([list(r) for r in conn.execute(
+                    "SELECT id, version, title, source, sha256 FROM packs ORDER BY rowid")],
+                [list(r) for r in conn.execute(
+                    "SELECT id, name, venue, date, kiosk_id FROM events ORDER BY rowid")])
+
+    def withdrawn() -> list[str] | None:
+        if withdrawn_count == base.withdrawals:
+            return None
+        return [r[0] for r in conn.execute("SELECT id FROM participants WHERE withdrawn = 1")]
+
+    def span_batches() -> Iterator[Batch]:
+        try:
+            batch = StoreSpan(store.kiosk_id, sync_id, synced_at, KioskMark(**asdict(base)),
+                              KioskMark(**asdict(base)))
+            batch.packs, batch.events = packs_and_events()
+            # Participants first, so every answer's participant is already there.
+            for table in ("participants", "answers"):
+                start = getattr(base, f"{table}_mark")
+                while True:
+                    row = conn.execute(
+                        f"SELECT rowid, id, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} "
+                        f"WHERE rowid > ?1 LIMIT ?2)) FROM {table} WHERE rowid > ?1 "
+                        "ORDER BY rowid LIMIT 1 OFFSET "
+                        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE rowid > ?1 "
+                        "LIMIT ?2)) - 1", (start, max_rows)).fetchone()
+                    if row is None:
+                        break
+                    if batch.count:
+                        yield batch
+                        batch = StoreSpan(store.kiosk_id, sync_id, synced_at,
+                                          KioskMark(**asdict(batch.mark)),
+                                          KioskMark(**asdict(batch.mark)))
+                    last, last_id, count = row
+                    batch.count = count
+                    if table == "participants":
+                        batch.participants_span = (start, last)
+                        batch.mark.participants_mark = last
+                    else:
+                        batch.answers_span = (start, last)
+                        batch.mark.answers_mark, batch.mark.answers_mark_id = last, last_id
+                    start = last
+            batch.withdrawn = withdrawn()
+            if batch.withdrawn is not None:
+                batch.mark.withdrawals = len(batch.withdrawn)
+            yield batch
+        finally:
+            conn.close()
+
     def batches() -> Iterator[Batch]:
         try:
-            packs = [list(r) for r in conn.execute(
-                "SELECT id, version, title, source, sha256 FROM packs ORDER BY rowid")]
-            events = [list(r) for r in conn.execute(
-                "SELECT id, name, venue, date, kiosk_id FROM events ORDER BY rowid")]
+            packs, events = packs_and_events()
             batch = _new_batch(store.kiosk_id, sync_id, synced_at, base)
             batch.packs, batch.events = packs, events
             size = sum(len(r[3]) for r in packs)
@@ -383,15 +455,14 @@ def _read_batches(store: Store, state: DestinationState, sync_id: str, synced_at
                             batch.scrubbed_with.append(row[10])
                             batch.mark.answers_mark, batch.mark.answers_mark_id = row[0], row[1]
                             size += 200 + len(row[7]) * 3 + len(row[6] or "") * 3
-            if withdrawn_count != base.withdrawals:
-                batch.withdrawn = [r[0] for r in conn.execute(
-                    "SELECT id FROM participants WHERE withdrawn = 1")]
+            batch.withdrawn = withdrawn()
+            if batch.withdrawn is not None:
                 batch.mark.withdrawals = len(batch.withdrawn)
             yield batch
         finally:
             conn.close()
 
-    return total, batches()
+    return total, span_batches() if spans else batches()
 
 
 def _new_batch(kiosk_id: str, sync_id: str, synced_at: str, base: KioskMark) -> Batch:
@@ -521,6 +592,279 @@ def _finish_batch(conn: sqlite3.Connection, batch: Batch, old: KioskMark, result
          result.redacted, batch.sync_id))
 
 
+# Copying spans straight from the kiosk store -------------------------------------------------
+
+SOURCE = "kiosk_source"  # the kiosk store's schema name while attached to a shared store
+
+
+def _ascii(c: str) -> str:
+    # Byte length equals character length only for ASCII text with no NUL (SQLite's text
+    # functions stop at a NUL, so a NUL could hide what follows it from GLOB and length()).
+    return f"typeof({c}) = 'text' AND length(CAST({c} AS BLOB)) = length({c})"
+
+
+def _sql_id(c: str) -> str:
+    return f"({_ascii(c)} AND length({c}) BETWEEN 1 AND 64 AND {c} NOT GLOB '*[^A-Za-z0-9_-]*')"
+
+
+def _sql_pack_id(c: str) -> str:
+    return (f"({_ascii(c)} AND length({c}) BETWEEN 1 AND 64 AND {c} GLOB '[A-Za-z0-9]*' "
+            f"AND {c} NOT GLOB '*[^A-Za-z0-9_.-]*')")
+
+
+def _sql_language(c: str) -> str:
+    return (f"({_ascii(c)} AND ({c} GLOB '[a-z][a-z]' OR {c} GLOB '[a-z][a-z][a-z]' OR "
+            f"{c} GLOB '[a-z][a-z]_[A-Z][A-Z]' OR {c} GLOB '[a-z][a-z][a-z]_[A-Z][A-Z]'))")
+
+
+def _sql_int(c: str, low: int, high: int) -> str:
+    return f"(typeof({c}) = 'integer' AND {c} BETWEEN {low} AND {high})"
+
+
+def _sql_text(c: str, limit: int) -> str:
+    return (f"(typeof({c}) = 'text' AND length({c}) <= {limit} "
+            f"AND instr(CAST({c} AS BLOB), x'00') = 0)")
+
+
+def _sql_in(c: str, values: tuple[str, ...]) -> str:
+    return f"(typeof({c}) = 'text' AND {c} IN ({', '.join(repr(v) for v in values)}))"
+
+
+# The same rules as validate_batch, in SQL, so that a span is checked at SQLite's speed. They
+# may be stricter than validate_batch, never looser: a row they refuse is looked at again by
+# validate_batch, which names the field or lets it pass (tests/test_sync.py checks both agree).
+_PARTICIPANT_OK = " AND ".join((
+    _sql_id("s.id"), "s.kiosk_id IS :kiosk",
+    f"(s.event_id IS NULL OR {_sql_id('s.event_id')})", _sql_pack_id("s.pack_id"),
+    _sql_int("s.pack_version", 1, 2**31 - 1), _sql_language("s.language"),
+    "(typeof(s.date) = 'text' AND length(CAST(s.date AS BLOB)) = 10 AND "
+    "s.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND s.date >= '0001-01-01' AND "
+    # '+0 days' makes date() roll an impossible day over (2024-02-30 becomes 2024-03-01)
+    "date(s.date, '+0 days') = s.date)",
+    "(typeof(s.withdrawn) = 'integer' AND s.withdrawn IN (0, 1))"))
+# A value is plainly a JSON string, or true/false; anything else (escapes, lists) is decoded by
+# Python, exactly as validate_batch does. json_valid() refuses raw control characters in a
+# string, as json.loads does (tests/test_sync.py checks this SQLite does).
+_VALUE_OK = (
+    "(s.value IS NULL OR (typeof(s.value) = 'text' AND length(s.value) <= "
+    f"{MAX_VALUE_TEXT} AND ((s.question_type IN ('open', 'choice', 'scale') AND "
+    "s.value GLOB '\"*\"' AND instr(CAST(s.value AS BLOB), x'00') = 0 AND "
+    "instr(s.value, '\\') = 0 AND json_valid(s.value)) OR "
+    "(s.question_type = 'yesno' AND s.value IN ('true', 'false')) OR "
+    "kiosk_value_fits(s.value, s.question_type))))")
+# participant_id needs no rule here: the shared store's foreign key only lets in the id of a
+# participant already there, and those passed these rules or validate_batch.
+_ANSWER_OK = " AND ".join((
+    _sql_id("s.id"), _sql_pack_id("s.question_id"),
+    _sql_in("s.question_type", QUESTION_TYPES), _sql_int("s.seq", 0, MAX_SEQ), _VALUE_OK,
+    _sql_text("s.text", MAX_ANSWER_TEXT), _sql_in("s.method", METHODS),
+    _sql_language("s.language")))
+
+_PARTICIPANT_COLUMNS = "id, kiosk_id, event_id, pack_id, pack_version, language, date, withdrawn"
+_ANSWER_COLUMNS = ("id, participant_id, question_id, question_type, seq, value, text, method, "
+                   "language")
+# An open answer not stamped by this scrubber goes through it again; `changed` says whether
+# that took anything out.
+_NEEDS_SCRUB = ("(s.question_type = 'open' AND (:ours IS NULL OR s.scrubbed_with IS NOT :ours))")
+_CHANGED = "kiosk_scrub_changed(s.text, s.value, s.language)"
+
+
+def _value_fits(value: str, question_type: str) -> bool:
+    try:
+        _value(value, question_type, "value")
+    except (SyncError, KeyError):
+        return False
+    return True
+
+
+def _scrubbed_text(text: str, language: str) -> str:
+    return _scrub(text, language)[0]
+
+
+def _scrubbed_value(value: str | None, text: str, language: str) -> str | None:
+    if value is None:
+        return None
+    said = json.loads(value)
+    return json.dumps(_scrubbed_text(said, language), ensure_ascii=False)
+
+
+def _scrub_changed(text: str, value: str | None, language: str) -> bool:
+    if _scrub(text, language)[1]:
+        return True
+    return value is not None and _scrub(json.loads(value), language)[1]
+
+
+def attach_source(conn: sqlite3.Connection, path: Path) -> None:
+    """Attach a kiosk store, read-only, to a shared store connection for copy_span."""
+    conn.execute(f"ATTACH DATABASE ? AS {SOURCE}", (f"file:{quote(str(path))}?mode=ro",))
+    conn.create_function("kiosk_value_fits", 2, _value_fits, deterministic=True)
+    conn.create_function("kiosk_scrub_text", 2, _scrubbed_text, deterministic=True)
+    conn.create_function("kiosk_scrub_value", 3, _scrubbed_value, deterministic=True)
+    conn.create_function("kiosk_scrub_changed", 3, _scrub_changed, deterministic=True)
+
+
+class _Judge:
+    """Called by SQL for a row the SQL rules refused: validate_batch has the last word, and
+    its message (naming the row and field) is kept for the SyncError."""
+
+    def __init__(self, batch: StoreSpan):
+        self.batch = batch
+        self.error: SyncError | None = None
+
+    def participant(self, *row: Any) -> int:
+        return self._judge("participants", row)
+
+    def answer(self, *row: Any) -> int:
+        return self._judge("answers", row)
+
+    def _judge(self, key: str, row: tuple[Any, ...]) -> int:
+        b = self.batch
+        try:
+            validate_batch(Batch(b.kiosk_id, b.sync_id, b.synced_at, b.base, b.mark,
+                                 **{key: [list(row)]}))
+        except SyncError as exc:
+            self.error = exc
+            raise
+        return 1  # the SQL rules were stricter than they need be: the row is fine
+
+
+def _columns(alias: str, columns: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
+
+
+# Which answers a span holds. Answers are never changed in a kiosk store, only added or deleted,
+# so two snapshots that agree on this hold the same answers.
+_SPAN_FINGERPRINT = ("SELECT count(*), total(rowid) FROM {schema}answers "
+                     "WHERE rowid > :start AND rowid <= :end")
+_SUSPECT_ANSWERS = (f"SELECT s.rowid, {_columns('s', _ANSWER_COLUMNS)} FROM {{schema}}answers s "
+                    f"WHERE s.rowid > :start AND s.rowid <= :end AND NOT ({_ANSWER_OK})")
+
+
+class _Checker(threading.Thread):
+    """Checks a span of answers against the SQL rules on its own connection, on another core,
+    while the copy runs: the rules cost half as much again as the copy itself."""
+
+    def __init__(self, path: str, span: dict[str, Any]):
+        super().__init__(daemon=True)
+        self.path, self.span = path, span
+        self.fingerprint: tuple[Any, ...] | None = None
+        self.suspects: list[tuple[Any, ...]] = []
+
+    def run(self) -> None:
+        try:
+            conn = sqlite3.connect(f"file:{quote(self.path)}?mode=ro", uri=True,
+                                   isolation_level=None, timeout=30)
+        except sqlite3.Error:
+            return  # no fingerprint: the copy checks the span itself
+        try:
+            conn.create_function("kiosk_value_fits", 2, _value_fits, deterministic=True)
+            conn.execute("BEGIN")  # one snapshot for the fingerprint and the check
+            fingerprint = conn.execute(_SPAN_FINGERPRINT.format(schema=""),
+                                       self.span).fetchone()
+            self.suspects = conn.execute(_SUSPECT_ANSWERS.format(schema=""),
+                                         self.span).fetchall()
+            self.fingerprint = fingerprint
+        except sqlite3.Error:
+            self.fingerprint = None
+        finally:
+            conn.close()
+
+    def suspects_in(self, conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+        """The answers of the span that the rules refuse, as the copy's snapshot has them."""
+        self.join()
+        schema = f"{SOURCE}."
+        if self.fingerprint is None or self.fingerprint != conn.execute(
+                _SPAN_FINGERPRINT.format(schema=schema), self.span).fetchone():
+            # The kiosk changed the span between the two snapshots: check it here instead.
+            return conn.execute(_SUSPECT_ANSWERS.format(schema=schema), self.span).fetchall()
+        return self.suspects
+
+
+def _source_path(conn: sqlite3.Connection) -> str:
+    return next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == SOURCE)
+
+
+def copy_span(conn: sqlite3.Connection, batch: StoreSpan) -> BatchResult:
+    """Copy one span of rows from the attached kiosk store in one transaction; safe to repeat.
+    The same effect as apply_batch on a batch carrying those rows: checked by the same rules,
+    scrubbed unless stamped by this scrubber, withdrawals kept out."""
+    validate_batch(batch)  # the packs, events and withdrawals it carries
+    result = BatchResult()
+    judge = _Judge(batch)
+    conn.create_function("kiosk_participant_fits", 9, judge.participant)
+    conn.create_function("kiosk_answer_fits", 10, judge.answer)
+    params = {"kiosk": batch.kiosk_id, "sync": batch.sync_id, "ours": scrubber_version()}
+    # Each participant is checked in the same pass that copies it, each answer by a _Checker
+    # meanwhile; a row that breaks a rule stops the batch, and it is rolled back.
+    participant_ok = (f"(CASE WHEN {_PARTICIPANT_OK} THEN 1 ELSE kiosk_participant_fits("
+                      f"s.rowid, {_columns('s', _PARTICIPANT_COLUMNS)}) END)")
+    # Not BEGIN IMMEDIATE: that would take the kiosk store's write lock too and hold up the
+    # answers being saved meanwhile. _begin_batch writes first, which takes the shared store's.
+    checker = None
+    conn.execute("BEGIN")
+    try:
+        current = _begin_batch(conn, batch, "file")
+        withdrawn_here: set[str] = set()
+        if batch.participants_span:
+            span = {**params, "start": batch.participants_span[0],
+                    "end": batch.participants_span[1]}
+            result.participants_added = conn.execute(
+                f"INSERT OR IGNORE INTO main.participants ({_PARTICIPANT_COLUMNS}, sync_id) "
+                f"SELECT {_columns('s', _PARTICIPANT_COLUMNS)}, :sync "
+                f"FROM {SOURCE}.participants s WHERE s.rowid > :start AND s.rowid <= :end "
+                f"AND {participant_ok} ORDER BY s.rowid", span).rowcount
+            withdrawn_here = {r[0] for r in conn.execute(
+                f"SELECT id FROM {SOURCE}.participants WHERE rowid > :start AND "
+                "rowid <= :end AND withdrawn = 1", span)}
+        if batch.answers_span:
+            span = {**params, "start": batch.answers_span[0], "end": batch.answers_span[1]}
+            checker = _Checker(_source_path(conn), {"start": span["start"], "end": span["end"]})
+            checker.start()
+            # A participant's answers never come back once they withdrew, even from an old
+            # batch; two statements so that only answers actually added count as scrubbed.
+            copy = (f"INSERT OR IGNORE INTO main.answers ({_ANSWER_COLUMNS}, sync_id) "
+                    "SELECT s.id, s.participant_id, s.question_id, s.question_type, s.seq, "
+                    "{value}, {text}, s.method, s.language, :sync "
+                    f"FROM {SOURCE}.answers s WHERE s.rowid > :start AND s.rowid <= :end "
+                    "AND s.participant_id NOT IN (SELECT id FROM main.participants "
+                    "WHERE withdrawn = 1) AND {which} ORDER BY s.rowid")
+            as_sent = conn.execute(copy.format(
+                value="s.value", text="s.text",
+                which=f"NOT ({_NEEDS_SCRUB} AND {_CHANGED})"), span).rowcount
+            result.redacted = conn.execute(copy.format(
+                value="kiosk_scrub_value(s.value, s.text, s.language)",
+                text="kiosk_scrub_text(s.text, s.language)",
+                which=f"{_NEEDS_SCRUB} AND {_CHANGED}"), span).rowcount
+            result.answers_added = as_sent + result.redacted
+            for row in checker.suspects_in(conn):
+                judge.answer(*row)  # raises SyncError naming the answer and field
+        _finish_batch(conn, batch, current, result, withdrawn_here)
+    except (sqlite3.IntegrityError, sqlite3.OperationalError) as exc:
+        # A row that breaks a rule can also break the copy (a NULL text, a value that is not
+        # JSON): name it, as the rules would have.
+        if judge.error is None and checker is not None:
+            try:
+                for row in checker.suspects_in(conn):
+                    judge.answer(*row)
+            except SyncError:
+                pass
+        conn.execute("ROLLBACK")
+        if judge.error is not None:
+            raise judge.error from None
+        if isinstance(exc, sqlite3.OperationalError):
+            raise
+        raise SyncError(f"batch from kiosk {batch.kiosk_id}: does not fit the shared store "
+                        f"({exc}); nothing was written") from None
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        if checker is not None:
+            checker.join()
+    conn.execute("COMMIT")
+    return result
+
+
 def destination_state(conn: sqlite3.Connection, store_id: str, kiosk_id: str) -> DestinationState:
     """The shared store's id and this kiosk's mark in it."""
     row = conn.execute(
@@ -570,7 +914,17 @@ class SharedFile:
 
     def apply(self, batch: Batch) -> BatchResult:
         """Apply one batch in one transaction."""
+        if isinstance(batch, StoreSpan):
+            return copy_span(self.conn, batch)
         return apply_batch(self.conn, batch, "file")
+
+    def attach(self, kiosk_store: Path) -> None:
+        """Attach the kiosk store whose spans `apply` will copy."""
+        attach_source(self.conn, kiosk_store)
+
+    def detach(self) -> None:
+        """Let go of the kiosk store."""
+        self.conn.execute(f"DETACH DATABASE {SOURCE}")
 
     def close(self) -> None:
         """Close the shared store."""
@@ -616,7 +970,7 @@ def last_syncs(store: Store) -> dict[str, dict[str, Any]]:
 # The sync itself ----------------------------------------------------------------------------
 
 def sync(store: Store, destination: Destination, progress: Progress | None = None,
-         max_rows: int = BATCH_ROWS, max_bytes: int = BATCH_BYTES) -> SyncReport:
+         max_rows: int | None = None, max_bytes: int = BATCH_BYTES) -> SyncReport:
     """Send this kiosk's new contributions to `destination`, batch by batch.
 
     Each batch is applied atomically; if the sync stops part-way (killed, stick pulled, network
@@ -635,18 +989,28 @@ def sync(store: Store, destination: Destination, progress: Progress | None = Non
             known["answers_mark"] > state.mark.answers_mark:
         report.notes.append("the shared store is behind this kiosk's note of it (restored from "
                             "an older copy?); sending what it lacks again")
+    # A shared store file copies the rows from the kiosk store in SQL; a hub gets them sent.
+    spans = isinstance(destination, SharedFile)
+    if max_rows is None:
+        max_rows = SPAN_ROWS if spans else BATCH_ROWS
     total, batches = _read_batches(store, state, sync_id, synced_at, report.notes,
-                                   max_rows, max_bytes)
+                                   max_rows, max_bytes, spans=spans)
     done = 0
     if progress:
         progress(0, total)
     mark = state.mark
-    for batch in batches:
-        report.add(destination.apply(batch))
-        mark = batch.mark
-        done += batch.rows()
-        if progress:
-            progress(done, total)
+    if spans:
+        destination.attach(store.path)
+    try:
+        for batch in batches:
+            report.add(destination.apply(batch))
+            mark = batch.mark
+            done += batch.rows()
+            if progress:
+                progress(done, total)
+    finally:
+        if spans:
+            destination.detach()
     _write_marks(store, state.store_id, mark, synced_at)
     return report
 

@@ -16,7 +16,7 @@ from PIL import Image
 from kiosk.commands.export import command as export_command
 from kiosk.core.answers import Answer, ParticipantSession, new_id
 from kiosk.core.pack import load_pack
-from kiosk.export import open_store
+from kiosk.export import COLUMNS, open_store, rows
 from kiosk.report import _group_lines, summarise
 from kiosk.simulate import read_pack_source, simulate
 from kiosk.store.db import Store, store_in
@@ -103,6 +103,21 @@ def test_csv_has_a_bom_and_one_row_per_kept_answer(shared_store: Path, tmp_path:
         elif qid == "again":
             assert row["answer"] == ("Yes" if json.loads(value) else "No")
     assert {r["question"] for r in rows} >= {"Would you come again?", "What helps you take part?"}
+
+
+def test_csv_export_is_the_same_as_csv_writer_row_by_row(shared_store: Path,
+                                                          tmp_path: Path) -> None:
+    """The fast CSV path writes exactly what the csv module makes of rows(), row by row."""
+    out = tmp_path / "answers.csv"
+    export(shared_store, "csv", out)
+    conn = open_store(shared_store)
+    with open(tmp_path / "plain.csv", "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for row in rows(conn):
+            writer.writerow(row.values())
+    conn.close()
+    assert out.read_bytes() == (tmp_path / "plain.csv").read_bytes()
 
 
 def test_session_filter_and_json_lines(shared_store: Path, tmp_path: Path) -> None:

@@ -520,13 +520,17 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, via: str) -> BatchResult
                       {row[1] for row in batch.participants if row[8] == 1})
     except sqlite3.IntegrityError as exc:
         conn.execute("ROLLBACK")
-        raise SyncError(f"batch from kiosk {batch.kiosk_id}: does not fit the shared store "
-                        f"({exc}); nothing was written") from None
+        raise _does_not_fit(batch, exc) from None
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
     return result
+
+
+def _does_not_fit(batch: Batch, exc: sqlite3.Error) -> SyncError:
+    return SyncError(f"batch from kiosk {batch.kiosk_id}: does not fit the shared store ({exc}); "
+                     "nothing was written")
 
 
 def _begin_batch(conn: sqlite3.Connection, batch: Batch, via: str) -> KioskMark:
@@ -853,8 +857,7 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan) -> BatchResult:
             raise judge.error from None
         if isinstance(exc, sqlite3.OperationalError):
             raise
-        raise SyncError(f"batch from kiosk {batch.kiosk_id}: does not fit the shared store "
-                        f"({exc}); nothing was written") from None
+        raise _does_not_fit(batch, exc) from None
     except BaseException:
         conn.execute("ROLLBACK")
         raise

@@ -685,7 +685,7 @@ def _scrubbed_text(text: str, language: str) -> str:
     return _scrub(text, language)[0]
 
 
-def _scrubbed_value(value: str | None, text: str, language: str) -> str | None:
+def _scrubbed_value(value: str | None, language: str) -> str | None:
     if value is None:
         return None
     said = json.loads(value)
@@ -703,7 +703,7 @@ def attach_source(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute(f"ATTACH DATABASE ? AS {SOURCE}", (f"file:{quote(str(path))}?mode=ro",))
     conn.create_function("kiosk_value_fits", 2, _value_fits, deterministic=True)
     conn.create_function("kiosk_scrub_text", 2, _scrubbed_text, deterministic=True)
-    conn.create_function("kiosk_scrub_value", 3, _scrubbed_value, deterministic=True)
+    conn.create_function("kiosk_scrub_value", 2, _scrubbed_value, deterministic=True)
     conn.create_function("kiosk_scrub_changed", 3, _scrub_changed, deterministic=True)
 
 
@@ -836,7 +836,7 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan) -> BatchResult:
                 value="s.value", text="s.text",
                 which=f"NOT ({_NEEDS_SCRUB} AND {_CHANGED})"), span).rowcount
             result.redacted = conn.execute(copy.format(
-                value="kiosk_scrub_value(s.value, s.text, s.language)",
+                value="kiosk_scrub_value(s.value, s.language)",
                 text="kiosk_scrub_text(s.text, s.language)",
                 which=f"{_NEEDS_SCRUB} AND {_CHANGED}"), span).rowcount
             result.answers_added = as_sent + result.redacted

@@ -53,6 +53,15 @@ class KioskWindow:
     def wait_for(self, test: Callable[[Event], bool], timeout: float = 20,
                  what: str = "an event", since: int | None = None) -> Event:
         """The first event that passes `test`, after the last one waited for (or from `since`)."""
+        event = self.poll_for(test, timeout, what, since)
+        if event is None:
+            raise AssertionError(f"no {what} within {timeout} s; last events: "
+                                 f"{self.events()[-5:]}")
+        return event
+
+    def poll_for(self, test: Callable[[Event], bool], timeout: float = 20,
+                 what: str = "an event", since: int | None = None) -> Event | None:
+        """Like wait_for, but None when no such event came within `timeout` seconds."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             events = self.events()
@@ -64,7 +73,7 @@ class KioskWindow:
                 raise AssertionError(f"the kiosk exited ({self.process.returncode}) while "
                                      f"waiting for {what}: {self.output()}")
             time.sleep(0.05)
-        raise AssertionError(f"no {what} within {timeout} s; last events: {self.events()[-5:]}")
+        return None
 
     def wait_screen(self, name: str, timeout: float = 20, **fields: Any) -> Event:
         """Wait for a screen by name (and, optionally, other traced fields such as question)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sqlite3
 import subprocess
@@ -11,12 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from kiosk.commands.export import command as export_command
 from kiosk.core.answers import Answer, ParticipantSession, new_id
 from kiosk.core.pack import load_pack
-from kiosk.export import COLUMNS, open_store, rows
+from kiosk.export import COLUMNS, csv_field, open_store, rows
 from kiosk.report import _group_lines, summarise
 from kiosk.simulate import read_pack_source, simulate
 from kiosk.store.db import Store, store_in
@@ -76,9 +79,11 @@ def export(source: Path, fmt: str, out: Path, *extra: str) -> str:
 
 
 def kept(source: Path) -> list[tuple[str, ...]]:
+    """The kept answers, in the order they were stored (a view's rowid is NULL)."""
     conn = sqlite3.connect(source)
-    return conn.execute("SELECT participant_id, question_id, value, text FROM current_answers "
-                        "ORDER BY rowid").fetchall()
+    return conn.execute("SELECT c.participant_id, c.question_id, c.value, c.text "
+                        "FROM current_answers c JOIN answers a ON a.id = c.id "
+                        "ORDER BY a.rowid").fetchall()
 
 
 def test_csv_has_a_bom_and_one_row_per_kept_answer(shared_store: Path, tmp_path: Path) -> None:
@@ -108,9 +113,14 @@ def test_csv_has_a_bom_and_one_row_per_kept_answer(shared_store: Path, tmp_path:
 def test_csv_export_is_the_same_as_csv_writer_row_by_row(shared_store: Path,
                                                           tmp_path: Path) -> None:
     """The fast CSV path writes exactly what the csv module makes of rows(), row by row."""
+    assert_csv_module_bytes(shared_store, tmp_path)
+
+
+def assert_csv_module_bytes(store: Path, tmp_path: Path) -> None:
+    """The CSV export of `store` is byte for byte what csv.writer makes of rows()."""
     out = tmp_path / "answers.csv"
-    export(shared_store, "csv", out)
-    conn = open_store(shared_store)
+    export(store, "csv", out)
+    conn = open_store(store)
     with open(tmp_path / "plain.csv", "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
@@ -118,6 +128,45 @@ def test_csv_export_is_the_same_as_csv_writer_row_by_row(shared_store: Path,
             writer.writerow(row.values())
     conn.close()
     assert out.read_bytes() == (tmp_path / "plain.csv").read_bytes()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.text(), st.sampled_from(['"', ",", "\r", "\n", "\r\n", '""', " "]),
+                          st.none(), st.integers(), st.floats(allow_nan=False)),
+                min_size=9, max_size=9))
+def test_csv_fields_are_quoted_as_the_csv_module_quotes_them(row: list[object]) -> None:
+    plain = io.StringIO()
+    csv.writer(plain).writerow(row)
+    assert ",".join(map(csv_field, row)) + "\r\n" == plain.getvalue()
+
+
+def test_csv_export_of_awkward_text_reads_back_as_stored(shared_store: Path,
+                                                         tmp_path: Path) -> None:
+    """Commas, quotes and line breaks in answers and session names, and a session filter:
+    the same bytes as the csv module, the same rows in the same order as the whole export."""
+    store = tmp_path / "awkward.sqlite"
+    store.write_bytes(shared_store.read_bytes())
+    awkward = ['She said "no", then\nyes', "a,b", '"', "line\r\nbreak", "  spaced  ", ""]
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE events SET name = 'Hall, \"north\" side' WHERE rowid = 1")
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM current_answers WHERE question_type = 'open' LIMIT ?",
+            (len(awkward),))]
+        for answer_id, text in zip(ids, awkward, strict=True):
+            conn.execute("UPDATE answers SET text = ?, value = ? WHERE id = ?",
+                         (text, json.dumps(text), answer_id))
+        event_id = conn.execute("SELECT id FROM events WHERE rowid = 1").fetchone()[0]
+    conn.close()
+    assert_csv_module_bytes(store, tmp_path)
+    whole, part = tmp_path / "whole.csv", tmp_path / "part.csv"
+    export(store, "csv", whole)
+    export(store, "csv", part, "--session", event_id)
+    with open(whole, encoding="utf-8-sig", newline="") as handle:
+        every = list(csv.DictReader(handle))
+    with open(part, encoding="utf-8-sig", newline="") as handle:
+        some = list(csv.DictReader(handle))
+    assert {row["answer"] for row in every} >= set(awkward)
+    assert some == [row for row in every if row["session"] == 'Hall, "north" side'] != []
 
 
 def test_session_filter_and_json_lines(shared_store: Path, tmp_path: Path) -> None:

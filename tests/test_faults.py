@@ -226,6 +226,111 @@ def test_sigkill_during_sync_keeps_every_contribution_exactly_once(
     assert lost == 0 and duplicated == 0
 
 
+def _first_line(fd: int, timeout: float = 30) -> str:
+    """The first line a forked child writes to its pipe (it keeps running afterwards)."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    while b"\n" not in data:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(fd, 256) if ready else b""
+        if not chunk:
+            raise AssertionError(f"the child said nothing within {timeout} s: {data!r}")
+        data += chunk
+    return data.decode().split("\n")[0]
+
+
+def test_sigkill_of_kiosk_or_hub_during_hub_sync_keeps_every_contribution_exactly_once(
+        kiosks: tuple[Path, Path], tmp_path: Path) -> None:
+    """The hub's guarantees are the file sync's: kill the syncing kiosk, or the hub itself
+    (the hub's power cut), at random moments; the hub's store ends with everything once."""
+    from kiosk.store.hub import Hub, HubDestination, read_token
+
+    a, b = (Path(shutil.copytree(k, tmp_path / k.name)) for k in kiosks)
+    data = tmp_path / "hub"
+    pack, _ = load_pack(default_pack_path())
+    redact("warm up the scrubber, Mary", "en")  # loaded once here, not in every fork
+    rng = random.Random(7)
+
+    hub_log = tmp_path / "hub.log"
+
+    def start_hub(port: int) -> tuple[int, int, int]:
+        def run(fd: int) -> None:
+            with open(hub_log, "a") as log:  # what the hub says on its console
+                os.dup2(log.fileno(), 2)
+            hub = Hub(data, "127.0.0.1", port)
+            os.write(fd, f"{hub.address[1]}\n".encode())
+            hub.serve_forever()
+        pid, fd = _fork(run)
+        return pid, fd, int(_first_line(fd))
+
+    hub_pid, hub_fd, port = start_hub(0)
+    url, token = f"http://127.0.0.1:{port}", read_token(data)
+    assert token
+
+    def syncing(folder: Path) -> object:
+        def run(_fd: int) -> None:
+            sync(Store(store_in(folder)), HubDestination(url, token), max_rows=25)
+        return run
+
+    kiosk_kills = hub_kills = finished = 0
+    caught_up = False
+    try:
+        # Bounded by attempts, not by the clock.
+        for _attempt in range(600):
+            if kiosk_kills >= 40 and hub_kills >= 20:
+                break
+            folder = rng.choice((a, b))
+            if caught_up:  # something new to sync, so that there is a sync to kill
+                store = Store(store_in(folder))
+                simulate(store, pack, 12, seed=2000 + kiosk_kills + hub_kills + finished)
+                store.close()
+            pid, fd = _fork(syncing(folder))
+            time.sleep(rng.uniform(0.003, 0.15))
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done == 0 and hub_kills < 20 and rng.random() < 0.4:
+                os.kill(hub_pid, signal.SIGKILL)  # the hub goes down mid-sync
+                os.waitpid(hub_pid, 0)
+                os.close(hub_fd)
+                hub_kills += 1
+                os.waitpid(pid, 0)  # the kiosk's sync fails: the connection is gone
+                hub_pid, hub_fd, _ = start_hub(port)
+                caught_up = False
+            elif done == 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                kiosk_kills += 1
+                caught_up = False
+            else:
+                assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+                finished += 1
+                caught_up = True
+            _read_all(fd)
+            shared = ids_in(data / "shared.sqlite")
+            assert len(shared) == len(set(shared))
+        for folder in (a, b):
+            sync(Store(store_in(folder)), HubDestination(url, token))
+    finally:
+        os.kill(hub_pid, signal.SIGKILL)
+        os.waitpid(hub_pid, 0)
+        os.close(hub_fd)
+    expected = set(ids_in(store_in(a))) | set(ids_in(store_in(b)))
+    shared = ids_in(data / "shared.sqlite")
+    lost, duplicated = len(expected - set(shared)), len(shared) - len(set(shared))
+    participants = ids_in(data / "shared.sqlite", "participants")
+    count("kills during hub sync (kiosk)", kiosk_kills)
+    count("kills during hub sync (hub)", hub_kills)
+    print(f"\nSIGKILL during hub sync: {kiosk_kills} kiosks and {hub_kills} hubs killed "
+          f"({finished} syncs finished), {len(expected)} answers, {lost} lost, "
+          f"{duplicated} duplicated")
+    assert kiosk_kills >= 40 and hub_kills >= 20
+    assert set(shared) == expected and lost == 0 and duplicated == 0
+    assert len(participants) == len(set(participants))
+    # Kiosks vanishing mid-request are expected: one line each on the hub's console.
+    said = hub_log.read_text() if hub_log.exists() else ""
+    assert "Traceback" not in said
+    assert all(line.startswith("hub: ") for line in said.splitlines()), said[:2000]
+
+
 # A full disk ----------------------------------------------------------------------------------
 
 def _tmpfs_works(folder: Path) -> bool:

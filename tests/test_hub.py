@@ -103,3 +103,23 @@ def test_hub_refuses_oversized_and_hostile_batches(hub: tuple[str, str, Path],
     assert post(json.dumps(hostile).encode()) == 422
     conn = sqlite3.connect(shared_path)
     assert conn.execute("SELECT COUNT(*) FROM syncs").fetchone()[0] == 0
+
+
+def test_a_kiosk_gone_mid_request_is_one_line_on_the_hub_console(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.store.hub import Hub
+
+    hub = Hub(tmp_path / "hub", "127.0.0.1", 0)
+    try:
+        for error in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset"),
+                      RuntimeError("something else")):
+            try:
+                raise error
+            except Exception:  # noqa: BLE001 - as socketserver calls it: inside the except
+                hub.server.handle_error(None, ("127.0.0.1", 1))
+    finally:
+        hub.server.server_close()
+    said = capsys.readouterr().err.splitlines()
+    assert said[:2] == ["hub: a kiosk went away in the middle of a request; nothing half-done "
+                        "was kept, and the kiosk's next sync carries on"] * 2
+    assert len(said) == 3 and "RuntimeError: something else" in said[2]

@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import sqlite3
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -110,7 +111,7 @@ class Hub:
         finally:
             self.conn.close()
         self._lock = threading.Lock()  # one batch at a time: SQLite has one writer anyway
-        self.server = ThreadingHTTPServer((host, port), _handler(self))
+        self.server = _Server((host, port), _handler(self))
         self.server.daemon_threads = True
 
     @property
@@ -151,6 +152,21 @@ class Hub:
         """Stop serving."""
         self.server.shutdown()
         self.server.server_close()
+
+
+class _Server(ThreadingHTTPServer):
+    """The HTTP server, saying in one line (never a traceback) why a request failed."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A kiosk that went away mid-request (unplugged, switched off, killed) is expected:
+        its batch was applied whole or not at all, and its next sync carries on."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            why = "a kiosk went away in the middle of a request"
+        else:
+            why = f"a request failed ({type(error).__name__}: {error})"
+        sys.stderr.write(f"hub: {why}; nothing half-done was kept, and the kiosk's next sync "
+                         "carries on\n")
 
 
 def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:

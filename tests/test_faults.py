@@ -96,6 +96,19 @@ def _fork(child: object) -> tuple[int, int]:
     return pid, read_fd
 
 
+def _running(pid: int) -> bool:
+    """Whether child `pid` still runs; if it has ended, check that it ended cleanly."""
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    return done == 0
+
+
+def _kill(pid: int) -> None:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
 def _read_all(fd: int) -> bytes:
     chunks = []
     while chunk := os.read(fd, 65536):
@@ -191,16 +204,12 @@ def test_sigkill_during_sync_keeps_every_contribution_exactly_once(
             store.close()
         pid, fd = _fork(syncing(folder, target))
         time.sleep(rng.uniform(0.003, 0.12))
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done == 0:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            kills += 1
-            caught_up = False
-        else:
-            assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+        caught_up = not _running(pid)
+        if caught_up:
             finished += 1
-            caught_up = True
+        else:
+            _kill(pid)
+            kills += 1
         _read_all(fd)
         if target.exists():
             shared = ids_in(target)  # a killed sync's journal is rolled back on opening
@@ -286,32 +295,25 @@ def test_sigkill_of_kiosk_or_hub_during_hub_sync_keeps_every_contribution_exactl
                 store.close()
             pid, fd = _fork(syncing(folder))
             time.sleep(rng.uniform(0.003, 0.15))
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done == 0 and hub_kills < 20 and rng.random() < 0.4:
-                os.kill(hub_pid, signal.SIGKILL)  # the hub goes down mid-sync
-                os.waitpid(hub_pid, 0)
+            caught_up = not _running(pid)
+            if caught_up:
+                finished += 1
+            elif hub_kills < 20 and rng.random() < 0.4:
+                _kill(hub_pid)  # the hub goes down mid-sync
                 os.close(hub_fd)
                 hub_kills += 1
                 os.waitpid(pid, 0)  # the kiosk's sync fails: the connection is gone
                 hub_pid, hub_fd, _ = start_hub(port)
-                caught_up = False
-            elif done == 0:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                kiosk_kills += 1
-                caught_up = False
             else:
-                assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
-                finished += 1
-                caught_up = True
+                _kill(pid)
+                kiosk_kills += 1
             _read_all(fd)
             shared = ids_in(data / "shared.sqlite")
             assert len(shared) == len(set(shared))
         for folder in (a, b):
             sync(Store(store_in(folder)), HubDestination(url, token))
     finally:
-        os.kill(hub_pid, signal.SIGKILL)
-        os.waitpid(hub_pid, 0)
+        _kill(hub_pid)
         os.close(hub_fd)
     expected = set(ids_in(store_in(a))) | set(ids_in(store_in(b)))
     shared = ids_in(data / "shared.sqlite")

@@ -305,7 +305,7 @@ COMMIT;
 
 
 def bench_sync_export(folder: Path, answers: int, repeats: int) -> list[Figure]:
-    from kiosk.export import export
+    from kiosk.export import LATEST_ANSWER, export
     from kiosk.store.db import Store, store_in
     from kiosk.store.shared import open_shared_store
     from kiosk.store.sync import sync_to_file
@@ -371,9 +371,7 @@ def bench_sync_export(folder: Path, answers: int, repeats: int) -> list[Figure]:
              "a.question_id, a.text, a.method, a.language, COALESCE(e.name, ''), p.date "
              "FROM answers a JOIN participants p ON p.id = a.participant_id "
              "LEFT JOIN events e ON e.id = p.event_id "
-             "WHERE p.withdrawn = 0 AND a.value IS NOT NULL AND a.seq = (SELECT MAX(b.seq) "
-             "FROM answers b WHERE b.participant_id = a.participant_id "
-             "AND b.question_id = a.question_id) ORDER BY a.rowid")
+             f"WHERE p.withdrawn = 0 AND {LATEST_ANSWER} ORDER BY a.rowid")
     for _ in range(repeats):
         export_runs.append(_timed(lambda: export(shared, "csv", out)))
         with open(folder / "cli.csv", "wb") as handle:

@@ -132,6 +132,12 @@ def rows(conn: sqlite3.Connection, session: str | None = None, pack: str | None 
                   question_type=qtype, value=json.loads(raw or "null"))
 
 
+# The condition that makes an answer one of the current_answers view's (besides its participant
+# not having withdrawn), on the answers table as `a`: the view has no rowid, so only the table can
+# give its rows in the order they were stored.
+LATEST_ANSWER = ("a.value IS NOT NULL AND a.seq = (SELECT MAX(b.seq) FROM answers b "
+                 "WHERE b.participant_id = a.participant_id AND b.question_id = a.question_id)")
+
 # (participant id, date, session name) and (pack name, question id, question text): one tuple per
 # participant and per question, shared by all of its rows, so writers can format each once.
 _Who = tuple[str, str, str]
@@ -162,10 +168,7 @@ def _tuples(conn: sqlite3.Connection, session: str | None, pack: str | None,
         "CASE WHEN a.question_type = 'open' THEN NULL ELSE a.value END"
     cursor = conn.execute(
         "SELECT a.participant_id, a.question_id, a.question_type, a.text, a.method, "
-        f"a.language, {value} FROM answers a WHERE a.value IS NOT NULL "
-        "AND a.seq = (SELECT MAX(b.seq) FROM answers b WHERE "
-        "b.participant_id = a.participant_id AND b.question_id = a.question_id) "
-        "ORDER BY a.rowid")
+        f"a.language, {value} FROM answers a WHERE {LATEST_ANSWER} ORDER BY a.rowid")
     questions: dict[tuple[tuple[str, int], str], tuple[_What, dict[str, str]]] = {}
     labels: dict[tuple[tuple[str, int], str, str], str] = {}
     while batch := cursor.fetchmany(2000):
@@ -263,8 +266,7 @@ def write_csv(conn: sqlite3.Connection, out: Path, progress: Progress | None = N
             if n % 5000 == 0:
                 handle.write("".join(lines))
                 lines.clear()
-                if progress:
-                    progress(n, total)
+                _tick(progress, n, total)
         handle.write("".join(lines))
     return n
 

@@ -39,6 +39,23 @@ class ExportError(Exception):
     """An export that cannot be made, with a one-line reason and what to do."""
 
 
+class BadAnswer(ExportError):
+    """An answer row of a shape no kiosk writes: the store was edited by hand, or damaged."""
+
+    def __init__(self, pid: Any, qid: Any, what: str):
+        super().__init__(f"participant {pid}, question {qid}: {what}; the store was changed "
+                         "outside the kiosk: correct or delete that answer (for example with "
+                         "sqlite-utils) and export again")
+
+
+def _decoded(raw: Any, pid: Any, qid: Any) -> Any:
+    """An answer's value decoded from its JSON text."""
+    try:
+        return json.loads(raw)
+    except (TypeError, ValueError):
+        raise BadAnswer(pid, qid, f"its value is not JSON ({str(raw)[:40]!r})") from None
+
+
 @dataclass(frozen=True)
 class Row:
     """One kept answer, ready to write."""
@@ -129,7 +146,7 @@ def rows(conn: sqlite3.Connection, session: str | None = None, pack: str | None 
     for (pid, day, event), (pack_name, qid, question), answer, method, language, qtype, raw \
             in _tuples(conn, session, pack, values=True):
         yield Row(pid, pack_name, qid, question, answer, method, language, event, day,
-                  question_type=qtype, value=json.loads(raw or "null"))
+                  question_type=qtype, value=_decoded(raw, pid, qid))
 
 
 # The condition that makes an answer one of the current_answers view's (besides its participant
@@ -183,12 +200,14 @@ def _tuples(conn: sqlite3.Connection, session: str | None, pack: str | None,
                 known = questions[(key, qid)] = ((f"{key[0]} v{key[1]}", qid, question),
                                                  choices)
             what, choices = known
+            if type(text) is not str:
+                raise BadAnswer(pid, qid, f"its text is {type(text).__name__}, not text")
             if qtype == "open":
                 answer = text
             else:
                 answer = labels.get((key, qid, raw), "")
                 if not answer:
-                    answer = _answer_words(qtype, json.loads(raw), choices, text)
+                    answer = _answer_words(qtype, _decoded(raw, pid, qid), choices, text)
                     labels[(key, qid, raw)] = answer
             yield (who, what, answer, METHOD_WORDS.get(method, method), language, qtype, raw)
 
@@ -310,19 +329,26 @@ def write_xlsx(conn: sqlite3.Connection, out: Path, progress: Progress | None = 
         counts: dict[tuple[str, str], list[Any]] = {}
         used = {"overview"}
         total, n = count_answers(conn), 0
-        for row in rows(conn, **filters):
-            key = (row.pack, row.question_id)
-            sheet = sheets.get(key)
-            if sheet is None:
-                sheet = sheets[key] = workbook.create_sheet(_sheet_title(row.question_id, used))
-                sheet.append([row.question])
-                sheet.append(["participant", "answer", "method", "language", "session", "date"])
-                counts[key] = [row.pack, row.question_id, row.question, sheet.title, 0]
-            sheet.append([row.participant, row.answer, row.method, row.language, row.session,
-                          row.date])
-            counts[key][4] += 1
-            n += 1
-            _tick(progress, n, total)
+        try:
+            for row in rows(conn, **filters):
+                key = (row.pack, row.question_id)
+                sheet = sheets.get(key)
+                if sheet is None:
+                    sheet = sheets[key] = workbook.create_sheet(
+                        _sheet_title(row.question_id, used))
+                    sheet.append([row.question])
+                    sheet.append(["participant", "answer", "method", "language", "session",
+                                  "date"])
+                    counts[key] = [row.pack, row.question_id, row.question, sheet.title, 0]
+                sheet.append([row.participant, row.answer, row.method, row.language,
+                              row.session, row.date])
+                counts[key][4] += 1
+                n += 1
+                _tick(progress, n, total)
+        except BaseException:
+            for sheet in (overview, *sheets.values()):
+                _discard(sheet)
+            raise
         overview.append(["Answers kept", n])
         overview.append([])
         overview.append(["pack", "question id", "question", "sheet", "answers"])
@@ -330,6 +356,16 @@ def write_xlsx(conn: sqlite3.Connection, out: Path, progress: Progress | None = 
             overview.append(line)
         workbook.save(handle)
         return n
+
+
+def _discard(sheet: Any) -> None:
+    """Finish a write-only sheet that will never be saved and remove its temporary file (it
+    holds answers), rather than leave both to the garbage collector."""
+    try:
+        sheet.close()
+        sheet._writer.cleanup()  # what save() does after writing a sheet into the workbook
+    except (OSError, ValueError):
+        pass  # openpyxl removes its temporary files when the program ends anyway
 
 
 def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | None = None,
@@ -364,6 +400,8 @@ def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | No
         finally:
             partial.unlink(missing_ok=True)
         return n
+    except BadAnswer as exc:
+        raise ExportError(f"{store}: {exc}") from None
     except sqlite3.DatabaseError as exc:
         raise ExportError(f"{store}: could not be read ({exc}); check the file") from None
     except OSError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import sqlite3
@@ -263,3 +264,30 @@ def test_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
                                                  str(tmp_path / "o.csv")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("edit, said", [
+    ("UPDATE answers SET value = 'not json' WHERE question_id = 'again'",
+     "its value is not JSON ('not json')"),
+    ("UPDATE answers SET text = x'00ff' WHERE question_id = 'meaning'",
+     "its text is bytes, not text"),
+])
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx", "report"])
+def test_an_answer_edited_by_hand_is_named_in_one_line(shared_store: Path, tmp_path: Path,
+                                                      fmt: str, edit: str, said: str) -> None:
+    store = tmp_path / "edited.sqlite"
+    store.write_bytes(shared_store.read_bytes())
+    with sqlite3.connect(store) as conn:
+        conn.execute(edit)
+    conn.close()
+    out = tmp_path / ("report" if fmt == "report" else f"answers.{fmt}")
+    result = CliRunner().invoke(export_command, ["--from", str(store), "--format", fmt,
+                                                 "--out", str(out)])
+    code, output = result.exit_code, result.output
+    del result  # (it holds the error's frames, and so the half-made export)
+    gc.collect()  # half-written sheets left to the garbage collector would fail the test here
+    assert code == 1 and "Traceback" not in output, output
+    assert len(output.strip().splitlines()) == 1
+    assert "participant " in output and said in output
+    assert "correct or delete that answer" in output
+    assert not out.exists() or fmt == "report" and not list(out.iterdir())

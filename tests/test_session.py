@@ -220,6 +220,24 @@ def test_low_confidence_asks_again_rather_than_keep_a_guess(session: Session) ->
     assert of(Listen, actions)
 
 
+def test_a_short_reply_heard_unsurely_or_naming_nothing_is_asked_again(session: Session
+                                                                        ) -> None:
+    session.set_voice("en", True)
+    to_first_question(session)
+    session.press("speak")
+    session.heard("sharing power", confident=True)
+    grammar = session.screen().voice_commands
+    for words, confident in (("again", False), ("banana", True)):
+        actions = session.heard_command(words, confident)
+        assert not of(SaveAnswer, actions) and not of(Show, actions)
+        assert "Please say it again" in of(Say, actions)[0].text
+        assert of(Listen, actions) == [Listen("en", grammar)]  # and it listens again
+        assert session.state == "confirm" and session.screen().draft == "sharing power"
+    # Nothing made out at all: no apology for a cough, just go on listening.
+    assert session.heard_command("  ") == [Listen("en", grammar)]
+    assert of(SaveAnswer, session.heard_command("keep", confident=True))
+
+
 def test_controls_not_on_screen_do_nothing(session: Session) -> None:
     session.start()
     assert session.press("agree") == []

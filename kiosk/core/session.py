@@ -240,15 +240,23 @@ class Session:
                     Listen(self.language)]
         return self._propose(self._joined(words), "voice")
 
-    def heard_command(self, words: str) -> list[Action]:
-        """A short spoken reply or choice (recognised with a grammar): press what it names."""
+    def heard_command(self, words: str, confident: bool = True) -> list[Action]:
+        """A short spoken reply or choice (recognised with a grammar): press what it names.
+
+        Words heard unsurely, or naming nothing here, are not guessed at: the kiosk says so and
+        listens again, as it asks. (A grammar forces any sound onto its words, so an unsure
+        match is often another word, or no word at all.)
+        """
+        screen = self.screen()
+        again: list[Action] = [Listen(self.language, screen.voice_commands)] \
+            if self.voice and self.overlay is None and screen.voice_commands else []
         if not words.strip():
-            return []
-        command = self._command_for(words)
+            return again  # nothing made out: go on listening
+        command = self._command_for(words) if confident else None
         if command is not None:
             return self.press(command, by_voice=True)
         return [Say(self._("Sorry, I did not understand. Please say it again, or touch "
-                           "the screen."), self.language)]
+                           "the screen."), self.language), *again]
 
     def _command_for(self, words: str) -> str | None:
         """The control that `words` name: all of them, or else a single word among them that

@@ -416,7 +416,7 @@ class KioskApp(App):
                 self.trace("heard", text=words, confident=confident,
                            grammar=action.grammar is not None)
                 if action.grammar:
-                    self.perform(self.session.heard_command(words))
+                    self.perform(self.session.heard_command(words, confident))
                 else:
                     self.perform(self.session.heard(words, confident))
             Clock.schedule_once(deliver)

@@ -130,9 +130,10 @@ def test_a_whole_spoken_session_in_korean(display: VirtualDisplay, virtual_audio
     assert rows[0][2] == "라디오" and rows[1][2].startswith("4 ") and rows[2][2] == "돌봄 제공자"
     # Nothing the kiosk said itself was taken as an answer or a command.
     heard = [e for e in window.events() if e["event"] == "heard"]
-    last_free = max(i for i, e in enumerate(heard) if not e["grammar"])
-    after = [e["text"] for e in heard[last_free + 1:]]  # keep it, then the two choices
-    assert heard[0]["text"] == "네" and heard[last_free]["text"] == "라디오"
+    free = [i for i, e in enumerate(heard) if not e["grammar"]]
+    consent = [e["text"] for e in heard[:free[0]]]  # the last one was acted on
+    after = [e["text"] for e in heard[free[-1] + 1:]]  # keep it, then the two choices
+    assert consent[-1] == "네" and heard[free[-1]]["text"] == "라디오"
     # (a grammar may repeat a word, "이 이": the core takes the one control it names)
     assert after[-2] == "사" and set(after[-1].split()) == {"이"}
     # "Keep it" answers to both of its words, keep and yes; on a busy machine the small model

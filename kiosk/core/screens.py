@@ -28,6 +28,8 @@ class Control:
     position: tuple[int, int] | None = None  # (number, of how many) among its choices
     enabled: bool = True
     voice_words: tuple[str, ...] = ()  # what a person may say to activate it
+    # The language the label is written in, when not the screen's (a language's own name).
+    label_language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,7 @@ class Session:
         self.pending_note = ""
         self.selection: set[str] = set()  # ticks of a multi question not yet saved
         self.back_to_review = False
+        self.editing = False  # the question was opened to change its saved answer
         self.overlay: str | None = None  # help, settings or idle warning over the current state
         self.heard_so_far = ""
         self.voice_lost = False
@@ -289,7 +290,8 @@ class Session:
 
     def timeout(self) -> list[Action]:
         """No input for idle_delay() seconds: warn, or end the session and start afresh."""
-        if self.state == "welcome" and self.participant is None:
+        if self.state == "welcome" and self.participant is None and self.overlay != "settings" \
+                and self.settings == Settings() and self.language == self.pack.default_language:
             return self.end()
         if self.overlay == "idle" or self.state in ("thanks", "withdrawn"):
             return self.end()
@@ -420,15 +422,13 @@ class Session:
             question_id = control_id.removeprefix("edit:")
             self.index = [q.id for q in self.pack.questions].index(question_id)
             self.back_to_review = True
-            self.state = "question"
-            return self._show_state()
+            return self._enter_question(editing=True)
         if control_id == "finish":
             self.state = "thanks"
             return [Show(self.screen())]
         if control_id == "back":
             self.index = len(self.pack.questions) - 1
-            self.state = "question"
-            return self._show_state()
+            return self._enter_question(editing=True)
         return []
 
     def _press_thanks(self, control_id: str) -> list[Action]:
@@ -476,7 +476,21 @@ class Session:
             return self.change_volume(+1 if control_id == "vol+" else -1)
         self.settings = s
         return [ApplySettings(s), Show(self.screen(), speak=False),
-                Say(self._settings_summary(), self.language)]
+                Say(self._setting_now(control_id), self.language)]
+
+    def _setting_now(self, control_id: str) -> str:
+        """The new state of the one setting just changed, as it is said."""
+        s = self.settings
+        if control_id.startswith("size"):
+            return self._("Text size {size} of {sizes}").format(
+                size=s.text_size + 1, sizes=MAX_TEXT_SIZE + 1)
+        if control_id.startswith("theme:"):
+            return self._("Colours: {theme}, selected").format(theme=self._theme_name(s.theme))
+        if control_id.startswith("rate"):
+            return self._("Speech speed {rate} of {rates}").format(
+                rate=s.speech_rate + 1, rates=MAX_SPEECH_RATE + 1)
+        return self._("Touch to explore is on") if s.touch_to_explore \
+            else self._("Touch to explore is off")
 
     def change_volume(self, step: int) -> list[Action]:
         """Louder (+1) or quieter (-1), from any screen (the + and - keys)."""
@@ -500,11 +514,14 @@ class Session:
             actions.append(Listen(self.language, screen.voice_commands))
         return actions
 
-    def _enter_question(self) -> list[Action]:
+    def _enter_question(self, editing: bool = False) -> list[Action]:
+        """Ask the current question, starting from its saved answer if it has one (ticks
+        included), so that Done or Keep without a change keeps the answer exactly."""
         q = self.question
         current = self.answers.get(q.id)
         self.selection = set(current.value) if (q.type == "multi" and current
                                                 and isinstance(current.value, tuple)) else set()
+        self.editing = editing and current is not None
         self.state = "question"
         return self._show_state()
 
@@ -642,7 +659,8 @@ class Session:
             for i, lang in enumerate(languages):
                 controls.append(Control(f"lang:{lang}", LANGUAGE_NAMES.get(lang, lang), "choice",
                                         selected=lang == self.language,
-                                        position=(i + 1, len(languages))))
+                                        position=(i + 1, len(languages)),
+                                        label_language=lang))
         speech = " ".join([
             self._("Welcome."), self.pack.title.get(self.language), body,
             self._("You can answer by speaking, by touch, or with the keys.") if self.voice
@@ -729,15 +747,19 @@ class Session:
                 words = self._number_words(i + 1) + (label.lower(),)
                 controls.append(Control(f"choice:{choice_id}", label, role, selected=selected,
                                         position=(i + 1, len(choices)), voice_words=words))
-                spoken_choices.append(f"{i + 1}: {label}.")
+                state = f", {self._('selected')}" if selected else ""
+                spoken_choices.append(f"{i + 1}: {label}{state}.")
             if q.type == "multi":
                 controls.append(Control("done", self._("Done"),
                                         voice_words=(self._("done").lower(),)))
         note = ""
         if current is not None:
             note = self._("Your answer: {answer}").format(answer=current.text)
+        changing = self._("You are changing your answer. It stays as it is unless you change "
+                          "it.") if self.editing else ""
         speech = " ".join(part for part in [
-            self._progress() + ".", title, help_text, " ".join(spoken_choices), note, how,
+            self._progress() + ".", changing, title, help_text, " ".join(spoken_choices),
+            note + "." if note else "", how,
         ] if part)
         recording = q.audio.get(self.language)
         audio = str(PurePath(self.pack.source).parent / recording) if recording else None
@@ -759,10 +781,14 @@ class Session:
         title = q.text.get(self.language)
         body = self._("Type your answer, then choose Done.")
         controls = (Control("answer", self._("Your answer"), "text field"),
+                    Control("keyboard", self._("Keyboard")),
                     Control("done", self._("Done")), Control("cancel", self._("Cancel")))
+        speech = f"{title} {body}"
+        if self.draft:
+            speech += " " + self._("Your answer so far: {answer}").format(answer=self.draft)
         return Screen("typing", self.language, title, body,
                       (*self._top(), *controls, *self._nav(skip=True)),
-                      f"{title} {body}", progress=self._progress(), question_id=q.id,
+                      speech, progress=self._progress(), question_id=q.id,
                       question_type=q.type, draft=self.draft)
 
     def _listening_screen(self) -> Screen:
@@ -837,8 +863,9 @@ class Session:
         body = self._("All the answers you gave today will be deleted. This cannot be undone.")
         controls = (Control("withdraw_no", self._("No, keep them")),
                     Control("withdraw_yes", self._("Yes, remove them")))
+        ask = self._("Choose No, keep them, or Yes, remove them.")
         return Screen("withdraw", self.language, title, body,
-                      (*self._top(), *controls, *self._nav()), f"{title} {body}")
+                      (*self._top(), *controls, *self._nav()), f"{title} {body} {ask}")
 
     def _withdrawn_screen(self) -> Screen:
         title = self._("Your answers have been removed")

@@ -18,7 +18,7 @@ from kiosk.core.screens import MAX_VOLUME
 from kiosk.models import find_model
 from kiosk.speech.listen import Listener, Transcript, is_low_confidence
 from kiosk.speech.loader import ModelLoad, load_model_async
-from kiosk.speech.out import DEFAULT_VOLUME, Speaker
+from kiosk.speech.out import DEFAULT_VOLUME, Speaker, Utterance
 
 log = logging.getLogger(__name__)
 
@@ -35,17 +35,32 @@ class VoiceOut:
 
     def __init__(self, speaker: Speaker):
         self.speaker = speaker
+        self._done: dict[int, Callable[[bool], None]] = {}
+        # Also told of every utterance's end (tests trace it); set by whoever wires the kiosk.
+        self.on_finish: Callable[[Utterance, bool], None] | None = None
+        speaker.on_finish = self._finished
 
-    def say(self, text: str, language: str, rate: int, volume: int) -> None:
-        """Say `text` now, replacing any speech under way."""
+    def say(self, text: str, language: str, rate: int, volume: int, queued: bool = False,
+            on_done: Callable[[bool], None] | None = None) -> None:
+        """Say `text` now, replacing any speech under way, or after it if `queued`.
+        `on_done(completed)` is called from the speech thread when it ends or is dropped."""
         self.speaker.rate_step = rate
         self.speaker.volume = speaker_volume(volume)
-        self.speaker.say(text, language)
+        utterance = self.speaker.say(text, language, queued=queued)
+        if on_done is not None:
+            self._done[utterance.id] = on_done
 
-    def say_file(self, path: Path, volume: int) -> None:
+    def _finished(self, utterance: Utterance, completed: bool) -> None:
+        done = self._done.pop(utterance.id, None)
+        if done is not None:
+            done(completed)
+        if self.on_finish is not None:
+            self.on_finish(utterance, completed)
+
+    def say_file(self, path: Path, volume: int, queued: bool = False) -> None:
         """Play a recorded human voice (a 16-bit WAV) instead of synthetic speech."""
         self.speaker.volume = speaker_volume(volume)
-        self.speaker.say_file(path)
+        self.speaker.say_file(path, queued=queued)
 
     def stop(self) -> None:
         """Stop speaking at once."""

@@ -94,8 +94,10 @@ class KioskWindow:
         subprocess.run(["xdotool", *args], env=self.display.env, check=True, timeout=10)
 
     def boxes(self) -> dict[str, list[int]]:
-        """Where the controls are now: after the last screen drawn or the last scroll."""
-        return [e for e in self.events() if e["event"] in ("screen", "layout")][-1]["controls"]
+        """Where the controls are now (after the last screen drawn or the last scroll): those
+        wholly visible, and the visible part of one too tall to be seen whole."""
+        last = [e for e in self.events() if e["event"] in ("screen", "layout")][-1]
+        return {**last.get("reachable", {}), **last["controls"]}
 
     def settle(self, quiet: float = 0.4, most: float = 4) -> None:
         """Wait until the kiosk has stopped changing the screen, as a person waits to see it."""
@@ -107,25 +109,36 @@ class KioskWindow:
                 return
 
     def touch(self, control_id: str) -> None:
-        """Touch the middle of a control, scrolling down to it first as a person would."""
+        """Touch the middle of a control, scrolling to it first as a person would."""
         self.settle()
-        order = self.last_screen()["order"]  # the controls that scroll, top to bottom
         for _ in range(16):
             boxes = self.boxes()
             if control_id in boxes:
                 x, y, w, h = boxes[control_id]
                 self.touch_at(x + w // 2, y + h // 2)
                 return
-            shown = [order.index(c) for c in boxes if c in order]
-            self.swipe(up=not shown or order.index(control_id) > max(shown))
+            last = [e for e in self.events() if e["event"] in ("screen", "layout")][-1]
+            where = last.get("positions", {}).get(control_id)
+            if where is None:
+                break
+            top, bottom = last["scroller"][1], last["scroller"][1] + last["scroller"][3]
+            # Drag far enough to bring it into sight, but not past it.
+            if where[1] < top:
+                self.swipe(up=False, distance=min(150, top - where[1] + 20))
+            else:
+                self.swipe(up=True, distance=min(150, where[1] + where[3] - bottom + 20))
         raise AssertionError(f"{control_id} is not on the screen: {self.boxes()}")
 
     def swipe(self, up: bool = True, distance: int = 150) -> None:
-        """Drag the middle of the screen up (to see what is below) or down, as a finger does."""
+        """Drag the scrolling middle of the screen up (to see what is below) or down, as a
+        finger does: from inside it, however large the bars around it are."""
         count = len(self.events())
-        width, height = self.last_screen()["window"]
+        width, _height = self.last_screen()["window"]
+        last = [e for e in self.events() if e["event"] in ("screen", "layout")][-1]
+        top, tall = last["scroller"][1], last["scroller"][3]
+        distance = min(distance, tall - 30)
         sign = 1 if up else -1
-        x, y = width // 2, height // 2 + sign * distance // 2
+        x, y = width // 2, top + tall // 2 + sign * distance // 2
         self.xdotool("mousemove", str(x), str(y))
         self.xdotool("mousedown", "1")
         # Quick steps: Kivy takes a drag as a scroll only if it moves 20 px within 55 ms.

@@ -111,7 +111,9 @@ class Speaker:
         self._cache_lock = threading.Lock()
         self._requests: queue.Queue[Utterance | None] = queue.Queue()
         self._next_id = 0
-        self._wanted_id = 0  # the utterance that should be heard now; 0 after stop()
+        # Utterances from this id on should be heard (a queued one follows the current one);
+        # past every id after stop().
+        self._first_wanted = 1
         self._state_lock = threading.Lock()
         self._latest: Utterance | None = None
         self._playing = threading.Event()
@@ -158,13 +160,16 @@ class Speaker:
 
     # -- speaking ------------------------------------------------------------------------------
 
-    def say(self, text: str, language: str = "en", *, rate: int | None = None) -> Utterance:
-        """Speak `text` in `language`, replacing anything being spoken. Returns at once."""
-        return self._submit(text=text, language=language, rate=rate or self.rate, file=None)
+    def say(self, text: str, language: str = "en", *, rate: int | None = None,
+            queued: bool = False) -> Utterance:
+        """Speak `text` in `language`, replacing anything being spoken (or, if `queued`, after
+        it: a confirmation must be heard in full before what follows). Returns at once."""
+        return self._submit(text=text, language=language, rate=rate or self.rate, file=None,
+                            queued=queued)
 
-    def say_file(self, path: str | Path, language: str = "") -> Utterance:
+    def say_file(self, path: str | Path, language: str = "", *, queued: bool = False) -> Utterance:
         """Play a recorded human voice (16-bit PCM WAV) instead of synthesis. Returns at once."""
-        return self._submit(text="", language=language, rate=0, file=Path(path))
+        return self._submit(text="", language=language, rate=0, file=Path(path), queued=queued)
 
     def repeat(self) -> Utterance | None:
         """Speak the latest utterance again (at the current rate). None if nothing was said."""
@@ -179,7 +184,7 @@ class Speaker:
     def stop(self) -> None:
         """Silence the kiosk now and drop anything queued."""
         with self._state_lock:
-            self._wanted_id = 0
+            self._first_wanted = self._next_id + 1
         self._stop_playback.set()
         self._drain()
 
@@ -260,15 +265,18 @@ class Speaker:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _submit(self, *, text: str, language: str, rate: int, file: Path | None) -> Utterance:
+    def _submit(self, *, text: str, language: str, rate: int, file: Path | None,
+                queued: bool = False) -> Utterance:
         with self._state_lock:
             self._next_id += 1
             utterance = Utterance(self._next_id, text, language, rate, file)
             self._latest = utterance
-            self._wanted_id = utterance.id
+            if not queued:
+                self._first_wanted = utterance.id
         self._busy_until = float("inf")
-        self._stop_playback.set()  # replace whatever is playing
-        self._drain()
+        if not queued:
+            self._stop_playback.set()  # replace whatever is playing
+            self._drain()
         self._idle.clear()
         self._requests.put(utterance)
         return utterance
@@ -285,7 +293,7 @@ class Speaker:
             self._notify_finish(dropped, False)
 
     def _current(self, utterance: Utterance) -> bool:
-        return utterance.id == self._wanted_id and not self._closed
+        return utterance.id >= self._first_wanted and not self._closed
 
     def _run(self) -> None:
         while True:

@@ -60,18 +60,24 @@ from kiosk.ui.theme import FOCUS_OUTLINE_PX, THEMES, Metrics, metrics_for
 KV_DIR = Path(__file__).parent
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/nanum")]
 FONTS = {"latin": "DejaVuSans-Bold.ttf", "ko": "NanumGothicBold.ttf"}
-# The on-screen keyboard: alphabetical (easier than QWERTY for people who do not type), nine keys
-# a row so that keys stay large. Languages with more letters get a second page, swapped in by ⇄.
-KEYBOARD_ROWS = ("abcdefghi", "jklmnopqr", "stuvwxyz'")
-ACCENT_ROWS = {"gd": "àèìòùáéó-", "pl": "ąćęłńóśźż"}
+# Letters the on-screen keyboard adds after a to z for a language.
+# Help moves up beside Settings where the bottom bar's labels would not fit side by side.
+TOP_BAR_IDS = frozenset({"help"})
+ACCENTS = {"gd": "àèìòù", "pl": "ąćęłńóśźż"}
+KEY_PAD_PX = 6  # the on-screen keyboard's keys hold one centred letter
+# Kivy's codes for Shift, Ctrl, Alt, Meta, Super, AltGr, Num Lock, Caps Lock and Scroll Lock.
+MODIFIER_KEYS = frozenset({300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313})
 
 
 class Voice(Protocol):
     """What the shell needs from speech output."""
 
-    def say(self, text: str, language: str, rate: int, volume: int) -> None: ...
+    def say(self, text: str, language: str, rate: int, volume: int, queued: bool = False,
+            on_done: Callable[[bool], None] | None = None) -> None:
+        """Say `text`, replacing speech under way or, if `queued`, after it; `on_done(completed)`
+        may be called from any thread when it has been said or dropped."""
 
-    def say_file(self, path: Path, volume: int) -> None: ...
+    def say_file(self, path: Path, volume: int, queued: bool = False) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -91,10 +97,11 @@ class Listener(Protocol):
 class SilentVoice:
     """Speech output when no speech engine is available: the text is only traced."""
 
-    def say(self, text: str, language: str, rate: int, volume: int) -> None:
-        """Say nothing."""
+    def say(self, text: str, language: str, rate: int, volume: int, queued: bool = False,
+            on_done: Callable[[bool], None] | None = None) -> None:
+        """Say nothing: nothing is ever heard, so `on_done` is never told it was."""
 
-    def say_file(self, path: Path, volume: int) -> None:
+    def say_file(self, path: Path, volume: int, queued: bool = False) -> None:
         """Play nothing."""
 
     def stop(self) -> None:
@@ -122,24 +129,30 @@ def find_font(file_name: str) -> str | None:
     return None
 
 
-def fit_font_size(text: str, font_name: str, largest: float, width: float, height: float) -> float:
-    """The largest size up to `largest` at which `text` fits the box, wrapping between words."""
-    size = largest
-    while size > 12:
-        words = text.split() or [" "]
-        widest = max(_text_width(w, font_name, size) for w in words)
-        whole = _text_width(text, font_name, size)
-        lines = max(1, math.ceil(whole / max(1.0, width)))
-        if widest <= width and lines * size * 1.25 <= height:
-            return size
-        size -= 2
-    return size
-
-
 def _text_width(text: str, font_name: str, size: float) -> float:
     label = CoreLabel(text=text, font_size=size, font_name=font_name)
     label.refresh()
     return float(label.content_width)
+
+
+def break_long_words(text: str, width: float, font_name: str, size: float) -> str:
+    """`text` with every word too wide for a line of `width` broken with a hyphen at the end
+    of each full line (a long Gaelic word at twice the size, a web address typed as an answer),
+    so that no letter is ever cut off; other words are left for the label to wrap."""
+    def broken(word: str) -> str:
+        if _text_width(word, font_name, size) <= width:
+            return word
+        lines: list[str] = []
+        rest = word
+        while rest:
+            take = len(rest)
+            while take > 1 and _text_width(rest[:take] + "-", font_name, size) > width:
+                take -= 1
+            lines.append(rest[:take] + ("-" if take < len(rest) else ""))
+            rest = rest[take:]
+        return "\n".join(lines)
+    return "\n".join(" ".join(broken(word) for word in line.split(" "))
+                     for line in text.split("\n"))
 
 
 class KioskButton(ButtonBehavior, Label):
@@ -150,10 +163,13 @@ class KioskButton(ButtonBehavior, Label):
     selected = BooleanProperty(False)
     wide = BooleanProperty(True)
     min_height = NumericProperty(84)
+    plain = StringProperty("")  # the label as written, before long words were broken
 
 
 class TextBlock(Label):
     """Wrapped, left-aligned large text that grows to its content's height."""
+
+    plain = StringProperty("")
 
 
 class TextField(Label):
@@ -161,6 +177,7 @@ class TextField(Label):
 
     focused = BooleanProperty(False)
     control_id = StringProperty("answer")
+    plain = StringProperty("")
 
 
 class Bar(BoxLayout):
@@ -174,6 +191,17 @@ class KioskRoot(BoxLayout):
     scroller = ObjectProperty(None)
     content = ObjectProperty(None)
     nav_bar = ObjectProperty(None)
+    more_lane = ObjectProperty(None)
+
+    def update_lane(self, *args: Any) -> None:
+        """Open the "More" lane when the content is taller than the space it would have without
+        the lane (so that the lane's own height never keeps it open), else close it."""
+        if not (self.content and self.more_lane):
+            return
+        room = self.height - self.top_bar.height - self.nav_bar.height
+        wanted = App.get_running_app().font_px * 1.15 if self.content.height > room + 4 else 0
+        if self.more_lane.height != wanted:
+            self.more_lane.height = wanted
 
     def on_touch_down(self, touch: Any) -> bool:
         # Every touch first stops speech and dismisses the idle warning.
@@ -233,7 +261,18 @@ class KioskApp(App):
         self._listen_id = 0
         self._notice_is_status = False
         self._keyboard_page = 0
+        self._keyboard_pages = 1
+        self._keyboard_open = False  # the typing screen's full-screen keyboard is showing
         self._first_frame = True
+        self._frames = 0  # frames drawn so far
+        self._render_frame = 0  # ... when the current screen was rendered
+        self._performing = False
+        self._spoke_in_batch = False
+        # Controls whose name has been said since their screen appeared: only these are chosen
+        # by a key (see choose_by_key).
+        self.named: set[str] = set()
+        self.extra_controls: dict[str, Control] = {}
+        self.visual_order: list[str] = []
 
     # Start-up ------------------------------------------------------------------------------------
 
@@ -242,12 +281,20 @@ class KioskApp(App):
         Builder.load_file(str(KV_DIR / "shell.kv"))
         root = KioskRoot()
         Window.bind(on_key_down=self._on_key_down, on_textinput=self._on_text_input)
+        Window.bind(on_flip=self._flipped)
+        for widget, name in ((root.content, "height"), (root.top_bar, "height"),
+                             (root.nav_bar, "height"), (root, "height"), (self, "font_px")):
+            widget.bind(**{name: root.update_lane})
         Window.bind(size=lambda *_: self._resize())
         if self.options.trace:
             self._trace_file = self.options.trace.open("a", encoding="utf-8")
             # After a scroll, say where the controls went, so a tester can touch them.
             layout = Clock.create_trigger(
-                lambda dt: self.trace("layout", controls=self._control_boxes()), 0.3)
+                lambda dt: self.trace("layout", controls=self._control_boxes(),
+                                      reachable=self._control_boxes(partly=True),
+                                      positions=self._positions(),
+                                      scroller=self._box(root.scroller),
+                                      scroll_y=round(root.scroller.scroll_y, 3)), 0.3)
             root.scroller.bind(scroll_y=lambda *_: layout())
         return root
 
@@ -301,35 +348,55 @@ class KioskApp(App):
     # Carrying out the core's actions -------------------------------------------------------------
 
     def perform(self, actions: list[Action]) -> None:
-        """Carry out the core's actions in order."""
-        for action in actions:
-            if isinstance(action, Show):
-                self.render(action.screen)
-                if action.speak:
-                    self.speak_screen(action.screen)
-            elif isinstance(action, Say):
-                self.speak(action.text, action.language)
-            elif isinstance(action, ApplySettings):
-                self.apply_settings(action.settings)
-            elif isinstance(action, BeginParticipant):
-                self._store_call("begin_participant", action.session)
-            elif isinstance(action, SaveAnswer):
-                if self._store_call("save_answer", action.answer):
-                    self.trace("saved", question=action.answer.question_id,
-                               seq=action.answer.seq, method=action.answer.method)
-            elif isinstance(action, Withdraw):
-                self._store_call("withdraw", action.participant_id)
-                self.trace("withdrawn")
-            elif isinstance(action, EndParticipant):
-                self.explored = None
-                self.trace("ended")
-            elif isinstance(action, Listen):
-                self._listen(action)
-            elif isinstance(action, StopListening):
-                self._listen_id += 1
-                if self.listener:
-                    self.listener.cancel()
+        """Carry out the core's actions in order.
+
+        Within one batch the first speech replaces whatever was being said and later speech
+        waits for it: "Saved: ..." is heard in full before the next question, and a screen's
+        speech before the name of the control that has focus.
+        """
+        outer = not self._performing
+        if outer:
+            self._performing = True
+            self._spoke_in_batch = False
+        listens = any(isinstance(a, Listen) for a in actions)
+        try:
+            for action in actions:
+                self._perform_one(action, listens)
+        finally:
+            if outer:
+                self._performing = False
         self._restart_idle()
+
+    def _perform_one(self, action: Action, listens: bool) -> None:
+        if isinstance(action, Show):
+            self.render(action.screen)
+            if action.speak:
+                self.speak_screen(action.screen)
+                if not listens:  # a listening screen waits for words, not keys
+                    self._announce_focus(after_speech=True)
+        elif isinstance(action, Say):
+            self.speak(action.text, action.language)
+        elif isinstance(action, ApplySettings):
+            self.apply_settings(action.settings)
+        elif isinstance(action, BeginParticipant):
+            self._store_call("begin_participant", action.session)
+        elif isinstance(action, SaveAnswer):
+            if self._store_call("save_answer", action.answer):
+                self.trace("saved", question=action.answer.question_id,
+                           seq=action.answer.seq, method=action.answer.method)
+        elif isinstance(action, Withdraw):
+            self._store_call("withdraw", action.participant_id)
+            self.trace("withdrawn")
+        elif isinstance(action, EndParticipant):
+            self.explored = None
+            self._keyboard_open = False
+            self.trace("ended")
+        elif isinstance(action, Listen):
+            self._listen(action)
+        elif isinstance(action, StopListening):
+            self._listen_id += 1
+            if self.listener:
+                self.listener.cancel()
 
     def _store_call(self, method: str, argument: Any) -> bool:
         if self.store is None:
@@ -366,17 +433,32 @@ class KioskApp(App):
     def speak_screen(self, screen: Screen) -> None:
         """Say what a screen shows: its recorded human voice if the pack gives one."""
         if screen.audio and Path(screen.audio).is_file():
-            self.trace("say", text=screen.speech, language=screen.language, audio=screen.audio)
-            self.voice.say_file(Path(screen.audio), self.settings.volume)
+            queued = self._next_is_queued()
+            self.trace("say", text=screen.speech, language=screen.language, audio=screen.audio,
+                       queued=queued)
+            self.voice.say_file(Path(screen.audio), self.settings.volume, queued=queued)
             return
         if screen.audio:
             self.trace("audio-missing", audio=screen.audio)  # fall back to the synthetic voice
         self.speak(screen.speech, screen.language)
 
-    def speak(self, text: str, language: str) -> None:
-        """Say `text`, replacing any speech under way."""
-        self.trace("say", text=text, language=language)
-        self.voice.say(text, language, self.settings.speech_rate, self.settings.volume)
+    def _next_is_queued(self) -> bool:
+        """Whether speech asked for now follows speech of the same batch (see perform)."""
+        queued = self._performing and self._spoke_in_batch
+        if self._performing:
+            self._spoke_in_batch = True
+        return queued
+
+    def speak(self, text: str, language: str, queued: bool | None = None,
+              on_done: Callable[[bool], None] | None = None) -> None:
+        """Say `text`, replacing any speech under way unless it follows speech of the same
+        batch of actions (or `queued` says otherwise)."""
+        after = self._next_is_queued()
+        if queued is None:
+            queued = after
+        self.trace("say", text=text, language=language, queued=queued)
+        self.voice.say(text, language, self.settings.speech_rate, self.settings.volume,
+                       queued=queued, on_done=on_done)
 
     def speech_failed(self, why: str) -> None:
         """From any thread: the speech engine failed; show it, since it cannot be said."""
@@ -434,9 +516,22 @@ class KioskApp(App):
         return self._latin_font
 
     def render(self, screen: Screen) -> None:
-        """Draw `screen`: top bar, scrolling content, navigation bar."""
+        """Draw `screen`: top bar, scrolling content, navigation bar, all at the body text size.
+
+        The recurring controls sit in the bars when they fit there side by side without
+        shrinking a label; otherwise (large text, long words) they follow the screen's own
+        controls at the end of the scrolling content, always in the same order.
+        """
         previous = self.screen_model
         focused_before = self._current_focus()
+        same = previous is not None and previous.name == screen.name \
+            and previous.question_id == screen.question_id \
+            and previous.language == screen.language
+        if not same:
+            self.named = set()  # names said on the last screen do not count on this one
+            self.trace("appeared", name=screen.name, question=screen.question_id)
+            self._keyboard_open = False
+            self._keyboard_page = 0
         self.screen_model = screen
         self.font_name = self.font_for(screen.language)
         self.more_text = self.session.translate(screen.language, N_("More"))
@@ -445,91 +540,183 @@ class KioskApp(App):
         root.content.clear_widgets()
         root.nav_bar.clear_widgets()
         self.widgets = {}
-        width = Window.width
-        bar_font = self.metrics.text(1.0)
-
-        if screen.name == "typing":
-            # The answer sits in the top bar so the keyboard below can have the whole middle.
-            field = TextField(text=screen.draft, font_size=bar_font, shorten=True,
-                              shorten_from="left", size_hint_x=1, max_lines=1)
-            self.widgets["answer"] = field
-            root.top_bar.add_widget(field)
+        self.extra_controls = {}
+        self.visual_order: list[str] = []
+        if screen.name == "typing" and self._keyboard_open:
+            self._render_keyboard(screen)
         else:
-            # The top bar carries the progress, or else the screen's title when it fits there
-            # at full size (never smaller: capitals stay 6 mm tall).
-            heading = screen.progress or screen.title
-            fits = fit_font_size(heading, self.font_name, bar_font, width * 0.6,
-                                 self.metrics.target) >= bar_font
-            title_in_bar = not screen.progress and fits
-            root.top_bar.add_widget(TextBlock(
-                text=heading if (screen.progress or title_in_bar) else " ",
-                font_size=bar_font, size_hint_x=1, valign="middle",
-                size_hint_y=1, text_size=(width * 0.6, self.metrics.target)))
-        for control in screen.controls:
-            if control.group == TOP:
-                button = self._button(control, wide=False)
-                button.size_hint_x = None
-                button.width = width * 0.36
-                self._fit_in_bar(button, button.width)
-                root.top_bar.add_widget(button)
-
-        if screen.name == "typing":
-            middle = Window.height - 2 * (self.metrics.target + self.gap_px) - 2 * self.gap_px
-            root.content.add_widget(self._keyboard(screen.language, middle))
-        else:
-            if not title_in_bar:
-                root.content.add_widget(TextBlock(text=screen.title, font_size=self.font_px))
-            if screen.name in ("listening", "confirm"):
-                # What was heard or typed comes first, then what to do with it.
-                field = TextField(text=(screen.draft or "…"), font_size=self.font_px)
-                field.control_id = "heard"
-                root.content.add_widget(field)
-            if screen.note:
-                root.content.add_widget(TextBlock(text=screen.note, font_size=self.font_px))
-            if screen.body and screen.body != screen.title:
-                root.content.add_widget(TextBlock(text=screen.body, font_size=self.font_px))
-            for control in screen.controls:
-                if control.group not in (TOP, NAV) and control.enabled:
-                    root.content.add_widget(self._button(control))
-
-        nav = [c for c in screen.controls if c.group == NAV]
-        slot = (width - self.gap_px * (len(nav) + 1)) / max(1, len(nav))
-        for control in nav:
-            if control.enabled:
-                button = self._button(control, wide=False)
-                self._fit_in_bar(button, slot)
-                root.nav_bar.add_widget(button)
-            else:
-                # An unavailable control keeps its place, so the others never move.
-                root.nav_bar.add_widget(Widget())
+            self._render_screen(screen)
 
         # The same screen drawn again (a setting changed, a box ticked) keeps focus on the same
         # control, found by id: controls may have appeared before it ("Smaller text").
-        keep = focused_before if previous and previous.name == screen.name \
-            and previous.question_id == screen.question_id else None
-        self.focus_order = [c.id for c in screen.controls
-                            if c.enabled and c.id in self.widgets]
+        self.focus_order = [cid for cid in self.visual_order if cid in self.widgets]
         self.focus_index = -1
-        if keep in self.focus_order:
-            self._set_focus(self.focus_order.index(keep), announce=False)
+        if same and focused_before in self.focus_order:
+            self._set_focus(self.focus_order.index(focused_before), announce=False)
         else:
-            # A new screen starts at its top, so the question itself is seen first.
+            # A new screen starts at its top, so the question itself is seen first; focus goes
+            # to its first own control, and is said once the screen's speech has been said.
             first = next((i for i, cid in enumerate(self.focus_order)
-                          if screen.control(cid).group not in (TOP, NAV)), -1)
+                          if self._control(cid).group not in (TOP, NAV)), -1)
             if first >= 0:
                 self._set_focus(first, announce=False, scroll=False)
             root.scroller.scroll_y = 1
+        self._render_frame = self._frames
         # The very first frame takes longer: GL starts and fonts load.
         delay = 1.0 if self._first_frame else 0.25
         self._first_frame = False
         Clock.schedule_once(lambda dt: self._after_render(screen), delay)
 
-    def _fit_in_bar(self, button: KioskButton, width: float) -> None:
-        """Recurring controls keep the bar's height: their label is fitted inside the padding."""
-        inner_width = width - 2 * button.padding[0] - 2
-        inner_height = self.metrics.target - 2 * button.padding[1]
-        button.font_size = fit_font_size(button.text, button.font_name, self.metrics.text(1.0),
-                                         inner_width, inner_height)
+    def _control(self, control_id: str) -> Control:
+        """A control of the screen, or one the shell adds (a key of the on-screen keyboard)."""
+        if control_id in self.extra_controls:
+            return self.extra_controls[control_id]
+        assert self.screen_model is not None
+        return self.screen_model.control(control_id)
+
+    def _render_screen(self, screen: Screen) -> None:
+        root: KioskRoot = self.root
+        font = self.font_px
+        width = Window.width
+        gap = self.metrics.gap_across
+        # Back, Repeat, Help and Skip along the bottom if they fit there side by side at this
+        # text size in this language; else Help moves up beside Settings; else (large text)
+        # all follow the screen's own controls. The choice depends only on the language and
+        # the text size, so a control stays in one place from screen to screen.
+        in_bars = False
+        top: list[Control] = []
+        nav: list[Control] = []
+        for upper in ((), TOP_BAR_IDS):
+            top = [c for c in screen.controls if c.group == TOP or c.id in upper]
+            nav = [c for c in screen.controls if c.group == NAV and c.id not in upper]
+            if self._row_width(top) <= width and self._row_width(nav) <= width:
+                in_bars = True
+                break
+        heading = screen.progress or screen.title
+        heading_in_bar = False
+        if in_bars:
+            room = width - self._row_width(top) - gap
+            heading_in_bar = self._words_fit(heading, room, one_line=True)
+            block = TextBlock(text=heading if heading_in_bar else " ", font_size=font,
+                              valign="middle", size_hint_x=None, width=max(0, room))
+            root.top_bar.add_widget(block)
+            top_height = self._add_row(root.top_bar, top, share=False)
+            nav_height = self._add_row(root.nav_bar, nav)
+            root.top_bar.height = max(top_height, block.texture_size[1]) + self.gap_px
+            root.nav_bar.height = nav_height + self.gap_px
+        else:
+            root.top_bar.height = 0
+            root.nav_bar.height = 0
+
+        content = root.content
+        if not heading_in_bar:
+            if screen.progress:
+                content.add_widget(self._block(screen.progress))
+            content.add_widget(self._block(screen.title))
+        elif screen.progress:
+            content.add_widget(self._block(screen.title))
+        if screen.name in ("listening", "confirm", "typing"):
+            # What was heard or typed comes first, then what to do with it: all of it, wrapped.
+            draft = screen.draft or ("" if screen.name == "typing" else "…")
+            field = TextField(text=self._unbroken(draft, 2 * self.gap_px), plain=draft,
+                              font_size=font)
+            field.control_id = "answer" if screen.name == "typing" else "heard"
+            if screen.name == "typing":
+                self.widgets["answer"] = field
+                self.visual_order.append("answer")
+            content.add_widget(field)
+        if screen.note:
+            content.add_widget(self._block(screen.note))
+        if screen.body and screen.body != screen.title:
+            content.add_widget(self._block(screen.body))
+        for control in screen.controls:
+            if control.group not in (TOP, NAV) and control.enabled and control.id != "answer":
+                content.add_widget(self._button(control))
+        if not in_bars:
+            for control in [*nav, *top]:
+                if control.enabled:
+                    content.add_widget(self._button(control))
+            return
+        # Focus follows what is seen: top bar, then the content, then the navigation bar.
+        in_bar = {c.id for c in [*top, *nav]}
+        self.visual_order = [*(c.id for c in top if c.enabled),
+                             *(cid for cid in self.visual_order if cid not in in_bar),
+                             *(c.id for c in nav if c.enabled)]
+
+    def _pieces(self, text: str) -> list[str]:
+        """The parts of a label that cannot be broken: words, and parts of hyphenated words."""
+        return [p for word in text.split() for p in word.replace("-", "- ").split()] or [" "]
+
+    def _words_fit(self, text: str, width: float, one_line: bool = False) -> bool:
+        font = self.font_px
+        if one_line:
+            return _text_width(text, self.font_name, font) <= width
+        return all(_text_width(p, self.font_name, font) <= width for p in self._pieces(text))
+
+    def _button_width(self, control: Control) -> float:
+        """The narrowest width that holds the label's longest unbreakable part at body size."""
+        font_name = self.font_for(control.label_language or self.screen_model.language) \
+            if self.screen_model else self.font_name
+        widest = max(_text_width(p, font_name, self.font_px) for p in self._pieces(control.label))
+        return max(self.metrics.target_across, widest + 2 * self._pad_x() + 4)
+
+    def _pad_x(self) -> float:
+        return self.gap_px * 1.2  # a button's padding, as shell.kv draws it
+
+    def _row_width(self, controls: list[Control]) -> float:
+        gap = self.metrics.gap_across
+        return sum(self._button_width(c) for c in controls) + gap * (len(controls) + 1)
+
+    def _add_row(self, bar: Widget, controls: list[Control], share: bool = True) -> float:
+        """Recurring controls side by side, each as wide as its label needs (and, if `share`,
+        sharing what is left of the row); an unavailable one keeps its place, so the others
+        never move. Returns the row's height: labels wrap (between words, or after a hyphen)
+        and are never shrunk."""
+        if not controls:
+            return 0.0
+        gap = self.metrics.gap_across
+        widths = [self._button_width(c) for c in controls]
+        extra = Window.width - sum(widths) - gap * (len(controls) + 1) if share else 0.0
+        height = float(self.metrics.target)
+        for control, need in zip(controls, widths, strict=True):
+            w = need + max(0.0, extra) / len(controls)
+            if control.enabled:
+                button = self._button(control, wide=False)
+                button.size_hint_x = None
+                button.width = w
+                button.text = self._wrapped(button.text, w - 2 * self._pad_x() - 4)
+                button.texture_update()
+                height = max(height, button.texture_size[1])
+                bar.add_widget(button)
+            else:
+                bar.add_widget(Widget(size_hint_x=None, width=w))
+        for child in bar.children:
+            if isinstance(child, KioskButton):
+                child.min_height = height
+        return height
+
+    def _content_width(self) -> float:
+        return float(Window.width - 3 * self.gap_px)  # the content's padding: 1 left, 2 right
+
+    def _unbroken(self, text: str, inset: float) -> str:
+        """Text whose words all fit a content line less `inset` (see break_long_words)."""
+        return break_long_words(text, self._content_width() - inset, self.font_name,
+                                self.font_px)
+
+    def _block(self, text: str) -> TextBlock:
+        return TextBlock(text=self._unbroken(text, 0), plain=text, font_size=self.font_px)
+
+    def _wrapped(self, text: str, width: float) -> str:
+        """Text broken into lines no wider than `width`, between words or after a hyphen."""
+        lines: list[str] = []
+        for piece in self._pieces(text):
+            joined = (lines[-1] + ("" if lines[-1].endswith("-") else " ") + piece) \
+                if lines else piece
+            if lines and _text_width(joined, self.font_name, self.font_px) <= width:
+                lines[-1] = joined
+            else:
+                lines.append(piece)
+        return "\n".join(lines)
 
     def _button(self, control: Control, wide: bool = True) -> KioskButton:
         text = control.label
@@ -538,54 +725,111 @@ class KioskApp(App):
         elif control.role == "checkbox":
             text = ("☑ " if control.selected else "☐ ") + text
         button = KioskButton(text=text, control_id=control.id, selected=bool(control.selected),
-                             wide=wide, font_size=self.font_px,
+                             wide=wide, font_size=self.font_px, plain=text,
                              min_height=self.metrics.target)
-        if control.id.startswith("lang:"):
-            button.font_name = self.font_for(control.id.removeprefix("lang:"))
+        if control.label_language:
+            button.font_name = self.font_for(control.label_language)
+        if wide:
+            button.text = break_long_words(text, self._content_width() - 2 * self._pad_x() - 4,
+                                           button.font_name, self.font_px)
         button.bind(on_release=lambda b: self.touched(b.control_id))
         self.widgets[control.id] = button
+        self.visual_order.append(control.id)
         return button
 
-    def _keyboard(self, language: str, height: float) -> GridLayout:
-        """Large keys filling `height`: three rows of letters and a row of , . space delete done."""
-        rows = list(KEYBOARD_ROWS)
-        accents = ACCENT_ROWS.get(language)
-        if accents and self._keyboard_page == 1:
-            rows[0] = accents
-        spacing = max(4.0, self.gap_px / 3)
-        grid = GridLayout(cols=1, size_hint_y=None, height=height, spacing=spacing)
-        key_height = (height - 3 * spacing) / 4
-        font = self.metrics.text(1.0)
-        for row in rows:
-            line = BoxLayout(spacing=spacing)
-            for ch in row:
-                line.add_widget(self._key(ch, ch, key_height, font))
-            grid.add_widget(line)
-        last = BoxLayout(spacing=spacing)
-        extra = [(",", ",", 1), (".", ".", 1)]
-        extra.append(("⇄", "⇄", 1) if accents else ("?", "?", 1))
-        for value, face, span in [*extra, ("space", "␣", 2), ("backspace", "⌫", 2),
-                                  ("\n", "✓", 2)]:
-            key = self._key(value, face, key_height, font)
-            key.size_hint_x = span
-            last.add_widget(key)
-        grid.add_widget(last)
-        return grid
+    # The on-screen keyboard ----------------------------------------------------------------------
 
-    def _key(self, value: str, face: str, height: float, font: float) -> KioskButton:
-        key = KioskButton(text=face, wide=False, font_size=font, min_height=height)
-        key.bind(on_release=lambda b, v=value: self._type_key(v))
+    def _render_keyboard(self, screen: Screen) -> None:
+        """The whole screen as a keyboard: the answer's last line at the top, then keys at least
+        15 mm each way with 2.5 mm between them; as many keys a page as fit at this text size."""
+        root: KioskRoot = self.root
+        font = self.font_px
+        m = self.metrics
+        field = TextField(text=screen.draft, font_size=font, shorten=True,
+                          shorten_from="left", max_lines=1, size_hint_x=1)
+        self.widgets["answer"] = field
+        field.padding = [self.gap_px, KEY_PAD_PX]  # one line: room for a second row of keys
+        field.line_height = 1.0
+        root.top_bar.add_widget(field)
+        field.texture_update()
+        root.top_bar.height = max(m.target, field.texture_size[1]) + self.gap_px
+        root.nav_bar.height = 0
+        letters = self._keyboard_letters(screen.language)
+        key_w = max(m.target_across, max(_text_width(ch, self._latin_font, font)
+                                         for ch in letters + "⌫✓") + 2 * KEY_PAD_PX + 4)
+        # A line of bold text is about 1.17 em tall; a key holds one line.
+        key_h = max(m.target, math.ceil(font * 1.17) + 2 * KEY_PAD_PX + 2)
+        gap_x, gap_y = m.gap_across, m.gap
+        cols = max(4, int((Window.width - gap_x) // (key_w + gap_x)))
+        room = Window.height - root.top_bar.height - 2 * gap_y
+        rows = max(2, int((room + gap_y) // (key_h + gap_y)))
+        per_page = (rows - 1) * cols
+        pages = max(1, math.ceil(len(letters) / per_page))
+        self._keyboard_page %= pages
+        shown = letters[self._keyboard_page * per_page:(self._keyboard_page + 1) * per_page]
+        key_w = (Window.width - gap_x * (cols + 1)) / cols
+        grid = GridLayout(cols=1, size_hint_y=None, spacing=gap_y,
+                          height=rows * key_h + (rows - 1) * gap_y)
+        for r in range(rows - 1):
+            line = BoxLayout(spacing=gap_x, size_hint_y=None, height=key_h)
+            for ch in shown[r * cols:(r + 1) * cols]:
+                line.add_widget(self._key(ch, ch, ch, key_w, key_h))
+            grid.add_widget(line)
+        _ = self._keyboard_names(screen.language)
+        last = BoxLayout(spacing=gap_x, size_hint_y=None, height=key_h)
+        specials = [("page", "⇄", _["page"]), ("space", "␣", _["space"]),
+                    ("backspace", "⌫", _["backspace"]), ("close", "✓", _["close"])]
+        span = (Window.width - gap_x * (cols + 1) - gap_x * 3) / 4
+        for value, face, name in specials:
+            if value == "page" and pages == 1:
+                last.add_widget(Widget(size_hint_x=None, width=span))
+                continue
+            last.add_widget(self._key(value, face, name, span, key_h))
+        grid.add_widget(last)
+        root.content.add_widget(grid)
+        self._keyboard_pages = pages
+
+    def _keyboard_letters(self, language: str) -> str:
+        """Alphabetical (easier than QWERTY for people who do not type), then the language's own
+        letters and a little punctuation."""
+        return "abcdefghijklmnopqrstuvwxyz" + ACCENTS.get(language, "") + "',.?-"
+
+    def _keyboard_names(self, language: str) -> dict[str, str]:
+        def _(message: str) -> str:
+            return self.session.translate(language, message)
+        return {"page": _(N_("More letters")), "space": _(N_("Space")),
+                "backspace": _(N_("Delete")), "close": _(N_("Close the keyboard"))}
+
+    def _key(self, value: str, face: str, name: str, width: float,
+             height: float) -> KioskButton:
+        control = Control(f"key:{value}", name)
+        self.extra_controls[control.id] = control
+        key = KioskButton(text=face, wide=False, font_size=self.font_px, min_height=height,
+                          control_id=control.id, size_hint_x=None, width=width)
+        key.font_name = self._latin_font  # its letters and symbols (the Korean font lacks ⌫ ✓)
+        key.padding = [KEY_PAD_PX, KEY_PAD_PX]  # one letter, centred: little padding needed
+        key.line_height = 1.0
+        key.bind(on_release=lambda b: self.touched(b.control_id))
+        self.widgets[control.id] = key
+        self.visual_order.append(control.id)
         return key
 
     def _type_key(self, value: str) -> None:
-        self.voice.stop()
-        if value == "⇄":
-            self._keyboard_page = 1 - self._keyboard_page
+        """A key of the on-screen keyboard was chosen."""
+        language = self.screen_model.language if self.screen_model else self.session.language
+        if value == "page":
+            self._keyboard_page = (self._keyboard_page + 1) % max(1, self._keyboard_pages)
             if self.screen_model:
                 self.render(self.screen_model)
+                first = self.focus_order[0] if self.focus_order else ""
+                self.speak(self.session.translate(language, N_("Letters from {letter}")).format(
+                    letter=self._control(first).label if first else ""), language)
             return
-        if value == "\n":
-            self.activate("done")
+        if value == "close":
+            self._keyboard_open = False
+            if self.screen_model:
+                self.render(self.screen_model)
+                self.speak_screen(self.screen_model)
             return
         self._edit_draft(value)
 
@@ -599,6 +843,7 @@ class KioskApp(App):
             self.speak(self.session.translate(screen.language, N_("Delete")), screen.language)
         elif value == "space":
             draft += " "
+            self.speak(self.session.translate(screen.language, N_("Space")), screen.language)
         else:
             draft += value
             self.speak(value, screen.language)
@@ -606,11 +851,20 @@ class KioskApp(App):
         self.screen_model = screen.with_draft(draft)
         field = self.widgets.get("answer")
         if isinstance(field, TextField):
-            field.text = draft
+            field.plain = draft
+            field.text = draft if self._keyboard_open else self._unbroken(draft, 2 * self.gap_px)
         self.trace("draft", text=draft)
+
+    def _flipped(self, *args: Any) -> None:
+        self._frames += 1
 
     def _after_render(self, screen: Screen) -> None:
         if screen is not self.screen_model:
+            return
+        if self._frames < self._render_frame + 2:
+            # Not yet drawn as laid out (a busy or slow machine): a picture now would show
+            # the last screen, or nothing.
+            Clock.schedule_once(lambda dt: self._after_render(screen), 0.1)
             return
         if self.options.screenshots:
             self.shots += 1
@@ -622,7 +876,13 @@ class KioskApp(App):
                    question=screen.question_id, theme=self.settings.theme,
                    text_size=self.settings.text_size, font_px=self.font_px,
                    font=Path(self.font_name).name, controls=self._control_boxes(),
+                   reachable=self._control_boxes(partly=True), positions=self._positions(),
                    focus=self._current_focus(), clipped=self._clipped_texts(),
+                   smallest_px=self._smallest_label_px(), bars=self.root.nav_bar.height > 0,
+                   cap_mm=round(self.metrics.cap_height_mm(self.font_px), 2),
+                   keyboard=self._keyboard_open, focus_order=self.focus_order,
+                   more=self._more_box(), scroller=self._box(self.root.scroller),
+                   shown=[getattr(w, "plain", "") or w.text for w in self._labels()],
                    selected=[c.id for c in screen.controls if c.selected],
                    order=[c.id for c in screen.controls if c.group not in (TOP, NAV)],
                    window=[int(Window.width), int(Window.height)])
@@ -631,30 +891,72 @@ class KioskApp(App):
         elif self.options.rehearsal is not None and self.options.quit_after_rehearsal:
             self.stop()
 
+    def _labels(self) -> list[Label]:
+        return [w for bar in (self.root.top_bar, self.root.content, self.root.nav_bar)
+                for w in bar.walk(restrict=True)
+                if isinstance(w, Label) and w.text.strip()]
+
     def _clipped_texts(self) -> list[str]:
-        """Texts wider than their box (a word too long for the line): should always be none."""
+        """Texts not wholly drawn: a word wider than its line, lines taller than their box, or a
+        box reaching past the window's sides. Should always be none. (The keyboard's answer line
+        shows the end of a long answer on purpose: the typing screen shows all of it.)"""
         clipped = []
-        for bar in (self.root.top_bar, self.root.content, self.root.nav_bar):
-            for widget in bar.walk(restrict=True):
-                if isinstance(widget, Label) and widget.text.strip() and not widget.shorten \
-                        and widget.texture_size[0] > widget.width + 1:
-                    clipped.append(widget.text)
+        for widget in self._labels():
+            if widget.shorten:
+                continue
+            widget.texture_update()
+            pad = list(widget.padding)  # [left, top, right, bottom] in Kivy 2.2+, or [x, y]
+            left, right = (pad[0], pad[2]) if len(pad) == 4 else (pad[0], pad[0])
+            inner = (widget.text_size[0] or widget.width) - left - right
+            font_name = widget.font_name
+            pieces = [p for line in widget.text.split("\n") for p in self._pieces(line)]
+            widest = max(_text_width(p, font_name, widget.font_size) for p in pieces)
+            x = widget.to_window(widget.x, widget.y)[0]
+            if widest > inner + 1 or widget.texture_size[1] > widget.height + 1 \
+                    or x < -1 or x + widget.width > Window.width + 1:
+                clipped.append(widget.text)
         return clipped
 
-    def _control_boxes(self) -> dict[str, list[int]]:
+    def _smallest_label_px(self) -> float:
+        """The smallest text size of any label drawn: never below the body text's."""
+        return min((float(w.font_size) for w in self._labels()), default=self.font_px)
+
+    def _box(self, widget: Widget) -> list[int]:
+        """A widget's box in window coordinates from the top left: x, y, width, height."""
+        x, y = widget.to_window(widget.x, widget.y)
+        return [round(x), round(Window.height - (y + widget.height)), round(widget.width),
+                round(widget.height)]
+
+    def _positions(self) -> dict[str, list[int]]:
+        """Every control's whole box, seen or scrolled out of sight (for a tester to scroll
+        towards it, as a person who knows the screen does)."""
+        return {cid: self._box(widget) for cid, widget in self.widgets.items()}
+
+    def _more_box(self) -> list[int] | None:
+        """Where the "More" cue is drawn, or None when it is not shown."""
+        lane = self.root.more_lane
+        if lane.height < 1 or not self.root.scroller.more_below:
+            return None
+        return self._box(lane)
+
+    def _control_boxes(self, partly: bool = False) -> dict[str, list[int]]:
         """Each control's box in window coordinates from the top left, as a tester touches it:
-        only controls wholly visible (inside the scrolling area, for those that scroll)."""
+        only controls wholly visible (inside the scrolling area, for those that scroll); with
+        `partly`, also the visible part of one that shows at least a touch target's height."""
         scroller = self.root.scroller
         low = scroller.parent.to_window(scroller.x, scroller.y)[1]
         high = low + scroller.height
         boxes = {}
         for cid, widget in self.widgets.items():
             x, y = widget.to_window(widget.x, widget.y)
+            bottom, top_y = y, y + widget.height
             scrolls = widget.parent == self.root.content  # kv ids are proxies: not "is"
-            if scrolls and not (y >= low - 1 and y + widget.height <= high + 1):
-                continue
-            top = Window.height - (y + widget.height)
-            boxes[cid] = [round(x), round(top), round(widget.width), round(widget.height)]
+            if scrolls and not (bottom >= low - 1 and top_y <= high + 1):
+                bottom, top_y = max(bottom, low), min(top_y, high)
+                if not partly or top_y - bottom < min(widget.height, self.metrics.target) - 1:
+                    continue
+            boxes[cid] = [round(x), round(Window.height - top_y), round(widget.width),
+                          round(top_y - bottom)]
         return boxes
 
     def save_screenshot(self, path: Path) -> Path:
@@ -695,12 +997,56 @@ class KioskApp(App):
             # After the layout has placed it: right after a render its position is not known.
             Clock.schedule_once(lambda dt: self.root.scroller.scroll_to(
                 widget, padding=self.gap_px, animate=False), 0)
-        if announce and self.screen_model:
-            control = self.screen_model.control(control_id)
-            language = self.screen_model.language
-            text = describe_control(control, lambda m: self.session.translate(language, m))
-            self.speak(text, language)
-            self.trace("focus", control=control_id, text=text)
+        if announce:
+            self._announce(control_id)
+
+    def _announce(self, control_id: str, queued: bool = False, hint: str = "") -> None:
+        """Say a control's name, role and state: its name in its own language (a language's
+        name in that language's voice), the rest in the screen's. Said on a person's own move,
+        the name counts as heard at once; said by itself after a screen's speech (`queued`), only
+        once it has been said to the end."""
+        if self.screen_model is None:
+            return
+        control = self._control(control_id)
+        language = self.screen_model.language
+
+        def translate(message: str) -> str:
+            return self.session.translate(language, message)
+
+        def heard(completed: bool) -> None:
+            if completed:
+                Clock.schedule_once(lambda dt: self._heard(control_id, screen))
+
+        screen = self.screen_model
+        own = control.label_language
+        if own and own != language:
+            state = describe_control(control, translate).removeprefix(control.label + ", ")
+            self.speak(control.label, own, queued=queued)
+            self.speak(" ".join(p for p in [state + ".", hint] if p), language, queued=True,
+                       on_done=heard if queued else None)
+            text = f"{control.label}, {state}"
+        else:
+            text = describe_control(control, translate)
+            self.speak(" ".join(p for p in [text + ("." if hint else ""), hint] if p), language,
+                       queued=queued, on_done=heard if queued else None)
+        if not queued:
+            self.named.add(control_id)
+        self.trace("focus", control=control_id, text=text, queued=queued)
+
+    def _heard(self, control_id: str, screen: Screen) -> None:
+        if screen is self.screen_model or (self.screen_model is not None
+                                           and self.screen_model.name == screen.name
+                                           and self.screen_model.question_id
+                                           == screen.question_id):
+            self.named.add(control_id)
+            self.trace("heard-name", control=control_id)
+
+    def _announce_focus(self, after_speech: bool = True) -> None:
+        """Say which control has focus once the screen's speech is over (a new screen's first
+        control is never focused in silence)."""
+        focused = self._current_focus()
+        if focused is not None:
+            self._announce(focused, queued=after_speech)
 
     def move_focus(self, step: int) -> None:
         """Move focus forwards or backwards in visual order, wrapping: never trapped."""
@@ -711,7 +1057,10 @@ class KioskApp(App):
     # Input ---------------------------------------------------------------------------------------
 
     def touched(self, control_id: str) -> None:
-        """A control was touched; with touch-to-explore the first touch only speaks it."""
+        """A control was touched; with touch-to-explore the first touch only speaks it.
+
+        Without it, a touch chooses what is under the finger (shown in large print), and what
+        was chosen is said in full ("Saved: ...") before the next screen speaks."""
         now = time.monotonic()
         # One touch seen by two input providers arrives twice (kivy #3801): take it once.
         # Only touches: quick repeated key presses are all meant.
@@ -727,15 +1076,43 @@ class KioskApp(App):
         self.explored = None
         self.activate(control_id)
 
+    def choose_by_key(self, control_id: str) -> None:
+        """Enter or Space on a control: chosen only if its name has been said since its screen
+        appeared; otherwise it is said first, and the next Enter chooses it. Nothing is ever
+        chosen that a person who cannot see the screen has not heard."""
+        exempt = control_id.startswith("key:") or control_id == "start"
+        if exempt or control_id in self.named:
+            self.activate(control_id)
+            return
+        language = self.screen_model.language if self.screen_model else self.session.language
+        self.trace("unheard", control=control_id)
+        self._announce(control_id, hint=self.session.translate(
+            language, N_("Press Enter again to choose it.")))
+
     def activate(self, control_id: str) -> None:
         """Activate a control by id, as a touch, a key or a rehearsal does."""
         self.voice.stop()
         self.trace("press", control=control_id)
+        if control_id.startswith("key:"):
+            self._type_key(control_id.removeprefix("key:"))
+            return
+        if control_id == "keyboard" and self.screen_model is not None:
+            self._open_keyboard(self.screen_model)
+            return
         if self.listener and control_id == "done" and self.screen_model \
                 and self.screen_model.name == "listening":
             self.listener.finish()
             return
         self.perform(self.session.press(control_id))
+
+    def _open_keyboard(self, screen: Screen) -> None:
+        self._keyboard_open = True
+        self.render(screen)
+        language = screen.language
+        self.speak(self.session.translate(language, N_(
+            "Keyboard. Arrows or Tab move between the keys, Enter types the key. Close the "
+            "keyboard to go back to your answer.")), language)
+        self._announce_focus(after_speech=True)
 
     def on_any_input(self) -> bool:
         """Every touch and key: stop speech, dismiss the idle warning. True if it was consumed."""
@@ -751,6 +1128,12 @@ class KioskApp(App):
                      modifiers: list[str]) -> bool:
         if self.staff_open:
             return False
+        if key in MODIFIER_KEYS:
+            # Shift, Ctrl, Alt, Caps Lock alone never choose, start or stop anything; like any
+            # key, they only carry on past the "Are you still there?" warning.
+            if self.session.overlay == "idle":
+                self.on_any_input()
+            return True
         if self.on_any_input():
             return True
         screen = self.screen_model
@@ -768,34 +1151,48 @@ class KioskApp(App):
         elif key in (273, 276):  # up, left
             self.move_focus(-1)
         elif key in (13, 271) or (key == 32 and not typing):  # Enter, Space
-            if typing and focused in (None, "answer"):
-                self.activate("done")
+            if typing and not self._keyboard_open and focused in (None, "answer"):
+                self.activate("done")  # nothing is kept yet: the next screen reads it back
             else:
-                self.activate(focused or "start")
+                self.choose_by_key(focused or "start")
         elif key == 27 or (key == 8 and not typing):  # Escape, or Backspace when not typing
-            self.activate("back") if screen.has("back") else self.activate("close")
+            if self._keyboard_open:
+                self.activate("key:close")
+            else:
+                self.activate("back") if screen.has("back") else self.activate("close")
         elif key == 8:
             self._edit_draft("backspace")
         elif key == 282:  # F1
             self.activate("help")
+        elif key in (269, 270) and typing:
+            return False  # keypad + and - type themselves while typing, like the others
         elif key == 270:  # keypad +
             self.perform(self.session.change_volume(+1))
         elif key == 269:  # keypad -
             self.perform(self.session.change_volume(-1))
-        elif key == 280:  # Page Up / Page Down scroll long text
-            self.root.scroller.scroll_y = min(1, self.root.scroller.scroll_y + 0.3)
-        elif key == 281:
-            self.root.scroller.scroll_y = max(0, self.root.scroller.scroll_y - 0.3)
+        elif key in (280, 281):  # Page Up, Page Down
+            self.page(-1 if key == 280 else 1)
         elif codepoint and codepoint.isprintable() and key < 256:
             return False  # a character: on_textinput receives it, with the keyboard layout
         elif screen.name == "welcome":
-            self.activate("start")  # any other key, even Shift, starts
+            self.activate("start")  # any other key (not a modifier) starts
         else:
             return False
         return True
 
+    def page(self, step: int) -> None:
+        """Scroll by a screenful of whole lines (less one, so the reader keeps their place)."""
+        scroller = self.root.scroller
+        hidden = self.root.content.height - scroller.height
+        if hidden <= 0:
+            return
+        line = self.font_px * 1.3
+        distance = max(line, (scroller.height // line - 1) * line)
+        scroller.scroll_y = min(1.0, max(0.0, scroller.scroll_y - step * distance / hidden))
+
     def _on_text_input(self, window: Any, text: str) -> None:
-        """Typed characters: the answer while typing, else ? for help and + - for volume."""
+        """Typed characters: the answer while typing (+ and - too), else ? for help and + -
+        for volume."""
         screen = self.screen_model
         if self.staff_open or screen is None or not text.isprintable():
             return
@@ -884,6 +1281,18 @@ class KioskApp(App):
             self._trace_file.flush()
 
 
+class StillScroll(ScrollEffect):
+    """Scrolling that stops where the finger lifts: no momentum, and no bounce back from a
+    velocity guessed from the last few touch samples."""
+
+    def stop(self, val: float, t: float | None = None) -> None:
+        """The finger lifted: move with it to `val`, then stay."""
+        self.is_manual = False
+        if self.history:
+            self.apply_distance(val - self.history[-1][1])
+        self.velocity = 0
+
+
 class KioskScroll(ScrollView):
     """The scrolling middle of the screen; shows "▼ More" while there is more below.
 
@@ -894,8 +1303,7 @@ class KioskScroll(ScrollView):
     more_below = BooleanProperty(False)
 
     def __init__(self, **kwargs: Any):
-        super().__init__(effect_cls=ScrollEffect, **kwargs)
-        self.effect_y.friction = 0.8
+        super().__init__(effect_cls=StillScroll, **kwargs)
 
     def on_scroll_y(self, instance: Any, value: float) -> None:
         self.update_more()

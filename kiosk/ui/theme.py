@@ -57,8 +57,10 @@ THEMES: dict[str, Theme] = {
 CAP_HEIGHT_MM = 6.2
 # DejaVu Sans Bold: capital height as a fraction of the font size.
 CAP_HEIGHT_PER_EM = 0.729
-# The official 7-inch Raspberry Pi panel: 800 x 480 pixels on a 154.2 mm wide screen.
+# The official 7-inch Raspberry Pi panel: 800 x 480 pixels on about 154.2 x 86 mm. Its pixels are
+# not square: 5.19 px/mm across but 5.58 px/mm down, so heights are measured with the second.
 REFERENCE_PX_PER_MM = 800 / 154.2
+REFERENCE_PX_PER_MM_DOWN = 480 / 86.0
 TOUCH_TARGET_MM = 16.0  # at least 15 mm, with a margin for rounding
 GAP_MM = 2.5
 FOCUS_OUTLINE_PX = 6
@@ -68,23 +70,34 @@ FOCUS_OUTLINE_PX = 6
 class Metrics:
     """Pixel sizes for one window, derived from millimetres on the screen."""
 
-    px_per_mm: float
+    px_per_mm: float  # across
     font: float  # the default text size in pixels: capitals CAP_HEIGHT_MM tall
-    target: float  # the smallest side of a touch target
-    gap: float
+    target: float  # the smallest height of a touch target
+    gap: float  # between controls, up and down
+    px_per_mm_down: float = REFERENCE_PX_PER_MM_DOWN
+    target_across: float = 0.0  # the smallest width of a touch target
+    gap_across: float = 0.0
 
     def text(self, factor: float) -> float:
         """The text size at one of the size steps (1.0 to 2.0 times the default)."""
         return round(self.font * factor)
 
+    def cap_height_mm(self, font_px: float) -> float:
+        """How tall capitals of a font of this size are on the screen, in millimetres."""
+        return font_px * CAP_HEIGHT_PER_EM / self.px_per_mm_down
+
 
 def metrics_for(width_px: int, height_px: int, screen_width_mm: float | None = None) -> Metrics:
-    """Sizes for a window. Without the screen's width, assume the 7-inch panel's pixel density,
-    scaled up proportionally on larger windows (a 1920x1080 window gets 2.25 times the sizes)."""
+    """Sizes for a window. Without the screen's width, assume the 7-inch panel's pixel pitch,
+    scaled up proportionally on larger windows (a 1920x1080 window gets 2.25 times the sizes);
+    with it, assume square pixels."""
     if screen_width_mm:
-        px_per_mm = width_px / screen_width_mm
+        across = width_px / screen_width_mm
+        down = across
     else:
-        px_per_mm = REFERENCE_PX_PER_MM * min(width_px / 800, height_px / 480)
-    font = math.ceil(CAP_HEIGHT_MM * px_per_mm / CAP_HEIGHT_PER_EM)
-    return Metrics(px_per_mm, font, math.ceil(TOUCH_TARGET_MM * px_per_mm),
-                   math.ceil(GAP_MM * px_per_mm))
+        scale = min(width_px / 800, height_px / 480)
+        across = REFERENCE_PX_PER_MM * scale
+        down = REFERENCE_PX_PER_MM_DOWN * scale
+    font = math.ceil(CAP_HEIGHT_MM * down / CAP_HEIGHT_PER_EM)
+    return Metrics(across, font, math.ceil(TOUCH_TARGET_MM * down), math.ceil(GAP_MM * down),
+                   down, math.ceil(TOUCH_TARGET_MM * across), math.ceil(GAP_MM * across))

@@ -171,6 +171,27 @@ def test_stop_is_quick(virtual_audio: object) -> None:
     assert finished[-1][1] is False
 
 
+def test_queued_speech_is_heard_after_the_current_one_in_full(virtual_audio: object) -> None:
+    """A confirmation ("Saved: ...") is not cut off by the next question: that one is queued."""
+    finished: list[tuple[str, bool, float]] = []
+    with Speaker(volume=1.0, on_finish=lambda u, c: finished.append(
+            (u.text, c, time.monotonic()))) as speaker:
+        first = speaker.audio_for("Saved: an unpaid carer.", "en", speaker.rate)
+        speaker.prerender([("Question 3 of 5.", "en")])
+        with Recorder() as recorder:
+            started = time.monotonic()
+            speaker.say("Saved: an unpaid carer.", "en")
+            speaker.say("Question 3 of 5.", "en", queued=True)
+            assert speaker.wait(15)
+            time.sleep(0.3)
+    assert [(text, completed) for text, completed, _ in finished] == [
+        ("Saved: an unpaid carer.", True), ("Question 3 of 5.", True)]
+    # The second began only once the first had played for its whole length.
+    assert finished[0][2] - started >= first.duration * 0.9
+    loud = recorder.loud_times()
+    assert loud and max(loud) - started >= first.duration
+
+
 def test_new_speech_replaces_old(virtual_audio: object) -> None:
     finished: list[tuple[Utterance, bool, float]] = []
     done = threading.Event()

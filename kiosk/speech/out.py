@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import queue
 import threading
 import time
@@ -93,6 +94,9 @@ class Speaker:
         on_error: Callable[[Utterance, str], None] | None = None,
     ) -> None:
         self.device = find_output_device(device)
+        # Through PulseAudio, the sink each utterance is played to (None: the default sink), so
+        # the kiosk can speak through headphones only, or through the speaker.
+        self.pulse_sink: str | None = None
         self._rate_step = max(0, min(len(RATE_STEPS) - 1, rate_step))
         self._volume = max(0.0, min(1.0, volume))
         self._own_renderer = renderer is None
@@ -117,8 +121,10 @@ class Speaker:
         self._state_lock = threading.Lock()
         self._latest: Utterance | None = None
         self._playing = threading.Event()
-        self._idle = threading.Event()
-        self._idle.set()
+        # Utterances asked for and not yet played or dropped: wait() and capture_blocked()
+        # count these, which (unlike "the queue is empty") has no gap while one is taken out.
+        self._outstanding = 0
+        self._settled = threading.Condition()
         self._stop_playback = threading.Event()
         self._busy_until = 0.0
         self._closed = False
@@ -190,14 +196,8 @@ class Speaker:
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until nothing is queued or playing (for tests and command-line tools)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-            if not self._idle.wait(remaining):
-                return False
-            if self._requests.empty():
-                return True
-            time.sleep(0.01)
+        with self._settled:
+            return self._settled.wait_for(lambda: self._outstanding == 0, timeout)
 
     @property
     def is_speaking(self) -> bool:
@@ -208,8 +208,7 @@ class Speaker:
         """True while speaking or queued, and `tail_seconds` after: do not listen to the mic."""
         return (
             self._playing.is_set()
-            or not self._idle.is_set()
-            or not self._requests.empty()
+            or self._outstanding > 0
             or time.monotonic() < self._busy_until
         )
 
@@ -277,7 +276,8 @@ class Speaker:
         if not queued:
             self._stop_playback.set()  # replace whatever is playing
             self._drain()
-        self._idle.clear()
+        with self._settled:
+            self._outstanding += 1
         self._requests.put(utterance)
         return utterance
 
@@ -291,15 +291,20 @@ class Speaker:
                 self._requests.put(None)
                 return
             self._notify_finish(dropped, False)
+            self._settle_one()
+
+    def _settle_one(self) -> None:
+        with self._settled:
+            self._outstanding -= 1
+            if self._outstanding == 0:
+                self._settled.notify_all()
 
     def _current(self, utterance: Utterance) -> bool:
         return utterance.id >= self._first_wanted and not self._closed
 
     def _run(self) -> None:
         while True:
-            self._idle.set()
             utterance = self._requests.get()
-            self._idle.clear()
             if utterance is None:
                 return
             completed = False
@@ -320,6 +325,7 @@ class Speaker:
             if self._requests.empty() and not self._playing.is_set():
                 self._busy_until = min(self._busy_until, time.monotonic() + self.tail_seconds)
             self._notify_finish(utterance, completed)
+            self._settle_one()
 
     def _play(self, utterance: Utterance, audio: Audio) -> bool:
         """Play audio, returning True if it played to the end."""
@@ -353,6 +359,12 @@ class Speaker:
             self._safe_call(self.on_start, utterance)
         self._playing.set()
         try:
+            # PulseAudio's ALSA plugin picks the sink when a stream opens; each utterance opens
+            # its own stream, so a change of output is heard from the next utterance on.
+            if self.pulse_sink:
+                os.environ["PULSE_SINK"] = self.pulse_sink
+            else:
+                os.environ.pop("PULSE_SINK", None)
             stream = sd.RawOutputStream(
                 samplerate=audio.samplerate,
                 channels=audio.channels,

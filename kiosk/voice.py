@@ -33,8 +33,10 @@ def speaker_volume(step: int) -> float:
 class VoiceOut:
     """Speech out: what the shell says, at the participant's rate and volume."""
 
-    def __init__(self, speaker: Speaker):
+    def __init__(self, speaker: Speaker, headphones: str | None = None):
         self.speaker = speaker
+        self.headphones = headphones  # the PulseAudio sink of the headphones' output, if any
+        self._speaker_sink = speaker.pulse_sink
         self._done: dict[int, Callable[[bool], None]] = {}
         # Also told of every utterance's end (tests trace it); set by whoever wires the kiosk.
         self.on_finish: Callable[[Utterance, bool], None] | None = None
@@ -65,6 +67,11 @@ class VoiceOut:
     def stop(self) -> None:
         """Stop speaking at once."""
         self.speaker.stop()
+
+    def use_headphones(self, on: bool) -> None:
+        """Speak only through the headphones' output (on), or through the speaker again."""
+        if self.headphones:
+            self.speaker.pulse_sink = self.headphones if on else self._speaker_sink
 
 
 class VoiceIn:

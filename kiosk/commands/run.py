@@ -34,16 +34,20 @@ from kiosk.store import StoreError
               help="No speech out or in: touch, keys and large print only.")
 @click.option("--audio-device",
               help="Sound device name for speaker and microphone (default: PulseAudio).")
+@click.option("--headphones", metavar="SINK",
+              help="PulseAudio sink of a headphones output (see: pactl list short sinks); "
+                   "offers 'Headphones only' in Settings, so answers are heard by nobody else.")
 def command(data_dir: Path, pack: Path | None, fullscreen: bool, width: int, height: int,
             screen_width_mm: float | None, idle_seconds: float, warning_seconds: float,
             screenshots: Path | None, trace: Path | None, no_voice: bool,
-            audio_device: str | None) -> None:
+            audio_device: str | None, headphones: str | None) -> None:
     """Start the kiosk on the built-in question pack (or --pack).
 
     \b
     Example:
         kiosk run
         kiosk run --pack winter-forum.toml --fullscreen --data /var/lib/kiosk
+        kiosk run --headphones alsa_output.usb-headset.analog-stereo
     """
     if warning_seconds < 20:
         raise click.BadParameter("must be at least 20 seconds, so people have time to carry "
@@ -54,7 +58,7 @@ def command(data_dir: Path, pack: Path | None, fullscreen: bool, width: int, hei
                             fullscreen=fullscreen, screenshots=screenshots, trace=trace,
                             screen_width_mm=screen_width_mm, idle_seconds=idle_seconds,
                             warning_seconds=warning_seconds, voice=not no_voice,
-                            audio_device=audio_device)
+                            audio_device=audio_device, headphones=headphones)
     try:
         run(options)
     except PackError as exc:

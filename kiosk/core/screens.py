@@ -167,6 +167,11 @@ class Settings:
     speech_rate: int = 2  # 0 (slowest) .. 4 (fastest)
     volume: int = 5  # 0 .. 10; 5 is moderate
     touch_to_explore: bool = False
+    # Speech only through the headphones' output (offered where the kiosk has one), so that
+    # answers read back are heard by nobody else.
+    headphones: bool = False
+    # The display blanked while speech and keys go on, so onlookers cannot read the answers.
+    curtain: bool = False
 
     def changed(self, **kwargs: object) -> Settings:
         """A copy with some settings changed."""

@@ -106,6 +106,7 @@ class Session:
         self.times = times or IdleTimes()
         self.voice_languages: set[str] = set()
         self.voice_missing: set[str] = set()  # languages with no working speech recognition
+        self.headphones_available = False  # the kiosk has a headphones output of its own
         self._reset()
 
     # State kept for one participant only; _reset() forgets all of it.
@@ -472,6 +473,10 @@ class Session:
             s = s.changed(speech_rate=max(0, s.speech_rate - 1))
         elif control_id == "explore":
             s = s.changed(touch_to_explore=not s.touch_to_explore)
+        elif control_id == "headphones":
+            s = s.changed(headphones=not s.headphones)
+        elif control_id == "curtain":
+            s = s.changed(curtain=not s.curtain)
         else:
             return self.change_volume(+1 if control_id == "vol+" else -1)
         self.settings = s
@@ -489,6 +494,13 @@ class Session:
         if control_id.startswith("rate"):
             return self._("Speech speed {rate} of {rates}").format(
                 rate=s.speech_rate + 1, rates=MAX_SPEECH_RATE + 1)
+        if control_id == "headphones":
+            return self._("Headphones only: on. Everything is said only through the "
+                          "headphones.") if s.headphones else self._("Headphones only: off")
+        if control_id == "curtain":
+            return self._("Screen curtain: on. The screen is blank; speech and keys go on, "
+                          "and touch to explore.") if s.curtain \
+                else self._("Screen curtain: off")
         return self._("Touch to explore is on") if s.touch_to_explore \
             else self._("Touch to explore is off")
 
@@ -906,6 +918,12 @@ class Session:
             Control("vol+", self._("Louder"), enabled=s.volume < MAX_VOLUME),
             Control("explore", self._("Touch to explore: touch once to hear, twice to choose"),
                     "checkbox", selected=s.touch_to_explore, position=(1, 1)),
+            *([Control("headphones", self._("Headphones only: nothing said through the "
+                                            "speaker"), "checkbox", selected=s.headphones,
+                       position=(1, 1))] if self.headphones_available else []),
+            Control("curtain", self._("Screen curtain: a blank screen, so nobody can read "
+                                      "your answers"), "checkbox", selected=s.curtain,
+                    position=(1, 1)),
             Control("close", self._("Close settings")),
         ]
         return Screen("settings", self.language, title, body,

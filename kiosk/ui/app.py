@@ -81,6 +81,9 @@ class Voice(Protocol):
 
     def stop(self) -> None: ...
 
+    def use_headphones(self, on: bool) -> None:
+        """Speak only through the headphones' output (on), or through the speaker."""
+
 
 class Listener(Protocol):
     """What the shell needs from speech recognition."""
@@ -106,6 +109,9 @@ class SilentVoice:
 
     def stop(self) -> None:
         """Nothing to stop."""
+
+    def use_headphones(self, on: bool) -> None:
+        """No output to choose."""
 
 
 @dataclass
@@ -228,6 +234,7 @@ class KioskApp(App):
     outline_px = NumericProperty(FOCUS_OUTLINE_PX)
     font_name = StringProperty("Roboto")
     notice = StringProperty("")  # a message for staff over the screen, e.g. "safe to remove"
+    curtain = BooleanProperty(False)  # the screen curtain: the display blank, all else goes on
     more_text = StringProperty("More")  # the "more below" cue, in the screen's language
 
     def __init__(self, session: Session, store: Any = None, voice: Voice | None = None,
@@ -429,6 +436,8 @@ class KioskApp(App):
         self.focus_colour = [*theme.focus, 1]
         Window.clearcolor = (*theme.background, 1)
         self.font_px = self.metrics.text(TEXT_SIZE_FACTORS[settings.text_size])
+        self.curtain = settings.curtain
+        self.voice.use_headphones(settings.headphones)
 
     def speak_screen(self, screen: Screen) -> None:
         """Say what a screen shows: its recorded human voice if the pack gives one."""
@@ -1068,7 +1077,9 @@ class KioskApp(App):
             return
         self.last_touch = (control_id, now)
         self.voice.stop()
-        if self.settings.touch_to_explore and self.explored != control_id \
+        # Behind the screen curtain nobody sees what a touch lands on: it is explored first.
+        exploring = self.settings.touch_to_explore or self.settings.curtain
+        if exploring and self.explored != control_id \
                 and control_id in self.focus_order:
             self.explored = control_id
             self._set_focus(self.focus_order.index(control_id))

@@ -5,6 +5,7 @@ Used by `kiosk run` and `kiosk rehearse`. Imports Kivy only after configuring it
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class LaunchOptions:
     warning_seconds: float = 30.0
     voice: bool = True
     audio_device: str | None = None  # sounddevice name; None: PulseAudio if present, else default
+    headphones: str | None = None  # PulseAudio sink of a headphones output, if the kiosk has one
     rehearsal: list[tuple[str, str]] | None = None
     first_steps: list[tuple[str, str]] = field(default_factory=list)
     store: bool = True
@@ -78,7 +80,22 @@ def start_voice(options: LaunchOptions) -> tuple[VoiceOut | None, VoiceIn | None
         print(f"Speech is off: no sound output could be opened ({exc}); check the speaker or "
               "headphones with: kiosk doctor", file=sys.stderr)
         return None, None
-    return VoiceOut(speaker), VoiceIn(speaker, device=options.audio_device)
+    headphones = options.headphones
+    if headphones and not pulse_sink_exists(headphones):
+        print(f"Headphones output '{headphones}' not found (pactl list short sinks lists the "
+              "outputs); 'Headphones only' is not offered", file=sys.stderr)
+        headphones = None
+    return VoiceOut(speaker, headphones), VoiceIn(speaker, device=options.audio_device)
+
+
+def pulse_sink_exists(name: str) -> bool:
+    """Whether PulseAudio (or PipeWire's PulseAudio server) has an output sink of this name."""
+    try:
+        listed = subprocess.run(["pactl", "list", "short", "sinks"], capture_output=True,
+                                text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return any(line.split("\t")[1:2] == [name] for line in listed.stdout.splitlines())
 
 
 def prerender_speech(voice_out: VoiceOut, pack: QuestionPack, catalogs: Catalogs,
@@ -125,6 +142,7 @@ def run(options: LaunchOptions) -> int:
                          screen_width_mm=options.screen_width_mm, rehearsal=options.rehearsal,
                          status_file=options.data_dir / "usb-status.json")
     voice_out, voice_in = start_voice(options)
+    session.headphones_available = voice_out is not None and voice_out.headphones is not None
     app = KioskApp(session, store=store, voice=voice_out, listener=voice_in, options=shell,
                    on_staff=lambda a: open_staff_mode(a, options.data_dir))
     if voice_out is not None and options.trace:

@@ -74,11 +74,16 @@ def press_until_focus(window: KioskWindow, key: str, control: str, most: int = 1
 
 
 def test_a_whole_session_by_keys_saves_only_what_was_heard(kiosk: KioskWindow) -> None:
+    # A language's name is said in its own language's voice; its role in the screen's.
+    mark = kiosk.mark()
+    press_until_focus(kiosk, "Tab", "lang:gd")
+    said = [(e["text"], e["language"]) for e in kiosk.events()[mark:] if e["event"] == "say"]
+    assert said[-2:] == [("Gàidhlig", "gd"), ("choice 2 of 2.", "en")]
     # Shift alone (as when reaching for a key) does not start the session.
     kiosk.key("shift")
     assert kiosk.poll_for(lambda e: e["event"] == "screen" and e["name"] == "consent",
                           timeout=1.5) is None
-    kiosk.key("Return")  # Welcome says "press any key to start"
+    kiosk.key("s")  # Welcome says "press any key to start"
     kiosk.wait_screen("consent")
     kiosk.key("Return", "Return")
     kiosk.wait_screen("question", question="meaning")

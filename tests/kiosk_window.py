@@ -122,11 +122,12 @@ class KioskWindow:
             if where is None:
                 break
             top, bottom = last["scroller"][1], last["scroller"][1] + last["scroller"][3]
-            # Drag far enough to bring it into sight, but not past it.
+            # Drag far enough to bring it into sight, but not past it; and far enough for
+            # Kivy to take it as a drag (20 px within 55 ms), never as a tap on what is there.
             if where[1] < top:
-                self.swipe(up=False, distance=min(150, top - where[1] + 20))
+                self.swipe(up=False, distance=max(60, min(150, top - where[1] + 20)))
             else:
-                self.swipe(up=True, distance=min(150, where[1] + where[3] - bottom + 20))
+                self.swipe(up=True, distance=max(60, min(150, where[1] + where[3] - bottom + 20)))
         raise AssertionError(f"{control_id} is not on the screen: {self.boxes()}")
 
     def swipe(self, up: bool = True, distance: int = 150) -> None:

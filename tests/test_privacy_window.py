@@ -105,17 +105,18 @@ class Recording:
 
 
 def heard_on(window: KioskWindow, tmp_path: Path, name: str) -> tuple[float, float]:
-    """Press Repeat and record both outputs while the kiosk says the screen again."""
+    """Open Help and record both outputs while the kiosk says it."""
     speaker = Recording(SPEAKER, tmp_path / f"{name}-speaker.raw")
     headphones = Recording(HEADPHONES, tmp_path / f"{name}-headphones.raw")
     time.sleep(0.3)
     mark = window.mark()
     window.key("F1")  # Help: a long sentence, said through the chosen output
-    window.wait_for(lambda e: e["event"] == "speaking", since=mark, timeout=30)
-    window.wait_for(lambda e: e["event"] == "spoken", since=mark, timeout=60)
-    time.sleep(0.3)
+    window.wait_for(lambda e: e["event"] == "speaking" and e["text"].startswith("Help"),
+                    since=mark, timeout=30, what="Help to be said")
+    time.sleep(2.5)  # a few seconds of it
+    levels = speaker.stop(), headphones.stop()
     window.key("Escape")
-    return speaker.stop(), headphones.stop()
+    return levels
 
 
 @pytest.mark.window

@@ -227,8 +227,7 @@ class KioskApp(App):
     bg = ListProperty([0, 0, 0, 1])
     control_bg = ListProperty([0, 0, 0, 1])
     focus_colour = ListProperty([0, 1, 1, 1])
-    font_px = NumericProperty(45)
-    bar_font_px = NumericProperty(45)  # the default size: the bars never grow past it
+    font_px = NumericProperty(48)  # the body text size: every label on a screen uses it
     target_px = NumericProperty(84)
     gap_px = NumericProperty(13)
     outline_px = NumericProperty(FOCUS_OUTLINE_PX)
@@ -347,7 +346,6 @@ class KioskApp(App):
                                    self.options.screen_width_mm)
         self.target_px = self.metrics.target
         self.gap_px = self.metrics.gap
-        self.bar_font_px = self.metrics.text(1.0)
         self.font_px = self.metrics.text(TEXT_SIZE_FACTORS[self.settings.text_size])
         if redraw and self.screen_model:
             self.render(self.screen_model)

@@ -64,6 +64,8 @@ def configure_kivy(data_dir: Path, width: int, height: int, fullscreen: bool,
     kivy_home = Path(os.environ.setdefault("KIVY_HOME", str(Path(data_dir) / "kivy")))
     kivy_home.mkdir(parents=True, exist_ok=True)  # Kivy itself makes only the last folder
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    # No system clipboard: text typed on the kiosk is never handed to other programs.
+    os.environ.setdefault("KIVY_CLIPBOARD", "dummy")
     if not verbose:
         os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     from kivy.config import Config

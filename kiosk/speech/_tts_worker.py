@@ -13,6 +13,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
+
+# Longer than the parent waits: the parent kills this process when an answer is late.
+FINISH_SECONDS = 60.0
 
 
 def main() -> int:
@@ -30,6 +34,16 @@ def main() -> int:
             json.dumps({"ok": False, "error": f"pyttsx3 failed to start: {error}"}) + "\n"
         )
         return 1
+    # pyttsx3's espeak driver returns from runAndWait as soon as synthesis has *started*:
+    # espeak's own thread goes on rendering and writes the file when the utterance ends, then
+    # says "finished-utterance". Reading (or retrying) before that gave an empty or cut-short
+    # file, or two syntheses into one buffer; so each request waits for that notification.
+    finished = threading.Event()
+
+    def on_finished(**_details: object) -> None:
+        finished.set()
+
+    engine.connect("finished-utterance", on_finished)
     answers.write(json.dumps({"ok": True, "ready": True}) + "\n")
     for line in sys.stdin:
         try:
@@ -37,15 +51,16 @@ def main() -> int:
             engine.setProperty("voice", request["voice"])
             engine.setProperty("rate", int(request["rate"]))
             engine.setProperty("volume", 1.0)
-            for _attempt in range(2):
-                # pyttsx3 now and then returns from runAndWait without writing: try once more.
-                engine.save_to_file(request["text"], request["out"])
-                engine.runAndWait()
-                if os.path.exists(request["out"]):
-                    break
-            answer = {"ok": os.path.exists(request["out"])}
-            if not answer["ok"]:
-                answer["error"] = f"pyttsx3 wrote no file for {request['text'][:30]!r}"
+            finished.clear()
+            engine.save_to_file(request["text"], request["out"])
+            engine.runAndWait()
+            if not finished.wait(FINISH_SECONDS):
+                answer = {"ok": False, "error": "pyttsx3 did not finish the utterance"}
+            elif not os.path.exists(request["out"]):
+                wrote_nothing = f"pyttsx3 wrote no file for {request['text'][:30]!r}"
+                answer = {"ok": False, "error": wrote_nothing}
+            else:
+                answer = {"ok": True}
         except Exception as error:  # noqa: BLE001 - the parent falls back to espeak-ng
             answer = {"ok": False, "error": str(error)}
         answers.write(json.dumps(answer) + "\n")

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,6 +65,8 @@ class Renderer:
         )
         self.max_worker_failures = max_worker_failures
         self.last_engine = ""
+        # How many renders each engine made ("pyttsx3", "espeak-ng"): a fallback shows here.
+        self.rendered_by: Counter[str] = Counter()
         self._failures = 0
         self._lock = threading.Lock()
         self._worker: subprocess.Popen[str] | None = None
@@ -80,12 +83,14 @@ class Renderer:
                     audio = self._render_pyttsx3(text, voice, rate)
                     self._failures = 0
                     self.last_engine = "pyttsx3"
+                    self.rendered_by["pyttsx3"] += 1
                     return audio
                 except RenderError as error:
                     self._failures += 1
                     log.warning("pyttsx3 failed (%s); using espeak-ng", error)
             audio = self._render_espeak(text, voice, rate)
             self.last_engine = "espeak-ng"
+            self.rendered_by["espeak-ng"] += 1
             return audio
 
     def close(self) -> None:

@@ -374,7 +374,8 @@ def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | No
     """Write an export of `store` in `fmt` (csv, xlsx, json, report) to `out`.
 
     Returns how many answers were written. `progress(done, total)` is called now and then.
-    For "report", `out` is a folder that receives report.pdf, report.html and report.wav.
+    For "report", `out` is a folder that receives report.pdf, report.html and report.wav, or a
+    name ending in .pdf or .html with the other files written beside it.
     """
     if fmt not in FORMATS:
         raise ExportError(f"--format {fmt}: use one of {', '.join(FORMATS)}")

@@ -450,15 +450,48 @@ def render_speech_to_wav(text: str, out: Path, language: str = "en") -> None:
         Path(source).unlink(missing_ok=True)
 
 
+# What `--out` may name for a report: a folder, or one of the report's own files.
+REPORT_SUFFIXES = (".pdf", ".html", ".htm")
+# Names that are plainly some other kind of file, not a folder: refused rather than made a folder.
+OTHER_FILE_SUFFIXES = frozenset({
+    ".wav", ".mp3", ".ogg", ".txt", ".csv", ".json", ".jsonl", ".xlsx", ".xls", ".ods", ".odt",
+    ".doc", ".docx", ".rtf", ".md", ".zip", ".sqlite", ".db", ".png", ".jpg",
+})
+
+
+def report_files(out: str | Path) -> tuple[Path, Path, Path]:
+    """The PDF, HTML and audio files a report written to `out` consists of.
+
+    `out` is a folder (they are report.pdf, report.html and report.wav in it), or a file name
+    ending in .pdf or .html (the other two are written beside it, with the same name).
+    Raises ReportError with a one-line hint for anything else that names a file.
+    """
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix in REPORT_SUFFIXES:
+        if out.is_dir():
+            raise ReportError(f"{out}: is a folder; give another name, such as "
+                              f"{out.with_name(out.stem + '-report' + out.suffix)}")
+        pdf = out if suffix == ".pdf" else out.with_suffix(".pdf")
+        page = out if suffix != ".pdf" else out.with_suffix(".html")
+        return pdf, page, out.with_suffix(".wav")
+    if suffix in OTHER_FILE_SUFFIXES and not out.is_dir():
+        raise ReportError(f"{out}: a report is a PDF, an HTML page and a WAV file; give a "
+                          f"folder, or a name ending in .pdf or .html, such as "
+                          f"{out.with_suffix('.pdf')}")
+    return out / "report.pdf", out / "report.html", out / "report.wav"
+
+
 def write_report(conn: sqlite3.Connection, out: Path, progress: Progress | None = None,
                  session: str | None = None, pack: str | None = None, min_group: int = 3,
                  audio: bool = True) -> int:
-    """Write report.pdf, report.html and report.wav into the folder `out`; returns answers."""
+    """Write the report's PDF, HTML and WAV files (see `report_files`); returns answers."""
+    pdf, html, wav = report_files(out)
     summary = summarise(conn, session=session, pack=pack, min_group=min_group,
                         progress=progress)
-    out.mkdir(parents=True, exist_ok=True)
-    write_pdf(summary, out / "report.pdf")
-    write_html(summary, out / "report.html")
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    write_pdf(summary, pdf)
+    write_html(summary, html)
     if audio:
-        render_speech_to_wav(spoken_text(summary), out / "report.wav")
+        render_speech_to_wav(spoken_text(summary), wav)
     return summary.answers

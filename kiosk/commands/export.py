@@ -7,16 +7,17 @@ import sys
 import click
 
 from kiosk.export import FORMATS, ExportError, export
-from kiosk.report import ReportError
+from kiosk.report import ReportError, report_files
 
 
 @click.command("export")
 @click.option("--from", "source", required=True, type=click.Path(),
               help="A kiosk store, a shared store, or a data folder holding one.")
 @click.option("--format", "fmt", required=True, type=click.Choice(FORMATS),
-              help="csv, xlsx, json (JSON Lines) or report (PDF, HTML and audio in a folder).")
+              help="csv, xlsx, json (JSON Lines) or report (large-print PDF, HTML and audio).")
 @click.option("--out", required=True, type=click.Path(),
-              help="The file to write (for report: a folder).")
+              help="The file to write. For report: a folder, or a name ending in .pdf or .html "
+                   "(the other report files are written beside it).")
 @click.option("--session", default=None, help="Only this session (event id or name).")
 @click.option("--pack", default=None, help="Only this question pack (pack id).")
 @click.option("--min-group", default=3, show_default=True, type=click.IntRange(1, 100),
@@ -29,6 +30,7 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
     Examples:
         kiosk export --from /media/usb/shared.sqlite --format csv --out answers.csv
         kiosk export --from shared.sqlite --format report --out report/ --session "Café day"
+        kiosk export --from shared.sqlite --format report --out summary.pdf
     """
     bar = None
 
@@ -51,5 +53,8 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
         if bar is not None:
             bar.update(bar.length - bar.pos)
             bar.__exit__(None, None, None)
-    what = "report.pdf, report.html and report.wav" if fmt == "report" else fmt
-    click.echo(f"{out}: wrote {what} with {count} answers.")
+    if fmt == "report":
+        files = ", ".join(str(path) for path in report_files(out))
+        click.echo(f"Wrote {files} with {count} answers.")
+    else:
+        click.echo(f"{out}: wrote {fmt} with {count} answers.")

@@ -1,0 +1,91 @@
+"""`kiosk export --format report --out ...` through the real command line: where the files go."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kiosk.cli import main
+from kiosk.core.pack import load_pack
+from kiosk.simulate import read_pack_source, simulate
+from kiosk.store.db import Store, store_in
+from kiosk.store.sync import sync_to_file
+from tests.test_export import PACK
+
+
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("cli-export")
+    pack_file = base / "forum.toml"
+    pack_file.write_text(PACK, encoding="utf-8")
+    pack, _ = load_pack(pack_file)
+    target = base / "shared.sqlite"
+    store = Store(store_in(base / "a"))
+    simulate(store, pack, 30, 1, read_pack_source(pack_file))
+    sync_to_file(store, target)
+    store.close()
+    return target
+
+
+def run_export(store: Path, out: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["export", "--from", str(store), "--format", "report",
+                                       "--out", str(out)])
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code, result.output
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.mark.parametrize(("given", "stem"), [("report.pdf", "report"),
+                                             ("summary.html", "summary"),
+                                             ("Summary.PDF", "Summary")])
+def test_a_file_name_gets_the_report_files_beside_it(shared_store: Path, tmp_path: Path,
+                                                     given: str, stem: str) -> None:
+    out = tmp_path / "out" / given
+    code, output = run_export(shared_store, out)
+    assert code == 0, output
+    assert not out.is_dir()
+    folder = tmp_path / "out"
+    names = sorted(path.name for path in folder.iterdir())
+    html_name = given if given.endswith(".html") else f"{stem}.html"
+    pdf_name = given if given.lower().endswith(".pdf") else f"{stem}.pdf"
+    assert names == sorted([pdf_name, html_name, f"{stem}.wav"])
+    assert "Winter forum" in pdf_text(folder / pdf_name)
+    assert "Winter forum" in (folder / html_name).read_text(encoding="utf-8")
+    assert (folder / f"{stem}.wav").read_bytes()[:4] == b"RIFF"
+    assert str(folder / pdf_name) in output and str(folder / f"{stem}.wav") in output
+
+
+def test_a_folder_still_gets_the_three_files(shared_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    code, output = run_export(shared_store, out)
+    assert code == 0, output
+    assert sorted(path.name for path in out.iterdir()) == ["report.html", "report.pdf",
+                                                          "report.wav"]
+
+
+@pytest.mark.parametrize("given", ["report.wav", "answers.csv", "notes.txt"])
+def test_another_kind_of_file_is_refused_in_one_line(shared_store: Path, tmp_path: Path,
+                                                     given: str) -> None:
+    out = tmp_path / given
+    code, output = run_export(shared_store, out)
+    assert code == 1
+    assert len(output.strip().splitlines()) == 1, output
+    assert "a name ending in .pdf or .html" in output and str(out.with_suffix(".pdf")) in output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_named_like_a_pdf_is_not_written_into(shared_store: Path,
+                                                       tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    out.mkdir()  # as the old export made it
+    code, output = run_export(shared_store, out)
+    assert code == 1 and len(output.strip().splitlines()) == 1, output
+    assert "is a folder" in output
+    assert list(out.iterdir()) == []

@@ -273,6 +273,57 @@ def bench_save(folder: Path, saves: int) -> list[Figure]:
 
 # Sync and export ------------------------------------------------------------------------------
 
+# Command start-up --------------------------------------------------------------------------
+
+def _kiosk_command() -> list[str]:
+    """The `kiosk` command as staff run it: the console script beside this interpreter."""
+    script = Path(sys.executable).parent / "kiosk"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kiosk"]
+
+
+def _process_seconds(command: list[str], env: dict[str, str] | None = None) -> float:
+    # No timeout: with one, subprocess polls for the exit in steps of up to 50 ms.
+    started = time.perf_counter()
+    subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True, env=env)
+    return time.perf_counter() - started
+
+
+def bench_cli_start(repeats: int) -> list[Figure]:
+    """Whole processes, from spawn to exit: `kiosk --version`, `--help` and `packs validate`
+    against a bare `python -c pass` of the same interpreter, interleaved run by run so both
+    see the same machine."""
+    from kiosk.core.pack import default_pack_path
+
+    kiosk = _kiosk_command()
+    commands = {
+        "kiosk --version": [*kiosk, "--version"],
+        "kiosk --help": [*kiosk, "--help"],
+        "kiosk packs validate FILE": [*kiosk, "packs", "validate", str(default_pack_path())],
+    }
+    bare = [sys.executable, "-c", "pass"]
+    # As staff run them: Python keeps the compiled modules (a test or build environment may
+    # have turned that off).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for command in [bare, *commands.values()]:
+        _process_seconds(command, env)  # warm the file cache and compile once
+    bare_runs: list[float] = []
+    runs: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeats):
+        bare_runs.append(_process_seconds(bare, env))
+        for name, command in commands.items():
+            runs[name].append(_process_seconds(command, env))
+    figures = []
+    for name, values in runs.items():
+        figure = Figure(f"start-up: {name}, whole process", "s", values, target="within 3x",
+                        reference="python -c pass", reference_runs=bare_runs,
+                        note="spawn to exit, the commands and the bare interpreter taking "
+                             "turns" if name == "kiosk --version" else "")
+        figure.met = figure.ratio is not None and figure.ratio <= 3
+        figures.append(figure)
+    return figures
+
+
 def make_kiosk(folder: Path, answers: int) -> tuple[Path, int]:
     """A kiosk data folder holding about `answers` answers from `kiosk simulate`."""
     from kiosk.core.pack import default_pack_path, load_pack
@@ -625,6 +676,8 @@ def run_benchmarks(quick: bool = False, answers: int | None = None,
                "sqlite": sqlite3.sqlite_version, "answers": size, "repeats": repeats}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         folder = Path(tmp)
+        log("command start-up")
+        figures += bench_cli_start(10 if quick else 30)
         log("answer saving")
         figures += bench_save(folder, 300 if quick else 2000)
         log(f"sync and export of {size} answers")

@@ -3,6 +3,10 @@
 Each command module exposes `command`, a click command or group. Library errors become one-line
 `click.ClickException`s (exit 1) or, for invalid input files, a list of one-line problems (exit 2);
 never a traceback.
+
+Commands are imported only when they run (a lazy group): `kiosk --version`, `kiosk --help` and
+`kiosk packs validate` start without the recogniser, the sound library, SQLite or the hub, which
+the other commands need. Importing this module imports click and nothing else of the kiosk's.
 """
 
 from __future__ import annotations
@@ -11,27 +15,79 @@ import importlib
 
 import click
 
-# Add a command by writing kiosk/commands/NAME.py with a `command` and listing it here.
-COMMAND_MODULES = [
-    "kiosk.commands.run",
-    "kiosk.commands.rehearse",
-    "kiosk.commands.packs",
-    "kiosk.commands.staff_pin",
-    "kiosk.commands.sync",
-    "kiosk.commands.hub",
-    "kiosk.commands.hub_token",
-    "kiosk.commands.export",
-    "kiosk.commands.simulate",
-    "kiosk.commands.redact",
-    "kiosk.commands.transcribe",
-    "kiosk.commands.doctor",
-    "kiosk.commands.models",
-    "kiosk.commands.bench",
-]
+from kiosk import __version__
+
+# Add a command by writing kiosk/commands/NAME.py with a `command` and listing it here with its
+# one-line help for `kiosk --help` (tests check it matches the command's own docstring).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("kiosk.commands.run",
+            "Start the kiosk on the built-in question pack (or --pack)."),
+    "rehearse": ("kiosk.commands.rehearse",
+                 "Answer every question of PACK with a sample, in the real window, saving each "
+                 "screen."),
+    "packs": ("kiosk.commands.packs", "Check and list question packs."),
+    "staff-pin": ("kiosk.commands.staff_pin",
+                  "Set the PIN that opens staff mode (long press the top left corner, or "
+                  "Ctrl+Alt+S)."),
+    "sync": ("kiosk.commands.sync",
+             "Send this kiosk's new contributions to a shared store, exactly once."),
+    "hub": ("kiosk.commands.hub",
+            "Serve a shared store so kiosks can sync to it over the local network."),
+    "hub-token": ("kiosk.commands.hub_token",
+                  "Keep or show the token a kiosk uses to sync with a hub."),
+    "export": ("kiosk.commands.export", "Export the kept answers from a kiosk or shared store."),
+    "simulate": ("kiosk.commands.simulate",
+                 "Run simulated participants through the real session logic into a kiosk "
+                 "store."),
+    "redact": ("kiosk.commands.redact",
+               "Read lines on standard input and print each with personal details replaced by "
+               "tags."),
+    "transcribe": ("kiosk.commands.transcribe",
+                   "Print what the recogniser hears in a WAV file or from the microphone (text "
+                   "on the last line)."),
+    "doctor": ("kiosk.commands.doctor",
+               "Check the microphone, speaker, voices, speech models and disk before an event."),
+    "models": ("kiosk.commands.models",
+               "List, install and check the speech recognition models, one per language."),
+    "bench": ("kiosk.commands.bench",
+              "Benchmark the kiosk: cold start, speech out and in, saving, sync, export, "
+              "memory."),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="kiosk")
+class LazyGroup(click.Group):
+    """A group whose commands are imported when one is run, not when the group is built."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module = importlib.import_module(COMMANDS[cmd_name][0])
+            self.add_command(module.command, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of `kiosk --help`, from COMMANDS: no command module is imported."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in COMMANDS:
+                # Shortened as click shortens a command's own help.
+                help_text = click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
+            else:
+                help_text = self.commands[name].get_short_help_str(limit)
+            rows.append((name, help_text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+# The version given here, so that --version does not read the installed package's metadata.
+@click.version_option(__version__, prog_name="kiosk")
 def main() -> None:
     """The kiosk: take part in a consultation by voice, touch or keys, in large print.
 
@@ -40,8 +96,3 @@ def main() -> None:
         kiosk run                      # start on the built-in question pack
         kiosk packs validate my.toml   # check a question pack before an event
     """
-
-
-for _name in COMMAND_MODULES:
-    _command = importlib.import_module(_name).command
-    main.add_command(_command)

@@ -23,7 +23,8 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     names = [f["name"] for f in data["figures"]]
-    for wanted in ("answer durable, p99", "sync: answers merged per second",
+    for wanted in ("start-up: kiosk --version", "start-up: kiosk packs validate",
+                   "answer durable, p99", "sync: answers merged per second",
                    "sync: second, no-op sync", "export: CSV", "cold start: usable Welcome",
                    "cold start: recognition model ready", "peak memory, no model",
                    "peak memory, model loaded", "touch to playback ended",

@@ -548,7 +548,7 @@ class KioskApp(App):
         root.nav_bar.clear_widgets()
         self.widgets = {}
         self.extra_controls = {}
-        self.visual_order: list[str] = []
+        self.visual_order = []
         if screen.name == "typing" and self._keyboard_open:
             self._render_keyboard(screen)
         else:

@@ -5,6 +5,14 @@ withdrawn participants) and written as they come, so 100,000 answers never sit i
 Choice answers are written as the choice's words (in the pack's first language, so that answers
 given in different languages count together); several choices are joined with "; ".
 
+Text that a spreadsheet program would run as a formula (a cell starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return: answers, question texts, session names, pack names) cannot
+attack whoever opens an export (OWASP's CSV injection guidance): in CSV such a cell gets a
+single quote in front (``'=HYPERLINK(...)``), which spreadsheet programs show as text and hide;
+in XLSX every text is written as a text cell, exactly as given, never as a formula. JSON Lines
+and the report keep the text exact. ``raw_text=True`` (``kiosk export --raw-text``) writes CSV
+text exactly as stored, for analysts whose tools read it as data only.
+
 Library use (the staff screen)::
 
     count = export(Path("shared.sqlite"), "csv", Path("answers.csv"),
@@ -13,6 +21,7 @@ Library use (the staff screen)::
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -243,6 +252,19 @@ def _tick(progress: Progress | None, done: int, total: int) -> None:
 
 _MUST_QUOTE = re.compile(r'[",\r\n]')
 
+# First characters that make a spreadsheet program read a cell as a formula (OWASP).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def neutral(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet program runs as a formula: a single quote in front
+    when it starts with = + - @, a tab or a carriage return; anything else unchanged."""
+    return "'" + text if text and text[0] in FORMULA_STARTS else text
+
+
+def _as_is(text: str) -> str:
+    return text
+
 
 def csv_field(value: Any) -> str:
     """One field as csv.writer's default (excel) dialect writes it: None as nothing, quoted
@@ -254,13 +276,15 @@ def csv_field(value: Any) -> str:
 
 
 def write_csv(conn: sqlite3.Connection, out: Path, progress: Progress | None = None,
-              **filters: Any) -> int:
+              raw_text: bool = False, **filters: Any) -> int:
     """CSV, UTF-8 with a byte-order mark (so spreadsheet programs read accents right).
 
-    Byte for byte what csv.writer makes of rows(), written without it: the csv module cost
-    more than the query itself, and most columns repeat per participant or per question, so
-    they are quoted once and reused.
+    Byte for byte what csv.writer makes of rows() with neutral() applied to every cell (or
+    not, with `raw_text`), written without it: the csv module cost more than the query itself,
+    and most columns repeat per participant or per question, so they are quoted once and
+    reused. neutral() looks at one character, so the answers pay almost nothing for it.
     """
+    safe = _as_is if raw_text else neutral
     total, n = count_answers(conn), 0
     heads: dict[_Who, tuple[str, str]] = {}  # participant: (first column, last two)
     middles: dict[_What, str] = {}  # question: its three columns
@@ -272,14 +296,17 @@ def write_csv(conn: sqlite3.Connection, out: Path, progress: Progress | None = N
                 conn, filters.get("session"), filters.get("pack")):
             head = heads.get(who)
             if head is None:
-                head = heads[who] = (csv_field(who[0]),
-                                     f"{csv_field(who[2])},{csv_field(who[1])}\r\n")
+                head = heads[who] = (csv_field(safe(who[0])),
+                                     f"{csv_field(safe(who[2]))},{csv_field(safe(who[1]))}\r\n")
             middle = middles.get(what)
             if middle is None:
-                middle = middles[what] = ",".join(map(csv_field, what))
+                middle = middles[what] = ",".join(csv_field(safe(w)) for w in what)
             tail = tails.get((method, language))
             if tail is None:
-                tail = tails[(method, language)] = f"{csv_field(method)},{csv_field(language)}"
+                tail = tails[(method, language)] = \
+                    f"{csv_field(safe(method))},{csv_field(safe(language))}"
+            if answer and answer[0] in FORMULA_STARTS:
+                answer = safe(answer)
             lines.append(f"{head[0]},{middle},{csv_field(answer)},{tail},{head[1]}")
             n += 1
             if n % 5000 == 0:
@@ -316,9 +343,15 @@ def _sheet_title(text: str, used: set[str]) -> str:
 
 
 def write_xlsx(conn: sqlite3.Connection, out: Path, progress: Progress | None = None,
-               **filters: Any) -> int:
-    """A workbook: an Overview sheet, then one sheet per question with its answers."""
+               raw_text: bool = False, **filters: Any) -> int:
+    """A workbook: an Overview sheet, then one sheet per question with its answers.
+
+    Every text goes in as a text cell, exactly as given: openpyxl would make a text starting
+    with "=" a live formula, and Excel, LibreOffice and Google Sheets never run a text cell.
+    (`raw_text` changes nothing here: the texts are already exact.)
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     # The file is opened before any sheet exists: a path that cannot be written fails here,
     # not inside save() with half-made sheets left for the garbage collector.
@@ -329,6 +362,19 @@ def write_xlsx(conn: sqlite3.Connection, out: Path, progress: Progress | None = 
         counts: dict[tuple[str, str], list[Any]] = {}
         used = {"overview"}
         total, n = count_answers(conn), 0
+
+        def cells(sheet: Any, values: list[Any]) -> list[Any]:
+            """`values` for sheet.append(), texts that could be read as formulas made text
+            cells (any other text is one already)."""
+            out: list[Any] = []
+            for value in values:
+                if isinstance(value, str) and value and value[0] in FORMULA_STARTS:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"
+                    value = cell
+                out.append(value)
+            return out
+
         try:
             for row in rows(conn, **filters):
                 key = (row.pack, row.question_id)
@@ -336,12 +382,12 @@ def write_xlsx(conn: sqlite3.Connection, out: Path, progress: Progress | None = 
                 if sheet is None:
                     sheet = sheets[key] = workbook.create_sheet(
                         _sheet_title(row.question_id, used))
-                    sheet.append([row.question])
+                    sheet.append(cells(sheet, [row.question]))
                     sheet.append(["participant", "answer", "method", "language", "session",
                                   "date"])
                     counts[key] = [row.pack, row.question_id, row.question, sheet.title, 0]
-                sheet.append([row.participant, row.answer, row.method, row.language,
-                              row.session, row.date])
+                sheet.append(cells(sheet, [row.participant, row.answer, row.method,
+                                           row.language, row.session, row.date]))
                 counts[key][4] += 1
                 n += 1
                 _tick(progress, n, total)
@@ -353,7 +399,7 @@ def write_xlsx(conn: sqlite3.Connection, out: Path, progress: Progress | None = 
         overview.append([])
         overview.append(["pack", "question id", "question", "sheet", "answers"])
         for line in counts.values():
-            overview.append(line)
+            overview.append(cells(overview, line))
         workbook.save(handle)
         return n
 
@@ -370,12 +416,13 @@ def _discard(sheet: Any) -> None:
 
 def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | None = None,
            session: str | None = None, pack: str | None = None,
-           min_group: int = 3) -> int:
+           min_group: int = 3, raw_text: bool = False) -> int:
     """Write an export of `store` in `fmt` (csv, xlsx, json, report) to `out`.
 
     Returns how many answers were written. `progress(done, total)` is called now and then.
     For "report", `out` is a folder that receives report.pdf, report.html and report.wav, or a
-    name ending in .pdf or .html with the other files written beside it.
+    name ending in .pdf or .html with the other files written beside it. `raw_text` writes
+    CSV cells that a spreadsheet would read as formulas as stored, without the quote in front.
     """
     if fmt not in FORMATS:
         raise ExportError(f"--format {fmt}: use one of {', '.join(FORMATS)}")
@@ -391,7 +438,10 @@ def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | No
         if out.is_dir():
             raise ExportError(f"{out}: is a folder; give a file name, such as "
                               f"{out / ('answers.' + fmt)}")
-        writer = {"csv": write_csv, "json": write_json_lines, "xlsx": write_xlsx}[fmt]
+        writer: Callable[..., int] = {"csv": write_csv, "json": write_json_lines,
+                                      "xlsx": write_xlsx}[fmt]
+        if fmt == "csv" and raw_text:
+            writer = functools.partial(write_csv, raw_text=True)
         # Written to a temporary file and renamed when complete: a full disk or a pulled stick
         # never leaves a half-written export that looks whole.
         partial = out.with_name(f".{out.name[:200]}.{new_id()}.part")

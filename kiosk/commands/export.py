@@ -22,8 +22,12 @@ from kiosk.report import ReportError, report_files
 @click.option("--pack", default=None, help="Only this question pack (pack id).")
 @click.option("--min-group", default=3, show_default=True, type=click.IntRange(1, 100),
               help="Report: hide group counts below this, so nobody can be identified.")
+@click.option("--raw-text", is_flag=True,
+              help="CSV: write text starting with = + - @, a tab or a carriage return as "
+                   "stored. Without it such text gets a ' in front, so that a spreadsheet "
+                   "program never runs it as a formula.")
 def command(source: str, fmt: str, out: str, session: str | None, pack: str | None,
-            min_group: int) -> None:
+            min_group: int, raw_text: bool) -> None:
     """Export the kept answers from a kiosk or shared store.
 
     \b
@@ -46,7 +50,7 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
 
     try:
         count = export(source, fmt, out, progress, session=session, pack=pack,
-                       min_group=min_group)
+                       min_group=min_group, raw_text=raw_text)
     except (ExportError, ReportError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:

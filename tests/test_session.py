@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.answers import MAX_ANSWER_CHARS
 from kiosk.core.pack import load_pack
 from kiosk.core.screens import (
     ApplySettings,
@@ -326,3 +327,32 @@ def test_first_speeches_are_what_a_new_participant_hears(session: Session) -> No
     heard = [shown(session.start()).speech, shown(session.press("start")).speech,
              shown(session.press("agree")).speech]
     assert texts[:3] == heard and len(texts) == 2 + len(session.pack.questions)
+
+
+def test_spoken_answer_stops_at_the_typed_limit_and_says_so(session: Session) -> None:
+    """Issue 13, item 5: "add more" again and again once grew an answer past what sync takes
+    (11,879 characters), stopping the kiosk's syncs; it now stops where typing stops."""
+    session.set_voice("en", True)
+    to_first_question(session)
+    session.press("speak")
+    words = "we need the buses to run later in the evening " * 60  # 2,760 characters
+    screen = shown(session.heard(words))
+    assert screen.draft == words.strip() and "as long as an answer can be" not in screen.speech
+    for _ in range(5):
+        session.heard_command("more")
+        assert len(shown(session.heard_partial(words)).draft) <= MAX_ANSWER_CHARS
+        screen = shown(session.heard(words))
+        assert len(screen.draft) <= MAX_ANSWER_CHARS
+    assert len(screen.draft) == MAX_ANSWER_CHARS == 4000
+    told = "Your answer is as long as an answer can be, so I left out the words after that."
+    assert told in screen.speech and told in screen.note
+    saved = of(SaveAnswer, session.heard_command("yes"))[0].answer
+    assert saved.text == saved.value == screen.draft and len(saved.text) == MAX_ANSWER_CHARS
+    assert saved.text.startswith(words.strip())
+
+
+def test_typed_answer_keeps_the_same_limit(session: Session) -> None:
+    to_first_question(session)
+    session.press("type")
+    session.set_draft("x" * (MAX_ANSWER_CHARS + 10))
+    assert session.draft == "x" * MAX_ANSWER_CHARS

@@ -599,3 +599,25 @@ def test_the_sql_rules_never_pass_a_participant_validate_batch_refuses(
     if verdict is not None and verdict[0]:
         validate_batch(Batch("k1", "s1", "2024-05-01 10:30", KioskMark(), KioskMark(),
                              participants=[verdict[1]]))
+
+
+def test_an_answer_as_long_as_a_participant_can_give_syncs(tmp_path: Path) -> None:
+    """Issue 13, item 5: the longest answer the session keeps (typed or spoken) is within what
+    sync takes in a row, so no participant can stop a kiosk's syncs with a long answer."""
+    from kiosk.core.answers import MAX_ANSWER_CHARS
+
+    assert MAX_ANSWER_CHARS < sync_module.MAX_ANSWER_TEXT
+    store = Store(store_in(tmp_path / "k"))
+    person = ParticipantSession.begin("co-production", 1, "en", date.today())
+    store.begin_participant(person)
+    said = ("we need the buses to run later in the evening " * 100)[:MAX_ANSWER_CHARS]
+    longest = said[:-1] + "ē"  # not only ASCII: the limit is in characters
+    for seq, text in enumerate((said, longest), 1):
+        store.save_answer(Answer(new_id(), person.id, f"q{seq}", "open", seq, text, text,
+                                 "voice", "en", scrubber_version()))
+    sync_to_file(store, tmp_path / "shared.sqlite")
+    store.close()
+    conn = sqlite3.connect(tmp_path / "shared.sqlite")
+    texts = [r[0] for r in conn.execute("SELECT text FROM answers ORDER BY seq")]
+    conn.close()
+    assert texts == [said, longest] and {len(t) for t in texts} == {MAX_ANSWER_CHARS}

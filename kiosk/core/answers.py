@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 # How an answer was given.
 METHODS = ("voice", "tap", "typed")
+# The longest answer a participant can give, typed or spoken ("add more" included), in
+# characters: well under what sync accepts in one row, so one long answer never stops a sync.
+MAX_ANSWER_CHARS = 4000
 
 # The value of an answer: free text (open), a choice id (choice, scale), a list of choice ids
 # (multi), True/False (yesno), or None when the participant cleared an answer they had given.

@@ -14,7 +14,13 @@ from datetime import date
 from pathlib import PurePath
 from typing import Protocol
 
-from kiosk.core.answers import Answer, AnswerValue, ParticipantSession, new_id
+from kiosk.core.answers import (
+    MAX_ANSWER_CHARS,
+    Answer,
+    AnswerValue,
+    ParticipantSession,
+    new_id,
+)
 from kiosk.core.pack import DEFAULT_SCALE_LABELS, Question, QuestionPack
 from kiosk.core.screens import (
     MAX_SPEECH_RATE,
@@ -198,7 +204,7 @@ class Session:
     def set_draft(self, text: str) -> list[Action]:
         """The text being typed changed (the shell's text field is the view, this is the truth)."""
         if self.state == "typing":
-            self.draft = text[:4000]
+            self.draft = text[:MAX_ANSWER_CHARS]
         return []
 
     def _answering_aloud(self) -> bool:
@@ -212,7 +218,8 @@ class Session:
         if self.state == "question":
             self.state = "listening"  # they started answering straight after the question
             self.heard_so_far = ""
-        return [Show(self.screen().with_draft(self._joined(words)), speak=False)]
+        return [Show(self.screen().with_draft(self._joined(words)[:MAX_ANSWER_CHARS]),
+                     speak=False)]
 
     def heard(self, words: str, confident: bool = True) -> list[Action]:
         """The person stopped speaking: read back what was heard and ask what to do with it.
@@ -559,10 +566,16 @@ class Session:
         return self._enter_question()
 
     def _propose(self, text: str, method: str) -> list[Action]:
-        """Show back exactly what will be kept, with personal details already removed."""
-        result = self.scrub(text, self.language)
-        self.pending = (result.text, method, result.scrubber)
-        self.pending_note = self.describe_removed(result.removed, self._)
+        """Show back exactly what will be kept, with personal details already removed, and no
+        longer than MAX_ANSWER_CHARS (the person is told when words were left out)."""
+        result = self.scrub(text[:MAX_ANSWER_CHARS], self.language)
+        kept = result.text[:MAX_ANSWER_CHARS]
+        self.pending = (kept, method, result.scrubber)
+        notes = [self.describe_removed(result.removed, self._)]
+        if len(text) > MAX_ANSWER_CHARS or len(result.text) > MAX_ANSWER_CHARS:
+            notes.append(self._("Your answer is as long as an answer can be, so I left out "
+                                "the words after that."))
+        self.pending_note = " ".join(n for n in notes if n)
         self.state = "confirm"
         actions: list[Action] = [StopListening(), Show(self.screen())]
         if method == "voice" and self.voice:

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -232,7 +233,7 @@ def bench_save(folder: Path, saves: int) -> list[Figure]:
     times = []
     for seq in range(1, saves + 1):
         answer = Answer(new_id(), person.id, "barriers", "open", seq, text, text, "voice", "en")
-        times.append(_timed(lambda a=answer: store.save_answer(a)))
+        times.append(_timed(partial(store.save_answer, answer)))
     store.close()
     ref_path = folder / "bare.sqlite"
     conn = sqlite3.connect(ref_path, isolation_level=None)
@@ -257,8 +258,8 @@ def bench_save(folder: Path, saves: int) -> list[Figure]:
         sql = (f"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; BEGIN; INSERT INTO answers "
                f"VALUES ('{new_id()}', 'p', 'q', 'open', {seq}, '\"x\"', 'x', 'voice', 'en');"
                " COMMIT;")
-        cli.append(_timed(lambda s=sql: subprocess.run(["sqlite3", str(ref_path), s],
-                                                        check=True, capture_output=True)))
+        cli.append(_timed(partial(subprocess.run, ["sqlite3", str(ref_path), sql],
+                                  check=True, capture_output=True)))
     p99 = _percentile(times, 99)
     return [
         Figure("answer durable, p50", "s", [_percentile(times, 50)],
@@ -367,16 +368,17 @@ def bench_sync_export(folder: Path, answers: int, repeats: int) -> list[Figure]:
     for i in range(repeats):
         target = folder / f"shared-{i}.sqlite"
         store = Store(store_in(kiosk))
-        sync_runs.append(_timed(lambda s=store, t=target: sync_to_file(s, t)))
-        noop_runs.append(_timed(lambda s=store, t=target: sync_to_file(s, t)))
+        sync_runs.append(_timed(partial(sync_to_file, store, target)))
+        noop_runs.append(_timed(partial(sync_to_file, store, target)))
         store.close()
         # The same rows into a new, empty shared store by the sqlite3 tool, in one transaction.
         reference = folder / f"cli-{i}.sqlite"
         conn, _ = open_shared_store(reference)
         conn.close()
         script = _CLI_IMPORT.format(kiosk=str(store_in(kiosk)).replace("'", "''"))
-        cli_runs.append(_timed(lambda r=reference, s=script: subprocess.run(
-            ["sqlite3", str(r)], input=s, text=True, check=True, capture_output=True)))
+        cli_runs.append(_timed(partial(subprocess.run, ["sqlite3", str(reference)],
+                                       input=script, text=True, check=True,
+                                       capture_output=True)))
         if i:
             target.unlink()
             reference.unlink()
@@ -391,8 +393,7 @@ def bench_sync_export(folder: Path, answers: int, repeats: int) -> list[Figure]:
     older_runs = []
     for i in range(max(1, repeats - 1)):
         store = Store(store_in(older))
-        older_runs.append(_timed(lambda s=store, t=folder / f"older-{i}.sqlite":
-                                 sync_to_file(s, t)))
+        older_runs.append(_timed(partial(sync_to_file, store, folder / f"older-{i}.sqlite")))
         store.close()
         (folder / f"older-{i}.sqlite").unlink()
     rate = [n / t for t in sync_runs]
@@ -426,8 +427,9 @@ def bench_sync_export(folder: Path, answers: int, repeats: int) -> list[Figure]:
     for _ in range(repeats):
         export_runs.append(_timed(lambda: export(shared, "csv", out)))
         with open(folder / "cli.csv", "wb") as handle:
-            cli_export.append(_timed(lambda h=handle: subprocess.run(
-                ["sqlite3", "-csv", "-header", str(shared), query], stdout=h, check=True)))
+            cli_export.append(_timed(partial(
+                subprocess.run, ["sqlite3", "-csv", "-header", str(shared), query],
+                stdout=handle, check=True)))
     exported, referenced = (_csv_rows(out), _csv_rows(folder / "cli.csv"))
     ratio = statistics.median(export_runs) / statistics.median(cli_export)
     figures.append(Figure(

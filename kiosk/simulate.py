@@ -223,7 +223,8 @@ def simulate(store: Store, pack: QuestionPack, participants: int, seed: int = 1,
         day = today - timedelta(days=7 * (len(EVENTS) - i))
         event_id = store.start_event(name, venue, day)
         result.events.append(event_id)
-        session = Session(pack, scrub=_scrub, today=lambda day=day: day, event_id=event_id)
+        session = Session(pack, scrub=_scrub, today=functools.partial(_the_day, day),
+                          event_id=event_id)
         for language in pack.languages:
             session.set_voice(language, True)
         sessions.append(session)
@@ -289,3 +290,8 @@ def simulate(store: Store, pack: QuestionPack, participants: int, seed: int = 1,
 def read_pack_source(path: str | Path) -> str:
     """The pack file's text, kept in the store so reports show the questions as asked."""
     return Path(path).read_text(encoding="utf-8").removeprefix("\ufeff")
+
+
+def _the_day(day: date) -> date:
+    """The simulated event's day, as a Session's clock."""
+    return day

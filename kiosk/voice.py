@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from kiosk.core.screens import MAX_VOLUME
@@ -74,6 +75,15 @@ class VoiceOut:
             self.speaker.pulse_sink = self.headphones if on else self._speaker_sink
 
 
+def _ready(on_result: Callable[[str, bool, str], None], language: str, model: object) -> None:
+    on_result(language, True, "")
+
+
+def _failed(on_result: Callable[[str, bool, str], None], language: str,
+            error: BaseException | str) -> None:
+    on_result(language, False, str(error))
+
+
 class VoiceIn:
     """Speech in: recognition models loading in the background, one Listener at a time."""
 
@@ -102,8 +112,8 @@ class VoiceIn:
             self.paths[language] = installed.path
             self.loads[language] = load_model_async(
                 installed.path, language,
-                on_ready=lambda model, lang=language: on_result(lang, True, ""),
-                on_failed=lambda error, lang=language: on_result(lang, False, str(error)))
+                on_ready=partial(_ready, on_result, language),
+                on_failed=partial(_failed, on_result, language))
 
     def available(self, language: str) -> bool:
         """Whether answers can be spoken in `language` now."""

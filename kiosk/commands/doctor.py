@@ -7,6 +7,7 @@ import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import click
@@ -259,12 +260,10 @@ def command(
         for position, language in enumerate(languages):
             run(
                 f"voice {language}",
-                lambda lang=language, first=position == 0: check_voice(
-                    renderer, lang, essential=first
-                ),
+                partial(check_voice, renderer, language, essential=position == 0),
             )
     for language in languages:
-        run(f"model {language}", lambda lang=language: check_model(lang, models_dir))
+        run(f"model {language}", partial(check_model, language, models_dir))
     models_found = [c for c in checks if c.name.startswith("model ") and c.verdict == "ok"]
     if not models_found:
         result = Check(

@@ -55,7 +55,7 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
         raise click.ClickException(str(exc)) from None
     finally:
         if bar is not None:
-            bar.update(bar.length - bar.pos)
+            bar.update((bar.length or 0) - bar.pos)
             bar.__exit__(None, None, None)
     if fmt == "report":
         files = ", ".join(str(path) for path in report_files(out))

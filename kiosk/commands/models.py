@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -90,7 +91,7 @@ def install_model(
             bar["bar"] = click.progressbar(length=total or 0, label=f"Downloading {language} model")
             bar["bar"].__enter__()  # type: ignore[attr-defined]
             bar["done"] = 0
-        bar["bar"].update(done - bar["done"])  # type: ignore[attr-defined]
+        bar["bar"].update(done - cast(int, bar["done"]))  # type: ignore[attr-defined]
         bar["done"] = done
 
     try:

@@ -104,9 +104,10 @@ def command(
                 f"microphone {device!r} could not be opened ({error}); "
                 "fix: check it is plugged in, or pass --device NAME"
             ) from error
-        transcript = listener.wait(mic_seconds + 30)
-        if transcript is None:
+        heard = listener.wait(mic_seconds + 30)
+        if heard is None:
             raise click.ClickException("the listener stopped without a result")
+        transcript = heard
     if transcript.words:
         confidences = " ".join(f"{w.text}:{w.conf:.2f}" for w in transcript.words)
         click.echo(f"confidence {confidences}", err=True)

@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import quote
 
 from kiosk.core.answers import METHODS, new_id
@@ -137,7 +137,7 @@ class Batch:
         for key in ("packs", "events", "participants", "answers"):
             if not isinstance(fields[key], list):
                 raise SyncError(f"batch: field '{key}' must be a list")
-        batch = cls(base=base, mark=mark, **fields)
+        batch = cls(base=base, mark=mark, **cast(dict[str, Any], fields))
         validate_batch(batch)
         return batch
 
@@ -725,7 +725,7 @@ class _Judge:
         b = self.batch
         try:
             validate_batch(Batch(b.kiosk_id, b.sync_id, b.synced_at, b.base, b.mark,
-                                 **{key: [list(row)]}))
+                                 **cast(dict[str, Any], {key: [list(row)]})))
         except SyncError as exc:
             self.error = exc
             raise
@@ -993,7 +993,9 @@ def sync(store: Store, destination: Destination, progress: Progress | None = Non
         report.notes.append("the shared store is behind this kiosk's note of it (restored from "
                             "an older copy?); sending what it lacks again")
     # A shared store file copies the rows from the kiosk store in SQL; a hub gets them sent.
-    spans = isinstance(destination, SharedFile)
+    # A shared file copies spans of rows in SQL straight from the attached kiosk store.
+    shared_file = destination if isinstance(destination, SharedFile) else None
+    spans = shared_file is not None
     if max_rows is None:
         max_rows = SPAN_ROWS if spans else BATCH_ROWS
     total, batches = _read_batches(store, state, sync_id, synced_at, report.notes,
@@ -1002,8 +1004,8 @@ def sync(store: Store, destination: Destination, progress: Progress | None = Non
     if progress:
         progress(0, total)
     mark = state.mark
-    if spans:
-        destination.attach(store.path)
+    if shared_file is not None:
+        shared_file.attach(store.path)
     try:
         for batch in batches:
             report.add(destination.apply(batch))
@@ -1012,8 +1014,8 @@ def sync(store: Store, destination: Destination, progress: Progress | None = Non
             if progress:
                 progress(done, total)
     finally:
-        if spans:
-            destination.detach()
+        if shared_file is not None:
+            shared_file.detach()
     _write_marks(store, state.store_id, mark, synced_at)
     return report
 

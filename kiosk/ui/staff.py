@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -481,7 +482,7 @@ class StaffMode(ModalView):
         self.box.add_widget(self.pin_field)
         keys = self._grid(3)  # a telephone's layout
         for digit in "123456789":
-            self._button(digit, lambda d=digit: self._digit(d), keys)
+            self._button(digit, partial(self._digit, digit), keys)
         self._button("Delete", lambda: self._digit(""), keys)
         self._button("0", lambda: self._digit("0"), keys)
         self._button("OK", self._check, keys)

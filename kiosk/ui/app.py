@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -135,7 +136,9 @@ def find_font(file_name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _text_width(text: str, font_name: str, size: float) -> float:
+    """How wide `text` is drawn (cached: layouts measure the same words on every render)."""
     label = CoreLabel(text=text, font_size=size, font_name=font_name)
     label.refresh()
     return float(label.content_width)
@@ -378,7 +381,7 @@ class KioskApp(App):
             if action.speak:
                 self.speak_screen(action.screen)
                 if not listens:  # a listening screen waits for words, not keys
-                    self._announce_focus(after_speech=True)
+                    self._announce_focus()
         elif isinstance(action, Say):
             self.speak(action.text, action.language)
         elif isinstance(action, ApplySettings):
@@ -603,7 +606,7 @@ class KioskApp(App):
         heading_in_bar = False
         if in_bars:
             room = width - self._row_width(top) - gap
-            heading_in_bar = self._words_fit(heading, room, one_line=True)
+            heading_in_bar = self._fits_on_one_line(heading, room)
             block = TextBlock(text=heading if heading_in_bar else " ", font_size=font,
                               valign="middle", size_hint_x=None, width=max(0, room))
             root.top_bar.add_widget(block)
@@ -654,11 +657,8 @@ class KioskApp(App):
         """The parts of a label that cannot be broken: words, and parts of hyphenated words."""
         return [p for word in text.split() for p in word.replace("-", "- ").split()] or [" "]
 
-    def _words_fit(self, text: str, width: float, one_line: bool = False) -> bool:
-        font = self.font_px
-        if one_line:
-            return _text_width(text, self.font_name, font) <= width
-        return all(_text_width(p, self.font_name, font) <= width for p in self._pieces(text))
+    def _fits_on_one_line(self, text: str, width: float) -> bool:
+        return _text_width(text, self.font_name, self.font_px) <= width
 
     def _button_width(self, control: Control) -> float:
         """The narrowest width that holds the label's longest unbreakable part at body size."""
@@ -879,6 +879,14 @@ class KioskApp(App):
             if screen.question_id:
                 name += f"-{screen.question_id}"
             self.save_screenshot(self.options.screenshots / f"{name}.png")
+        if self._trace_file:  # measuring every label is for tests and rehearsals only
+            self._trace_screen(screen)
+        if self._steps:
+            Clock.schedule_once(lambda dt: self._next_step(), 0.05)
+        elif self.options.rehearsal is not None and self.options.quit_after_rehearsal:
+            self.stop()
+
+    def _trace_screen(self, screen: Screen) -> None:
         self.trace("screen", name=screen.name, title=screen.title, language=screen.language,
                    question=screen.question_id, theme=self.settings.theme,
                    text_size=self.settings.text_size, font_px=self.font_px,
@@ -893,10 +901,6 @@ class KioskApp(App):
                    selected=[c.id for c in screen.controls if c.selected],
                    order=[c.id for c in screen.controls if c.group not in (TOP, NAV)],
                    window=[int(Window.width), int(Window.height)])
-        if self._steps:
-            Clock.schedule_once(lambda dt: self._next_step(), 0.05)
-        elif self.options.rehearsal is not None and self.options.quit_after_rehearsal:
-            self.stop()
 
     def _labels(self) -> list[Label]:
         return [w for bar in (self.root.top_bar, self.root.content, self.root.nav_bar)
@@ -1048,12 +1052,12 @@ class KioskApp(App):
             self.named.add(control_id)
             self.trace("heard-name", control=control_id)
 
-    def _announce_focus(self, after_speech: bool = True) -> None:
+    def _announce_focus(self) -> None:
         """Say which control has focus once the screen's speech is over (a new screen's first
         control is never focused in silence)."""
         focused = self._current_focus()
         if focused is not None:
-            self._announce(focused, queued=after_speech)
+            self._announce(focused, queued=True)
 
     def move_focus(self, step: int) -> None:
         """Move focus forwards or backwards in visual order, wrapping: never trapped."""
@@ -1121,7 +1125,7 @@ class KioskApp(App):
         self.speak(self.session.translate(language, N_(
             "Keyboard. Arrows or Tab move between the keys, Enter types the key. Close the "
             "keyboard to go back to your answer.")), language)
-        self._announce_focus(after_speech=True)
+        self._announce_focus()
 
     def on_any_input(self) -> bool:
         """Every touch and key: stop speech, dismiss the idle warning. True if it was consumed."""

@@ -69,7 +69,11 @@ def test_a_whole_spoken_session_in_korean(display: VirtualDisplay, virtual_audio
         window.wait_for(lambda e: e["event"] == "speaking", what="the kiosk to speak")
         window.wait_for(lambda e: e["event"] == "spoken", timeout=60,
                         what="the kiosk to finish speaking")
-        wav = virtual_audio.speak(words, "ko", tmp_path / f"{name}.wav", rate=150)
+        # A person starts a second after the kiosk stops: it keeps its microphone shut for
+        # `Speaker.tail_seconds` (0.4 s) after speaking, and a word begun sooner loses its first
+        # syllable (라디오 is then heard as 리오).
+        wav = virtual_audio.speak(words, "ko", tmp_path / f"{name}.wav", rate=150,
+                                  pad=(1.0, 0.6))
         for _ in range(3):
             mark = window.mark()
             virtual_audio.play(wav)

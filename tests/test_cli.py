@@ -65,7 +65,7 @@ def test_importing_the_command_line_imports_no_heavy_library() -> None:
     modules = modules_after("import kiosk.cli")
     assert heavy_in(modules) == []
     assert not [m for m in modules if m.startswith("kiosk.commands.")]
-    assert "kiosk.store" not in modules and "kiosk.models" not in modules
+    assert "kiosk.store" not in modules and "kiosk.speech.models" not in modules
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"],

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kiosk.cli import main
 from kiosk.core.pack import load_pack
-from kiosk.simulate import read_pack_source, simulate
+from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.store.db import Store, store_in
 from kiosk.store.sync import sync_to_file
 from tests.test_export import PACK

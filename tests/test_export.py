@@ -20,9 +20,10 @@ from PIL import Image
 from kiosk.commands.export import command as export_command
 from kiosk.core.answers import Answer, ParticipantSession, new_id
 from kiosk.core.pack import load_pack
-from kiosk.export import COLUMNS, csv_field, neutral, open_store, rows
-from kiosk.report import _group_lines, summarise
-from kiosk.simulate import read_pack_source, simulate
+from kiosk.devtools.simulate import read_pack_source, simulate
+from kiosk.outputs.export import csv_field, neutral
+from kiosk.outputs.report import _group_lines, summarise
+from kiosk.outputs.rows import COLUMNS, open_store, rows
 from kiosk.store.db import Store, store_in
 from kiosk.store.sync import sync_to_file
 

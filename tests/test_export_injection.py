@@ -14,8 +14,8 @@ import pytest
 from kiosk.core.answers import Answer, ParticipantSession, new_id
 from kiosk.core.pack import load_pack
 from kiosk.core.redact import scrubber_version
-from kiosk.export import FORMULA_STARTS, neutral
-from kiosk.simulate import read_pack_source, simulate
+from kiosk.devtools.simulate import read_pack_source, simulate
+from kiosk.outputs.export import FORMULA_STARTS, neutral
 from kiosk.store.db import Store, store_in
 from kiosk.store.sync import sync_to_file
 from tests.test_export import assert_csv_module_bytes, export

@@ -33,8 +33,9 @@ from kiosk.core.pack import PackError, default_pack_path, load_pack
 from kiosk.core.redact import describe_removed, redact
 from kiosk.core.screens import SaveAnswer, Say, Show
 from kiosk.core.session import Session
-from kiosk.export import ExportError, export
-from kiosk.simulate import read_pack_source, simulate
+from kiosk.devtools.simulate import read_pack_source, simulate
+from kiosk.outputs.export import export
+from kiosk.outputs.rows import ExportError
 from kiosk.store.db import Store, store_in
 from kiosk.store.shared import open_shared_store
 from kiosk.store.sync import SharedFile, SyncError, sync, sync_to_file
@@ -252,7 +253,9 @@ def test_sigkill_of_kiosk_or_hub_during_hub_sync_keeps_every_contribution_exactl
         kiosks: tuple[Path, Path], tmp_path: Path) -> None:
     """The hub's guarantees are the file sync's: kill the syncing kiosk, or the hub itself
     (the hub's power cut), at random moments; the hub's store ends with everything once."""
-    from kiosk.store.hub import Hub, HubDestination, read_token
+    from kiosk.store.hub.client import HubDestination
+    from kiosk.store.hub.server import Hub
+    from kiosk.store.hub.token import read_token
 
     a, b = (Path(shutil.copytree(k, tmp_path / k.name)) for k in kiosks)
     data = tmp_path / "hub"
@@ -445,7 +448,7 @@ def private_pulse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
 def test_microphone_unplugged_mid_answer_is_said_and_touch_carries_on(private_pulse: object
                                                                       ) -> None:
     from kiosk.speech.out import Speaker
-    from kiosk.voice import VoiceIn
+    from kiosk.speech.voice import VoiceIn
 
     pack, _ = load_pack(default_pack_path())
     session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today)

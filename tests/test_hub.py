@@ -107,7 +107,7 @@ def test_hub_refuses_oversized_and_hostile_batches(hub: tuple[str, str, Path],
 
 def test_a_kiosk_gone_mid_request_is_one_line_on_the_hub_console(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from kiosk.store.hub import Hub
+    from kiosk.store.hub.server import Hub
 
     hub = Hub(tmp_path / "hub", "127.0.0.1", 0)
     try:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kiosk import models as model_store
 from kiosk.commands.models import command as models_command
+from kiosk.speech import models as model_store
 
 FOLDER = "vosk-model-fake-en-0.1"
 

@@ -1,4 +1,4 @@
-"""Staff settings (kiosk/staff.py) and `kiosk staff-pin`, on a real data folder."""
+"""Staff settings (kiosk/staff/settings.py) and `kiosk staff-pin`, on a real data folder."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import main as cli
-from kiosk.staff import LOCKOUT_SECONDS, MAX_FAILURES, StaffError, StaffSettings
+from kiosk.staff.settings import LOCKOUT_SECONDS, MAX_FAILURES, StaffError, StaffSettings
 
 
 class Clock:

@@ -24,7 +24,7 @@ from kiosk.commands.sync import command as sync_command
 from kiosk.core.answers import Answer, ParticipantSession, new_id
 from kiosk.core.pack import default_pack_path, load_pack
 from kiosk.core.redact import redact, scrubber_version
-from kiosk.simulate import read_pack_source, simulate
+from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.store import db as db_module
 from kiosk.store import shared
 from kiosk.store import sync as sync_module

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk.staff import StaffSettings
+from kiosk.staff.settings import StaffSettings
 from kiosk.store.db import store_in
 from kiosk.ui.theme import THEMES, contrast_ratio
 from tests.kiosk_window import KioskWindow, screenshot_of

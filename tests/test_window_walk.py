@@ -18,7 +18,7 @@ import pytest
 
 from kiosk.core.pack import default_pack_path, load_pack
 from kiosk.core.screens import MAX_TEXT_SIZE
-from kiosk.rehearsal import SAMPLE_ANSWERS
+from kiosk.devtools.rehearsal import SAMPLE_ANSWERS
 from kiosk.store.db import store_in
 from kiosk.ui.theme import REFERENCE_PX_PER_MM, REFERENCE_PX_PER_MM_DOWN
 from tests.kiosk_window import Event, KioskWindow
@@ -251,7 +251,7 @@ def walk_at_every_size(language: str, default: str) -> list[tuple[str, str]]:
 RUN_WALK = """
 import json, sys
 from pathlib import Path
-from kiosk.ui.launch import LaunchOptions, run
+from kiosk.bootstrap import LaunchOptions, run
 data, trace, shots, steps = sys.argv[1:5]
 run(LaunchOptions(data_dir=Path(data), trace=Path(trace), screenshots=Path(shots),
                   rehearsal=[tuple(s) for s in json.loads(steps)], voice=False))

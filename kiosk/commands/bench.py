@@ -1,4 +1,4 @@
-"""`kiosk bench`: measure the kiosk's speed and memory on this device (see kiosk.bench)."""
+"""`kiosk bench`: measure the kiosk's speed and memory on this device (see kiosk.devtools.bench)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def command(quick: bool, answers: int | None, json_path: Path | None) -> None:
     Example:
         kiosk bench --json bench.json
     """
-    from kiosk.bench import format_table, run_benchmarks
+    from kiosk.devtools.bench import format_table, run_benchmarks
 
     try:
         results = run_benchmarks(quick=quick, answers=answers,

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import sounddevice as sd
 
-from kiosk import models as model_store
+from kiosk.speech import models as model_store
 from kiosk.speech.audio import rms_dbfs
 from kiosk.speech.listen import SAMPLE_RATE, find_input_device
 from kiosk.speech.loader import ModelLoadError, load_model

@@ -6,8 +6,9 @@ import sys
 
 import click
 
-from kiosk.export import FORMATS, ExportError, export
-from kiosk.report import ReportError, report_files
+from kiosk.outputs.export import FORMATS, export
+from kiosk.outputs.report import ReportError, report_files
+from kiosk.outputs.rows import ExportError
 
 
 @click.command("export")

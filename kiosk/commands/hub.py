@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kiosk.store.hub import Hub, HubError
+from kiosk.store.hub.server import Hub
+from kiosk.store.hub.token import HubError
 from kiosk.store.shared import SharedStoreError
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kiosk.store.hub import HubError, read_token, save_token
+from kiosk.store.hub.token import HubError, read_token, save_token
 
 
 @click.group("hub-token")

@@ -8,7 +8,7 @@ from typing import cast
 
 import click
 
-from kiosk import models as model_store
+from kiosk.speech import models as model_store
 from kiosk.speech.loader import ModelLoadError, check_model_dir, load_model
 
 _dir_option = click.option(

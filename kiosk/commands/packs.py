@@ -9,7 +9,7 @@ import click
 
 from kiosk.commands.common import data_option
 from kiosk.core.pack import PackError, load_pack
-from kiosk.ui.staff_packs import available_packs
+from kiosk.staff.packs import available_packs
 
 
 @click.group("packs")

@@ -34,8 +34,8 @@ def command(pack: Path, screenshots: Path, locale: str | None, theme: str | None
     Example:
         kiosk rehearse winter-forum.toml --screenshots rehearsal/ --locale gd --size 2
     """
-    from kiosk.rehearsal import rehearsal_steps
-    from kiosk.ui.launch import LaunchOptions, run
+    from kiosk.bootstrap import LaunchOptions, run
+    from kiosk.devtools.rehearsal import rehearsal_steps
 
     try:
         loaded, _ = load_pack(pack)

@@ -52,7 +52,7 @@ def command(data_dir: Path, pack: Path | None, fullscreen: bool, width: int, hei
     if warning_seconds < 20:
         raise click.BadParameter("must be at least 20 seconds, so people have time to carry "
                                  "on", param_hint="--warning")
-    from kiosk.ui.launch import LaunchOptions, run
+    from kiosk.bootstrap import LaunchOptions, run
 
     options = LaunchOptions(data_dir=data_dir, pack=pack, width=width, height=height,
                             fullscreen=fullscreen, screenshots=screenshots, trace=trace,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kiosk.core.pack import PackError, default_pack_path, load_pack
-from kiosk.simulate import read_pack_source, simulate
+from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.store.db import Store, StoreError, store_in
 
 

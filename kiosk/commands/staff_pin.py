@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kiosk.commands.common import data_option
-from kiosk.staff import StaffError, StaffSettings
+from kiosk.staff.settings import StaffError, StaffSettings
 
 
 @click.command("staff-pin")

@@ -7,7 +7,8 @@ import sys
 import click
 
 from kiosk.store.db import Store, StoreError, store_in
-from kiosk.store.hub import HubError, sync_to_target
+from kiosk.store.hub.client import sync_to_target
+from kiosk.store.hub.token import HubError
 from kiosk.store.sync import SyncError
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kiosk import models as model_store
+from kiosk.speech import models as model_store
 from kiosk.speech.audio import read_wav
 from kiosk.speech.listen import Listener, make_recognizer, transcribe_pcm
 from kiosk.speech.loader import ModelLoadError, load_model

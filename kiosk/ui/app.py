@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -56,6 +56,7 @@ from kiosk.core.screens import (
     describe_control,
 )
 from kiosk.core.session import Session
+from kiosk.speech.ports import SilentVoice, SpeechIn, SpeechOut
 from kiosk.ui.theme import FOCUS_OUTLINE_PX, THEMES, Metrics, metrics_for
 
 KV_DIR = Path(__file__).parent
@@ -68,51 +69,6 @@ ACCENTS = {"gd": "àèìòù", "pl": "ąćęłńóśźż"}
 KEY_PAD_PX = 6  # the on-screen keyboard's keys hold one centred letter
 # Kivy's codes for Shift, Ctrl, Alt, Meta, Super, AltGr, Num Lock, Caps Lock and Scroll Lock.
 MODIFIER_KEYS = frozenset({300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313})
-
-
-class Voice(Protocol):
-    """What the shell needs from speech output."""
-
-    def say(self, text: str, language: str, rate: int, volume: int, queued: bool = False,
-            on_done: Callable[[bool], None] | None = None) -> None:
-        """Say `text`, replacing speech under way or, if `queued`, after it; `on_done(completed)`
-        may be called from any thread when it has been said or dropped."""
-
-    def say_file(self, path: Path, volume: int, queued: bool = False) -> None: ...
-
-    def stop(self) -> None: ...
-
-    def use_headphones(self, on: bool) -> None:
-        """Speak only through the headphones' output (on), or through the speaker."""
-
-
-class Listener(Protocol):
-    """What the shell needs from speech recognition."""
-
-    def listen(self, language: str, grammar: tuple[str, ...] | None,
-               on_partial: Callable[[str], None],
-               on_final: Callable[[str, bool], None]) -> None: ...
-
-    def finish(self) -> None: ...
-
-    def cancel(self) -> None: ...
-
-
-class SilentVoice:
-    """Speech output when no speech engine is available: the text is only traced."""
-
-    def say(self, text: str, language: str, rate: int, volume: int, queued: bool = False,
-            on_done: Callable[[bool], None] | None = None) -> None:
-        """Say nothing: nothing is ever heard, so `on_done` is never told it was."""
-
-    def say_file(self, path: Path, volume: int, queued: bool = False) -> None:
-        """Play nothing."""
-
-    def stop(self) -> None:
-        """Nothing to stop."""
-
-    def use_headphones(self, on: bool) -> None:
-        """No output to choose."""
 
 
 @dataclass
@@ -239,14 +195,14 @@ class KioskApp(App):
     curtain = BooleanProperty(False)  # the screen curtain: the display blank, all else goes on
     more_text = StringProperty("More")  # the "more below" cue, in the screen's language
 
-    def __init__(self, session: Session, store: Any = None, voice: Voice | None = None,
-                 listener: Listener | None = None, options: ShellOptions | None = None,
+    def __init__(self, session: Session, store: Any = None, voice: SpeechOut | None = None,
+                 listener: SpeechIn | None = None, options: ShellOptions | None = None,
                  on_staff: Callable[[KioskApp], None] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.title = "Kiosk"
         self.session = session
         self.store = store
-        self.voice: Voice = voice or SilentVoice()
+        self.voice: SpeechOut = voice or SilentVoice()
         self.listener = listener
         self.options = options or ShellOptions()
         self.on_staff = on_staff

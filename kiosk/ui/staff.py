@@ -1,7 +1,8 @@
 """Staff mode: behind a long press on the top left corner (or Ctrl+Alt+S) and a PIN.
 
 Staff choose the question pack, name the session (event and venue), see how many contributions
-there are, and can leave kiosk mode. The PIN is checked by kiosk.staff (hashed, with lockout).
+there are, and can leave kiosk mode. The PIN is checked by kiosk.staff.settings (hashed, with
+lockout).
 
 Staff who run sessions may be blind or partially sighted themselves, so staff screens follow the
 participant's rules: text and labels at the body size (wrapping and scrolling, never shrunk), the
@@ -34,9 +35,9 @@ from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 
 from kiosk.core.pack import PackError, default_pack_path, load_pack
-from kiosk.staff import MAX_FAILURES, StaffSettings
+from kiosk.staff.packs import available_packs
+from kiosk.staff.settings import MAX_FAILURES, StaffSettings
 from kiosk.ui.app import KioskApp, KioskButton, TextBlock, TextField
-from kiosk.ui.staff_packs import available_packs
 
 # Where deploy/usb-sync.sh mounts a USB stick.
 DEFAULT_SYNC_TARGET = "/media/kiosk-usb/kiosk-shared.db"
@@ -597,7 +598,7 @@ class StaffMode(ModalView):
         self._text(how)
         target = self._field("Where to sync",
                              self.settings.load().sync_target or DEFAULT_SYNC_TARGET)
-        from kiosk.store.hub import read_token
+        from kiosk.store.hub.token import read_token
 
         kept = read_token(self.data_dir)
         token = self._field("Hub token, for a hub only" if not kept
@@ -613,7 +614,7 @@ class StaffMode(ModalView):
             return
         if token:
             # Kept in the data folder, readable by the kiosk only, for every later sync.
-            from kiosk.store.hub import HubError, save_token
+            from kiosk.store.hub.token import HubError, save_token
             try:
                 save_token(self.data_dir, token)
             except (HubError, OSError) as exc:
@@ -629,7 +630,7 @@ class StaffMode(ModalView):
         self.box.add_widget(bar)
         self._show("syncing", title, said="Please wait.", focus=None)
         from kiosk.store.db import Store
-        from kiosk.store.hub import sync_to_target
+        from kiosk.store.hub.client import sync_to_target
         from kiosk.store.sync import SyncError
 
         def progress(done: int, total: int) -> None:

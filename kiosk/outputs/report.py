@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.export import Progress, count_answers, rows
+from kiosk.outputs.rows import Progress, count_answers, rows
 
 BODY_PT = 18
 HEADING_PT = 26

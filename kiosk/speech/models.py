@@ -26,7 +26,7 @@ from pathlib import Path
 
 from kiosk.speech.loader import check_model_dir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository: models/ sits beside kiosk/
 MANIFEST = ROOT / "models" / "manifest.toml"
 DEFAULT_MODELS_DIR = ROOT / "models" / "installed"
 CHUNK = 64 * 1024

@@ -11,90 +11,32 @@ Requests (JSON):
 - ``POST /batch`` with a batch (see :class:`kiosk.store.sync.Batch`) -> ``{"result": {...}}``
 """
 
+
 from __future__ import annotations
 
 import hmac
 import json
-import os
 import re
-import secrets
 import sqlite3
 import sys
 import threading
-import urllib.error
-import urllib.request
 from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from kiosk.store.db import Store
+from kiosk.store.hub.token import MAX_REQUEST_BYTES, hub_token
 from kiosk.store.shared import SHARED_FILE_NAME, SharedStoreError, open_shared_store
 from kiosk.store.sync import (
     Batch,
     BatchResult,
     DestinationState,
-    KioskMark,
-    Progress,
     SyncError,
-    SyncReport,
     apply_batch,
     check_integrity,
     destination_state,
-    sync,
-    sync_to_file,
 )
-
-TOKEN_FILE_NAME = "hub-token"
-# Largest request body the hub reads; a batch is kept well below it by the sender.
-MAX_REQUEST_BYTES = 16_000_000
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
-
-
-class HubError(Exception):
-    """A hub that cannot be reached or used, with a one-line reason and what to do."""
-
-
-def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
-
-
-def read_token(data_dir: str | Path) -> str | None:
-    """The hub token kept in a data folder, or None."""
-    try:
-        token = (Path(data_dir) / TOKEN_FILE_NAME).read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    return token or None
-
-
-def check_token(token: str) -> str:
-    """The token if it is well formed; HubError otherwise."""
-    token = token.strip()
-    if not _TOKEN.match(token):
-        raise HubError("hub token: must be 16 to 128 letters, digits, '-' or '_'; copy it exactly "
-                       "as `kiosk hub` printed it")
-    return token
-
-
-def save_token(data_dir: str | Path, token: str) -> Path:
-    """Keep a hub token in a data folder (readable by its owner only); returns the file."""
-    path = Path(data_dir) / TOKEN_FILE_NAME
-    _write_private(path, check_token(token))
-    return path
-
-
-def hub_token(data_dir: str | Path) -> str:
-    """The hub's token: read from its data folder, or made and kept there the first time."""
-    token = read_token(data_dir)
-    if token is None:
-        token = secrets.token_urlsafe(24)
-        save_token(data_dir, token)
-    return check_token(token)
 
 
 class Hub:
@@ -242,90 +184,3 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
             self._reply(200, {"result": asdict(result)})
 
     return Handler
-
-
-class HubDestination:
-    """A hub as a sync destination (`kiosk sync --to http://HOST:PORT`)."""
-
-    def __init__(self, url: str, token: str, timeout: float = 60):
-        parsed = urlparse(url)
-        if parsed.scheme != "http" or not parsed.hostname:
-            raise HubError(f"{url}: give the hub as http://HOST:PORT, as `kiosk hub` printed it")
-        self.base = url.rstrip("/")
-        self.name = self.base
-        self.token = check_token(token)
-        self.timeout = timeout
-
-    def _request(self, method: str, path: str, body: bytes | None = None) -> dict[str, Any]:
-        request = urllib.request.Request(
-            self.base + path, data=body, method=method,
-            headers={"Authorization": f"Bearer {self.token}",
-                     "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                data = json.loads(response.read(MAX_REQUEST_BYTES))
-        except urllib.error.HTTPError as exc:
-            try:
-                message = json.loads(exc.read(10_000)).get("error", exc.reason)
-            except (ValueError, AttributeError):
-                message = exc.reason
-            raise HubError(f"{self.base}: the hub refused ({exc.code}): {message}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise HubError(f"{self.base}: cannot reach the hub ({reason}); check it is running "
-                           "and this kiosk is on the same network") from None
-        except ValueError:
-            raise HubError(f"{self.base}: did not answer like a kiosk hub; check the address") \
-                from None
-        if not isinstance(data, dict):
-            raise HubError(f"{self.base}: did not answer like a kiosk hub; check the address")
-        return data
-
-    def state(self, kiosk_id: str) -> DestinationState:
-        """The hub store's id and this kiosk's mark there."""
-        data = self._request("GET", f"/state?kiosk={kiosk_id}")
-        try:
-            mark = KioskMark(**data["mark"])
-            store_id = data["store_id"]
-        except (KeyError, TypeError):
-            raise HubError(f"{self.base}: did not answer like a kiosk hub; check the address") \
-                from None
-        if not isinstance(store_id, str) or not all(
-                isinstance(getattr(mark, k), int) for k in ("answers_mark", "participants_mark",
-                                                            "withdrawals")):
-            raise HubError(f"{self.base}: sent a malformed state; check the address")
-        return DestinationState(store_id, mark)
-
-    def apply(self, batch: Batch) -> BatchResult:
-        """Send one batch; the hub applies it atomically."""
-        body = json.dumps(batch.to_json(), ensure_ascii=False).encode("utf-8")
-        data = self._request("POST", "/batch", body)
-        try:
-            return BatchResult(**data["result"])
-        except (KeyError, TypeError):
-            raise HubError(f"{self.base}: sent a malformed reply; check the address") from None
-
-
-def sync_to_hub(store: Store, url: str, token: str,
-                progress: Progress | None = None) -> SyncReport:
-    """Sync a kiosk store to a hub (see kiosk.store.sync.sync); HubError becomes SyncError."""
-    try:
-        return sync(store, HubDestination(url, token), progress)
-    except HubError as exc:
-        raise SyncError(str(exc)) from None
-
-
-def sync_to_target(store: Store, target: str, data_dir: str | Path, token: str | None = None,
-                   progress: Progress | None = None) -> SyncReport:
-    """Sync to a shared store file or, for http://HOST:PORT, to a hub (with the kept token).
-
-    The one place that tells the two apart, for the command line and the staff screen alike.
-    Raises SyncError with one line saying what to do.
-    """
-    if target.startswith(("http://", "https://")):
-        token = token or read_token(data_dir)
-        if not token:
-            raise SyncError(f"no hub token for {target}; run `kiosk hub-token set TOKEN --data "
-                            f"{data_dir}` with the token the hub printed, or pass --token")
-        return sync_to_hub(store, target, token, progress)
-    return sync_to_file(store, Path(target).expanduser(), progress)

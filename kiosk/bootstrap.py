@@ -18,11 +18,11 @@ from kiosk.core.redact import describe_removed, redact
 from kiosk.core.screens import IdleTimes
 from kiosk.core.session import Session, first_speeches
 from kiosk.i18n import Catalogs
-from kiosk.staff import StaffSettings
+from kiosk.staff.settings import StaffSettings
 from kiosk.ui import runtime
 
 if TYPE_CHECKING:
-    from kiosk.voice import VoiceIn, VoiceOut
+    from kiosk.speech.voice import VoiceIn, VoiceOut
 
 
 @dataclass
@@ -73,7 +73,7 @@ def start_voice(options: LaunchOptions) -> tuple[VoiceOut | None, VoiceIn | None
         return None, None
     try:
         from kiosk.speech.out import Speaker
-        from kiosk.voice import VoiceIn, VoiceOut
+        from kiosk.speech.voice import VoiceIn, VoiceOut
 
         speaker = Speaker(device=options.audio_device)
     except Exception as exc:  # no sound system at all
@@ -101,7 +101,7 @@ def pulse_sink_exists(name: str) -> bool:
 def prerender_speech(voice_out: VoiceOut, pack: QuestionPack, catalogs: Catalogs,
                      voice_in: VoiceIn | None) -> None:
     """Render what each screen says in the background, so speech starts at once."""
-    from kiosk.models import find_model
+    from kiosk.speech.models import find_model
 
     def work() -> None:
         for language in pack.languages:

@@ -1,0 +1,53 @@
+"""What the kiosk's shell needs from speech, as interfaces: kiosk.speech.voice adapts the real
+devices to them, and the shell uses only these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+
+class SpeechOut(Protocol):
+    """What the shell needs from speech output."""
+
+    def say(self, text: str, language: str, rate: int, volume: int, queued: bool = False,
+            on_done: Callable[[bool], None] | None = None) -> None:
+        """Say `text`, replacing speech under way or, if `queued`, after it; `on_done(completed)`
+        may be called from any thread when it has been said or dropped."""
+
+    def say_file(self, path: Path, volume: int, queued: bool = False) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def use_headphones(self, on: bool) -> None:
+        """Speak only through the headphones' output (on), or through the speaker."""
+
+
+class SpeechIn(Protocol):
+    """What the shell needs from speech recognition."""
+
+    def listen(self, language: str, grammar: tuple[str, ...] | None,
+               on_partial: Callable[[str], None],
+               on_final: Callable[[str, bool], None]) -> None: ...
+
+    def finish(self) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
+class SilentVoice:
+    """Speech output when no speech engine is available: the text is only traced."""
+
+    def say(self, text: str, language: str, rate: int, volume: int, queued: bool = False,
+            on_done: Callable[[bool], None] | None = None) -> None:
+        """Say nothing: nothing is ever heard, so `on_done` is never told it was."""
+
+    def say_file(self, path: Path, volume: int, queued: bool = False) -> None:
+        """Play nothing."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+    def use_headphones(self, on: bool) -> None:
+        """No output to choose."""

@@ -1,0 +1,62 @@
+"""The hub's token, and what both ends of the hub's protocol share.
+
+The hub keeps its token in DIR/hub-token; a kiosk keeps the same token in its own data folder
+(``kiosk hub-token set``). Both files are readable by their owner only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+TOKEN_FILE_NAME = "hub-token"
+# Largest request body the hub reads; a batch is kept well below it by the sender.
+MAX_REQUEST_BYTES = 16_000_000
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+
+
+class HubError(Exception):
+    """A hub that cannot be reached or used, with a one-line reason and what to do."""
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+
+
+def read_token(data_dir: str | Path) -> str | None:
+    """The hub token kept in a data folder, or None."""
+    try:
+        token = (Path(data_dir) / TOKEN_FILE_NAME).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return token or None
+
+
+def check_token(token: str) -> str:
+    """The token if it is well formed; HubError otherwise."""
+    token = token.strip()
+    if not _TOKEN.match(token):
+        raise HubError("hub token: must be 16 to 128 letters, digits, '-' or '_'; copy it exactly "
+                       "as `kiosk hub` printed it")
+    return token
+
+
+def save_token(data_dir: str | Path, token: str) -> Path:
+    """Keep a hub token in a data folder (readable by its owner only); returns the file."""
+    path = Path(data_dir) / TOKEN_FILE_NAME
+    _write_private(path, check_token(token))
+    return path
+
+
+def hub_token(data_dir: str | Path) -> str:
+    """The hub's token: read from its data folder, or made and kept there the first time."""
+    token = read_token(data_dir)
+    if token is None:
+        token = secrets.token_urlsafe(24)
+        save_token(data_dir, token)
+    return check_token(token)

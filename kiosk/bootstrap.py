@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,7 +43,6 @@ class LaunchOptions:
     audio_device: str | None = None  # sounddevice name; None: PulseAudio if present, else default
     headphones: str | None = None  # PulseAudio sink of a headphones output, if the kiosk has one
     rehearsal: list[tuple[str, str]] | None = None
-    first_steps: list[tuple[str, str]] = field(default_factory=list)
     store: bool = True
 
 

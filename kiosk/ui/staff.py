@@ -37,7 +37,8 @@ from kivy.uix.widget import Widget
 from kiosk.core.pack import PackError, default_pack_path, load_pack
 from kiosk.staff.packs import available_packs
 from kiosk.staff.settings import MAX_FAILURES, StaffSettings
-from kiosk.ui.app import KioskApp, KioskButton, TextBlock, TextField
+from kiosk.ui.app import KioskApp
+from kiosk.ui.widgets import KioskButton, TextBlock, TextField
 
 # Where deploy/usb-sync.sh mounts a USB stick.
 DEFAULT_SYNC_TARGET = "/media/kiosk-usb/kiosk-shared.db"

@@ -1,0 +1,92 @@
+"""The import rules between the kiosk's folders (ARCHITECTURE.md), checked on every module.
+
+A module may import only from its own folder and the folders its rule names: the core from
+nothing, the adapters (speech, store, staff) from the core, outputs from the store, the shell
+from the speech interfaces, and only the wiring (bootstrap), the commands and the developer
+tools from everything. A new folder or top-level module needs a rule here, on purpose.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import kiosk
+
+PACKAGE = Path(kiosk.__file__).parent
+
+# Folder (or top-level module) -> the folders and modules it may import from.
+ALLOWED: dict[str, set[str]] = {
+    "core": set(),
+    "i18n": set(),
+    "speech": {"core"},
+    "store": {"core"},
+    "staff": {"core"},
+    "outputs": {"core", "store"},
+    "ui": {"core", "speech.ports", "staff", "store", "i18n"},
+    "bootstrap": {"core", "i18n", "speech", "staff", "store", "ui"},
+    "devtools": {"core", "i18n", "outputs", "speech", "store", "staff", "ui", "bootstrap"},
+    "commands": {"core", "i18n", "outputs", "speech", "store", "staff", "devtools", "bootstrap"},
+    "cli": {"__init__"},  # commands are loaded by name, when asked for
+    "__main__": {"cli"},
+    "__init__": set(),
+}
+
+
+def _room(module: str) -> str:
+    """The folder or top-level module a dotted module name (under kiosk) belongs to."""
+    parts = module.split(".")[1:]
+    return parts[0] if parts else "__init__"
+
+
+def _allowed(source: str, target: str) -> bool:
+    room, other = _room(source), _room(target)
+    if room == other:
+        return True
+    rule = ALLOWED[room]
+    rest = target.split(".")[1:]
+    return other in rule or ".".join(rest[:2]) in rule
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 \
+                and node.module.split(".")[0] == "kiosk":
+            if node.module == "kiosk":
+                found += [(node.lineno, f"kiosk.{alias.name}") for alias in node.names]
+            else:
+                found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names
+                      if alias.name.split(".")[0] == "kiosk"]
+    return found
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts)
+
+
+def test_every_module_keeps_to_the_import_rules() -> None:
+    broken = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = _module_name(path)
+        room = _room(source)
+        assert room in ALLOWED, f"{source}: no import rule for {room!r}; add one to ALLOWED"
+        for line, target in _imports(path):
+            if target == "kiosk.__version__" or target == "kiosk":
+                target = "kiosk.__init__"
+            if not _allowed(source, target):
+                broken.append(f"{path.relative_to(PACKAGE.parent)}:{line}: {room} imports "
+                              f"{target}")
+    assert not broken, "\n".join(broken)
+
+
+def test_the_rules_catch_a_wrong_import() -> None:
+    assert not _allowed("kiosk.core.session", "kiosk.store.db")
+    assert not _allowed("kiosk.store.db", "kiosk.ui.app")
+    assert not _allowed("kiosk.ui.app", "kiosk.speech.voice")
+    assert not _allowed("kiosk.outputs.report", "kiosk.devtools.bench")
+    assert _allowed("kiosk.ui.app", "kiosk.speech.ports")
+    assert _allowed("kiosk.outputs.export", "kiosk.store.shared")

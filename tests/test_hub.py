@@ -115,7 +115,7 @@ def test_a_kiosk_gone_mid_request_is_one_line_on_the_hub_console(
                       RuntimeError("something else")):
             try:
                 raise error
-            except Exception:  # noqa: BLE001 - as socketserver calls it: inside the except
+            except Exception:  # as socketserver calls it: inside the except
                 hub.server.handle_error(None, ("127.0.0.1", 1))
     finally:
         hub.server.server_close()

@@ -57,7 +57,7 @@ def _timed(check: Callable[[], Check]) -> Check:
     started = time.monotonic()
     try:
         result = check()
-    except Exception as error:  # noqa: BLE001 - a check that crashes is a failed check, not a traceback
+    except Exception as error:  # a check that crashes is a failed check, not a traceback
         result = Check(
             getattr(check, "check_name", "check"), "FAIL", f"{type(error).__name__}: {error}"
         )
@@ -97,7 +97,7 @@ def check_microphone(device: str) -> Check:
             callback=lambda data, frames, t, status: chunks.append(bytes(data)),
         ):
             time.sleep(0.5)
-    except Exception as error:  # noqa: BLE001 - PortAudio errors vary
+    except Exception as error:  # PortAudio errors vary
         return Check(
             "microphone",
             "FAIL",
@@ -130,7 +130,7 @@ def check_speaker(device: str | None) -> Check:
             samplerate=22050, channels=1, dtype="int16", device=index
         ) as stream:
             stream.write(b"\0" * 4410)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return Check(
             "speaker",
             "FAIL",

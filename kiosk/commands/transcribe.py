@@ -100,7 +100,7 @@ def command(
         )
         try:
             listener.start()
-        except Exception as error:  # noqa: BLE001 - PortAudio errors vary; one line for staff
+        except Exception as error:  # PortAudio errors vary; one line for staff
             raise click.ClickException(
                 f"microphone {device!r} could not be opened ({error}); "
                 "fix: check it is plugged in, or pass --device NAME"

@@ -52,7 +52,7 @@ def find_output_device(name: str | None) -> int | str | None:
     """
     try:
         devices = sd.query_devices()
-    except Exception:  # noqa: BLE001 - no audio system at all: let the default fail later
+    except Exception:  # no audio system at all: let the default fail later
         return None
     wanted = (name or "pulse").lower()
     for index, device in enumerate(devices):

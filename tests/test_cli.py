@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import COMMANDS, main
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("kivy", "vosk", "sounddevice", "sqlite_utils")
 
 

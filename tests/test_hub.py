@@ -18,9 +18,8 @@ from click.testing import CliRunner
 from kiosk.commands.hub_token import command as hub_token_command
 from kiosk.commands.sync import command as sync_command
 from kiosk.store.db import store_in
-from tests.test_sync import kiosk_answers, make_kiosk
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.kiosks import kiosk_answers, make_kiosk
+from tests.support.paths import ROOT
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ import pytest
 from PIL import Image
 
 from kiosk.core.pack import default_pack_path, load_pack
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 

@@ -3,7 +3,7 @@
 # Runs the installed kiosk as the kiosk user, with the same data folder, models and sound server
 # as the running kiosk, so files it writes (staff PIN, packs, models) stay readable by the kiosk.
 #   sudo kiosk staff-pin --data /var/lib/kiosk
-#   sudo kiosk doctor --data-dir /var/lib/kiosk
+#   sudo kiosk doctor --data /var/lib/kiosk
 set -euo pipefail
 
 KIOSK_BIN=${KIOSK_BIN:-/opt/kiosk/.venv/bin/kiosk}

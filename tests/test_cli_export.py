@@ -13,7 +13,7 @@ from kiosk.core.pack import load_pack
 from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.store.db import Store, store_in
 from kiosk.store.sync import sync_to_file
-from tests.test_export import PACK
+from tests.support.exports import PACK
 
 
 @pytest.fixture(scope="module")

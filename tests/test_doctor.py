@@ -16,7 +16,7 @@ LINE = re.compile(r"^(ok|warn|MISSING|FAIL)\s+(\S+(?: \S+)?)\s+(\d+\.\d\d) s  (.
 
 def test_doctor_reports_every_check(virtual_audio, tmp_path) -> None:
     result = CliRunner().invoke(
-        doctor, ["--data-dir", str(tmp_path / "data"), "--models-dir", str(tmp_path / "models")]
+        doctor, ["--data", str(tmp_path / "data"), "--models-dir", str(tmp_path / "models")]
     )
     print("\n" + result.output)
     lines = result.output.strip().splitlines()
@@ -46,7 +46,7 @@ def test_doctor_reports_every_check(virtual_audio, tmp_path) -> None:
 def test_doctor_fails_without_a_microphone(virtual_audio, tmp_path) -> None:
     result = CliRunner().invoke(
         doctor,
-        ["--mic-device", "no-such-microphone-xyz", "--language", "ko", "--data-dir", str(tmp_path)],
+        ["--mic-device", "no-such-microphone-xyz", "--language", "ko", "--data", str(tmp_path)],
     )
     print("\n" + result.output)
     first = result.output.splitlines()[0]

@@ -21,41 +21,12 @@ from kiosk.commands.export import command as export_command
 from kiosk.core.answers import Answer, ParticipantSession, new_id
 from kiosk.core.pack import load_pack
 from kiosk.devtools.simulate import read_pack_source, simulate
-from kiosk.outputs.export import csv_field, neutral
+from kiosk.outputs.export import csv_field
 from kiosk.outputs.report import _group_lines, summarise
-from kiosk.outputs.rows import COLUMNS, open_store, rows
+from kiosk.outputs.rows import open_store
 from kiosk.store.db import Store, store_in
 from kiosk.store.sync import sync_to_file
-
-PACK = """
-[pack]
-id = "forum"
-title = "Winter forum"
-languages = ["en", "ko"]
-version = 2
-
-[[question]]
-id = "meaning"
-type = "open"
-text = "What does co-production mean to you?"
-
-[[question]]
-id = "helps"
-type = "multi"
-text = "What helps you take part?"
-choices = ["Transport paid", "Large print papers", "A quiet room"]
-
-[[question]]
-id = "again"
-type = "yesno"
-text = "Would you come again?"
-
-[[question]]
-id = "taking-part-as"
-type = "choice"
-text = "Are you taking part as:"
-choices = ["Someone with lived experience", "An unpaid carer", "A worker or volunteer"]
-"""
+from tests.support.exports import PACK, assert_csv_module_bytes, export
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +42,6 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         sync_to_file(store, target)
         store.close()
     return target
-
-
-def export(source: Path, fmt: str, out: Path, *extra: str) -> str:
-    result = CliRunner().invoke(export_command, ["--from", str(source), "--format", fmt,
-                                                 "--out", str(out), *extra])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def kept(source: Path) -> list[tuple[str, ...]]:
@@ -116,21 +80,6 @@ def test_csv_export_is_the_same_as_csv_writer_row_by_row(shared_store: Path,
                                                           tmp_path: Path) -> None:
     """The fast CSV path writes exactly what the csv module makes of rows(), row by row."""
     assert_csv_module_bytes(shared_store, tmp_path)
-
-
-def assert_csv_module_bytes(store: Path, tmp_path: Path) -> None:
-    """The CSV export of `store` is byte for byte what csv.writer makes of rows(), each cell
-    first made safe from spreadsheet formulas by neutral()."""
-    out = tmp_path / "answers.csv"
-    export(store, "csv", out)
-    conn = open_store(store)
-    with open(tmp_path / "plain.csv", "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for row in rows(conn):
-            writer.writerow([neutral(v) for v in row.values()])
-    conn.close()
-    assert out.read_bytes() == (tmp_path / "plain.csv").read_bytes()
 
 
 @settings(max_examples=400, deadline=None)

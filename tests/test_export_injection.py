@@ -18,7 +18,7 @@ from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.outputs.export import FORMULA_STARTS, neutral
 from kiosk.store.db import Store, store_in
 from kiosk.store.sync import sync_to_file
-from tests.test_export import assert_csv_module_bytes, export
+from tests.support.exports import assert_csv_module_bytes, export
 
 ATTACKS = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3",
            "\t=1+1", "\r=1+1", "=1+1", "-", "+"]

@@ -33,14 +33,14 @@ from kiosk.core.pack import PackError, default_pack_path, load_pack
 from kiosk.core.redact import describe_removed, redact
 from kiosk.core.screens import SaveAnswer, Say, Show
 from kiosk.core.session import Session
-from kiosk.devtools.simulate import read_pack_source, simulate
+from kiosk.devtools.simulate import simulate
 from kiosk.outputs.export import export
 from kiosk.outputs.rows import ExportError
 from kiosk.store.db import Store, store_in
 from kiosk.store.shared import open_shared_store
 from kiosk.store.sync import SharedFile, SyncError, sync, sync_to_file
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TOTALS: dict[str, int] = {}
 
 
@@ -53,14 +53,6 @@ def print_totals() -> object:
 
 def count(name: str, n: int = 1) -> None:
     TOTALS[name] = TOTALS.get(name, 0) + n
-
-
-def make_kiosk(folder: Path, participants: int, seed: int) -> Path:
-    pack, _ = load_pack(default_pack_path())
-    store = Store(store_in(folder))
-    simulate(store, pack, participants, seed, read_pack_source(default_pack_path()))
-    store.close()
-    return folder
 
 
 def ids_in(path: Path, table: str = "answers") -> list[str]:
@@ -77,9 +69,9 @@ def sha(*paths: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def kiosks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    base = tmp_path_factory.mktemp("fault-kiosks")
-    return make_kiosk(base / "a", 150, 11), make_kiosk(base / "b", 100, 12)
+def kiosk_sizes() -> tuple[tuple[int, int], tuple[int, int]]:
+    """Larger kiosks than the shared fixture's, with their own seeds (see tests/conftest.py)."""
+    return (150, 11), (100, 12)
 
 
 def _fork(child: object) -> tuple[int, int]:
@@ -369,7 +361,8 @@ def test_full_disk_while_saving_syncing_and_exporting(kiosks: tuple[Path, Path],
     for name in ("save", "sync", "export"):
         (work / name).mkdir(parents=True)
     out.mkdir()
-    scenario = [sys.executable, "-m", "tests.fault_scenarios", str(work), str(out), str(kiosk)]
+    scenario = [sys.executable, "-m", "tests.support.fault_scenarios", str(work), str(out),
+                str(kiosk)]
     if how == "tmpfs":
         # A private mount namespace: the 160 KB filesystems vanish with the process; what was
         # written on them is copied out for checking first.

@@ -18,9 +18,8 @@ from click.testing import CliRunner
 from kiosk.commands.hub_token import command as hub_token_command
 from kiosk.commands.sync import command as sync_command
 from kiosk.store.db import store_in
-from tests.test_sync import kiosk_answers, make_kiosk
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.kiosks import kiosk_answers, make_kiosk
+from tests.support.paths import ROOT
 
 
 @pytest.fixture
@@ -115,7 +114,7 @@ def test_a_kiosk_gone_mid_request_is_one_line_on_the_hub_console(
                       RuntimeError("something else")):
             try:
                 raise error
-            except Exception:  # noqa: BLE001 - as socketserver calls it: inside the except
+            except Exception:  # as socketserver calls it: inside the except
                 hub.server.handle_error(None, ("127.0.0.1", 1))
     finally:
         hub.server.server_close()

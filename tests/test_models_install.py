@@ -39,7 +39,7 @@ class Server:
         payload_ref = payload
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:  # http.server's name
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(payload_ref)))
                 self.end_headers()

@@ -20,8 +20,8 @@ from kiosk.core.pack import (
     load_pack,
     parse_pack,
 )
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PROBLEM = re.compile(r"^(?P<file>.+):(?P<line>\d+): (?P<severity>error|warning): (?P<message>.+)$")
 
 GOOD = """\

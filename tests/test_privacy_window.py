@@ -19,9 +19,9 @@ from PIL import Image
 
 from kiosk.core.pack import default_pack_path, load_pack
 from kiosk.core.session import Session
-from tests.kiosk_window import KioskWindow, screenshot_of
-from tests.plugins.audio import VirtualAudio
-from tests.plugins.display import VirtualDisplay
+from tests.support.kiosk_window import KioskWindow, screenshot_of
+from tests.support.plugins.audio import VirtualAudio
+from tests.support.plugins.display import VirtualDisplay
 
 HEADPHONES = "kiosk_headphones"
 SPEAKER = "kiosk_mic"  # the virtual audio's default sink: the kiosk's speaker

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from kiosk.commands.redact import command
 from kiosk.core import redact as redact_module
 from kiosk.core.redact import describe_removed, name_lists, redact, scrubber_version
-from tests import redaction_eval
+from tests.support import redaction_eval
 
 EVAL_SET = Path(__file__).parent / "data" / "redaction_eval.tsv"
 

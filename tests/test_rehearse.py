@@ -13,8 +13,7 @@ import pytest
 from PIL import Image
 
 from kiosk.core.pack import default_pack_path, load_pack
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 
@@ -74,7 +73,7 @@ def test_rehearse_with_no_display(tmp_path: Path) -> None:
 
 def test_rehearse_in_gaelic_large_print_on_cream(tmp_path: Path) -> None:
     trace = tmp_path / "trace.jsonl"
-    result, shots = rehearse(tmp_path, "--locale", "gd", "--size", "4", "--theme",
+    result, shots = rehearse(tmp_path, "--language", "gd", "--size", "4", "--theme",
                              "black-on-cream", "--trace", str(trace))
     pngs = check_screens(result, shots)
     screens = [e for e in map(json.loads, trace.read_text(encoding="utf-8").splitlines())
@@ -106,7 +105,7 @@ def test_rehearse_refuses_a_bad_pack_or_language_in_one_line(tmp_path: Path) -> 
                           "more, for example version = 2\n")
     assert not (tmp_path / "shots").exists()
     run = subprocess.run([sys.executable, "-m", "kiosk", "rehearse", str(default_pack_path()),
-                          "--screenshots", "shots", "--locale", "fr"], cwd=tmp_path, env=env,
+                          "--screenshots", "shots", "--language", "fr"], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 1
     assert run.stderr == "Error: the pack has no 'fr'; it has en, gd, pl, ko\n"

@@ -21,7 +21,7 @@ def speak(text: str, path) -> str:
 
 def test_transcribe_prints_the_words_last(tmp_path) -> None:
     wav = speak("라디오", tmp_path / "radio.wav")
-    result = CliRunner().invoke(transcribe, ["--locale", "ko", wav])
+    result = CliRunner().invoke(transcribe, ["--language", "ko", wav])
     assert result.exit_code == 0, result.output
     print("\n" + result.output)
     assert result.output.strip().splitlines()[-1] == "라디오"
@@ -30,7 +30,7 @@ def test_transcribe_prints_the_words_last(tmp_path) -> None:
 def test_transcribe_with_a_grammar(tmp_path) -> None:
     wav = speak("감사합니다", tmp_path / "thanks.wav")
     result = CliRunner().invoke(
-        transcribe, ["--locale", "ko", "--grammar", "감사합니다,안녕하세요,네,아니요", wav]
+        transcribe, ["--language", "ko", "--grammar", "감사합니다,안녕하세요,네,아니요", wav]
     )
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == "감사합니다"
@@ -39,7 +39,7 @@ def test_transcribe_with_a_grammar(tmp_path) -> None:
 def test_real_kiosk_command(tmp_path) -> None:
     wav = speak("라디오", tmp_path / "radio2.wav")
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "transcribe", "--locale", "ko", wav],
+        [sys.executable, "-m", "kiosk", "transcribe", "--language", "ko", wav],
         capture_output=True,
         text=True,
         timeout=120,
@@ -51,8 +51,8 @@ def test_real_kiosk_command(tmp_path) -> None:
 
 def test_transcribe_errors_are_one_line(tmp_path) -> None:
     runner = CliRunner()
-    no_model = runner.invoke(transcribe, ["--locale", "xx", "--mic", "1"])
+    no_model = runner.invoke(transcribe, ["--language", "xx", "--mic", "1"])
     assert no_model.exit_code == 1
     assert "fix: kiosk models install xx" in no_model.output
-    both = runner.invoke(transcribe, ["--locale", "ko"])
+    both = runner.invoke(transcribe, ["--language", "ko"])
     assert both.exit_code == 2 and "either a WAV file or --mic" in both.output

@@ -15,8 +15,8 @@ from PIL import Image
 from kiosk.staff.settings import StaffSettings
 from kiosk.store.db import store_in
 from kiosk.ui.theme import THEMES, contrast_ratio
-from tests.kiosk_window import Event, KioskWindow
-from tests.plugins.display import VirtualDisplay
+from tests.support.kiosk_window import Event, KioskWindow
+from tests.support.plugins.display import VirtualDisplay
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 

@@ -17,9 +17,9 @@ import pytest
 
 from kiosk.core.answers import Answer, AnswerValue, ParticipantSession, new_id
 from kiosk.store.db import SCHEMA_VERSION, STORE_FILE_NAME, Store, StoreError, store_in
+from tests.support.paths import ROOT, SUPPORT
 
-WRITER = Path(__file__).resolve().parent / "store_writer.py"
-ROOT = Path(__file__).resolve().parent.parent
+WRITER = SUPPORT / "store_writer.py"
 TODAY = date(2024, 3, 14)
 
 

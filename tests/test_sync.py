@@ -24,7 +24,7 @@ from kiosk.commands.sync import command as sync_command
 from kiosk.core.answers import Answer, ParticipantSession, new_id
 from kiosk.core.pack import default_pack_path, load_pack
 from kiosk.core.redact import redact, scrubber_version
-from kiosk.devtools.simulate import read_pack_source, simulate
+from kiosk.devtools.simulate import simulate
 from kiosk.store import db as db_module
 from kiosk.store import shared
 from kiosk.store import sync as sync_module
@@ -39,24 +39,8 @@ from kiosk.store.sync import (
     sync_to_file,
     validate_batch,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def make_kiosk(folder: Path, participants: int, seed: int) -> Path:
-    """A kiosk data folder filled by the real session logic."""
-    pack, _ = load_pack(default_pack_path())
-    store = Store(store_in(folder))
-    simulate(store, pack, participants, seed, read_pack_source(default_pack_path()))
-    store.close()
-    return folder
-
-
-def kiosk_answers(folder: Path) -> set[str]:
-    conn = sqlite3.connect(store_in(folder))
-    ids = {r[0] for r in conn.execute("SELECT id FROM answers")}
-    conn.close()
-    return ids
+from tests.support.kiosks import kiosk_answers
+from tests.support.paths import ROOT
 
 
 def shared_answers(path: Path) -> list[str]:
@@ -71,12 +55,6 @@ def run_sync(folder: Path, target: Path | str, *extra: str) -> tuple[int, str]:
     result = CliRunner().invoke(sync_command, ["--data", str(folder), "--to", str(target),
                                                "--quiet", *extra])
     return result.exit_code, result.output
-
-
-@pytest.fixture(scope="module")
-def kiosks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    base = tmp_path_factory.mktemp("kiosks")
-    return make_kiosk(base / "a", 120, 1), make_kiosk(base / "b", 90, 2)
 
 
 def copy_kiosk(src: Path, dest: Path) -> Path:

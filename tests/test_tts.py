@@ -41,7 +41,7 @@ def test_two_threads_rendering_at_once_get_pyttsx3_in_full(
             start.wait()
             for text in texts:
                 rendered[text] = renderer.render(text, language, 160)
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
+        except BaseException as error:  # reported by the test below
             errors.append(error)
 
     caplog.set_level(logging.WARNING, logger="kiosk.speech.tts")

@@ -17,9 +17,9 @@ import pytest
 
 from kiosk.i18n import Catalogs
 from kiosk.store.db import store_in
-from tests.kiosk_window import KioskWindow
-from tests.plugins.audio import VirtualAudio
-from tests.plugins.display import VirtualDisplay
+from tests.support.kiosk_window import KioskWindow
+from tests.support.plugins.audio import VirtualAudio
+from tests.support.plugins.display import VirtualDisplay
 
 pytestmark = [pytest.mark.window, pytest.mark.audio, pytest.mark.slow]
 

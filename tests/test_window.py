@@ -20,8 +20,8 @@ from PIL import Image
 from kiosk.staff.settings import StaffSettings
 from kiosk.store.db import store_in
 from kiosk.ui.theme import THEMES, contrast_ratio
-from tests.kiosk_window import KioskWindow, screenshot_of
-from tests.plugins.display import VirtualDisplay
+from tests.support.kiosk_window import KioskWindow, screenshot_of
+from tests.support.plugins.display import VirtualDisplay
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 

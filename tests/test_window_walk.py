@@ -21,8 +21,8 @@ from kiosk.core.screens import MAX_TEXT_SIZE
 from kiosk.devtools.rehearsal import SAMPLE_ANSWERS
 from kiosk.store.db import store_in
 from kiosk.ui.theme import REFERENCE_PX_PER_MM, REFERENCE_PX_PER_MM_DOWN
-from tests.kiosk_window import Event, KioskWindow
-from tests.plugins.display import VirtualDisplay
+from tests.support.kiosk_window import Event, KioskWindow
+from tests.support.plugins.display import VirtualDisplay
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 import sounddevice as sd
 
+from kiosk.commands.common import Command, data_option
 from kiosk.speech import models as model_store
 from kiosk.speech.audio import rms_dbfs
 from kiosk.speech.listen import SAMPLE_RATE, find_input_device
@@ -56,7 +57,7 @@ def _timed(check: Callable[[], Check]) -> Check:
     started = time.monotonic()
     try:
         result = check()
-    except Exception as error:  # noqa: BLE001 - a check that crashes is a failed check, not a traceback
+    except Exception as error:  # a check that crashes is a failed check, not a traceback
         result = Check(
             getattr(check, "check_name", "check"), "FAIL", f"{type(error).__name__}: {error}"
         )
@@ -96,7 +97,7 @@ def check_microphone(device: str) -> Check:
             callback=lambda data, frames, t, status: chunks.append(bytes(data)),
         ):
             time.sleep(0.5)
-    except Exception as error:  # noqa: BLE001 - PortAudio errors vary
+    except Exception as error:  # PortAudio errors vary
         return Check(
             "microphone",
             "FAIL",
@@ -129,7 +130,7 @@ def check_speaker(device: str | None) -> Check:
             samplerate=22050, channels=1, dtype="int16", device=index
         ) as stream:
             stream.write(b"\0" * 4410)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return Check(
             "speaker",
             "FAIL",
@@ -198,22 +199,16 @@ def check_disk(data_dir: Path) -> Check:
     free_mb = shutil.disk_usage(existing).free / 1e6
     detail = f"{free_mb:,.0f} MB free at {existing}"
     if free_mb < 100:
-        return Check("disk", "FAIL", detail, "free some space or use another --data-dir")
+        return Check("disk", "FAIL", detail, "free some space or use another --data folder")
     if free_mb < MIN_FREE_MB:
         return Check("disk", "warn", detail, "free some space before a long event", essential=False)
     return Check("disk", "ok", detail)
 
 
-@click.command("doctor")
+@click.command("doctor", cls=Command, renamed={"--data-dir": "--data"})
 @click.option("--mic-device", default="pulse", show_default=True, help="Microphone device name.")
 @click.option("--speaker-device", default=None, help="Speaker or headphone device name.")
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("data"),
-    show_default=True,
-    help="Where contributions are stored.",
-)
+@data_option
 @click.option(
     "--models-dir",
     type=click.Path(file_okay=False, path_type=Path),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from kiosk.commands.common import data_option
 from kiosk.store.hub.token import HubError, read_token, save_token
 
 
@@ -19,9 +22,8 @@ def command() -> None:
 
 @command.command("set")
 @click.argument("token")
-@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
-              help="The kiosk's data folder.")
-def set_token(token: str, data_dir: str) -> None:
+@data_option
+def set_token(token: str, data_dir: Path) -> None:
     """Keep TOKEN (as printed by `kiosk hub`) in this kiosk's data folder.
 
     \b
@@ -39,9 +41,8 @@ def set_token(token: str, data_dir: str) -> None:
 
 
 @command.command("show")
-@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
-              help="The kiosk's (or hub's) data folder.")
-def show_token(data_dir: str) -> None:
+@data_option
+def show_token(data_dir: Path) -> None:
     """Print the token kept in a data folder.
 
     \b

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import click
 
-from kiosk.commands.common import fail_on_pack
+from kiosk.commands.common import Command, fail_on_pack
 from kiosk.core.pack import PackError, load_pack
 from kiosk.core.screens import MAX_TEXT_SIZE, THEMES
 
 
-@click.command("rehearse")
+@click.command("rehearse", cls=Command, renamed={"--locale": "--language"})
 @click.argument("pack", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--screenshots", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for one PNG per screen.")
-@click.option("--locale", help="Language to rehearse in (default: the pack's first).")
+@click.option("--language", help="Language to rehearse in (default: the pack's first).")
 @click.option("--theme", type=click.Choice(THEMES), help="Colour theme.")
 @click.option("--size", type=click.IntRange(0, MAX_TEXT_SIZE), default=0, show_default=True,
               help=f"Text size step, 0 (default) to {MAX_TEXT_SIZE} (twice the default).")
@@ -24,7 +24,7 @@ from kiosk.core.screens import MAX_TEXT_SIZE, THEMES
 @click.option("--height", default=480, show_default=True, help="Window height in pixels.")
 @click.option("--trace", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write each screen and what it says as JSON lines to this file.")
-def command(pack: Path, screenshots: Path, locale: str | None, theme: str | None, size: int,
+def command(pack: Path, screenshots: Path, language: str | None, theme: str | None, size: int,
             width: int, height: int, trace: Path | None) -> None:
     """Answer every question of PACK with a sample, in the real window, saving each screen.
 
@@ -32,14 +32,14 @@ def command(pack: Path, screenshots: Path, locale: str | None, theme: str | None
 
     \b
     Example:
-        kiosk rehearse winter-forum.toml --screenshots rehearsal/ --locale gd --size 2
+        kiosk rehearse winter-forum.toml --screenshots rehearsal/ --language gd --size 2
     """
     from kiosk.bootstrap import LaunchOptions, run
     from kiosk.devtools.rehearsal import rehearsal_steps
 
     try:
         loaded, _ = load_pack(pack)
-        steps = rehearsal_steps(loaded, locale, theme, size)
+        steps = rehearsal_steps(loaded, language, theme, size)
     except PackError as exc:
         fail_on_pack(exc)
     except ValueError as exc:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
+from kiosk.commands.common import data_option
 from kiosk.store.db import Store, StoreError, store_in
 from kiosk.store.hub.client import sync_to_target
 from kiosk.store.hub.token import HubError
@@ -13,14 +15,13 @@ from kiosk.store.sync import SyncError
 
 
 @click.command("sync")
-@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
-              help="The kiosk's data folder.")
+@data_option
 @click.option("--to", "target", required=True,
               help="A shared store file (created if missing) or a hub, http://HOST:PORT.")
 @click.option("--token", default=None,
               help="The hub's token (default: the one kept by `kiosk hub-token set`).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def command(data_dir: str, target: str, token: str | None, quiet: bool) -> None:
+def command(data_dir: Path, target: str, token: str | None, quiet: bool) -> None:
     """Send this kiosk's new contributions to a shared store, exactly once.
 
     Safe to repeat and safe to interrupt: the next sync carries on.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from kiosk.commands.common import Command
 from kiosk.speech import models as model_store
 from kiosk.speech.audio import read_wav
 from kiosk.speech.listen import Listener, make_recognizer, transcribe_pcm
@@ -25,10 +26,10 @@ def _mono(pcm: bytes, channels: int) -> bytes:
     ).tobytes()
 
 
-@click.command("transcribe")
+@click.command("transcribe", cls=Command, renamed={"--locale": "--language"})
 @click.argument("wav", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--locale", "language", default="ko", show_default=True, help="Language whose model to use."
+    "--language", default="ko", show_default=True, help="Language whose model to use."
 )
 @click.option(
     "--model", "model_dir", type=click.Path(file_okay=False, path_type=Path), help="A model folder."
@@ -50,8 +51,8 @@ def command(
 
     \b
     Example:
-        kiosk transcribe --locale ko answer.wav
-        kiosk transcribe --locale ko --grammar "네,아니요" --mic 5
+        kiosk transcribe --language ko answer.wav
+        kiosk transcribe --language ko --grammar "네,아니요" --mic 5
     """
     if (wav is None) == (mic_seconds is None):
         raise click.UsageError("give either a WAV file or --mic SECONDS")
@@ -99,7 +100,7 @@ def command(
         )
         try:
             listener.start()
-        except Exception as error:  # noqa: BLE001 - PortAudio errors vary; one line for staff
+        except Exception as error:  # PortAudio errors vary; one line for staff
             raise click.ClickException(
                 f"microphone {device!r} could not be opened ({error}); "
                 "fix: check it is plugged in, or pass --device NAME"

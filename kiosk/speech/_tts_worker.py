@@ -29,7 +29,7 @@ def main() -> int:
         import pyttsx3
 
         engine = pyttsx3.init("espeak")
-    except Exception as error:  # noqa: BLE001 - any failure to start is reported, not raised
+    except Exception as error:  # any failure to start is reported, not raised
         answers.write(
             json.dumps({"ok": False, "error": f"pyttsx3 failed to start: {error}"}) + "\n"
         )
@@ -61,7 +61,7 @@ def main() -> int:
                 answer = {"ok": False, "error": wrote_nothing}
             else:
                 answer = {"ok": True}
-        except Exception as error:  # noqa: BLE001 - the parent falls back to espeak-ng
+        except Exception as error:  # the parent falls back to espeak-ng
             answer = {"ok": False, "error": str(error)}
         answers.write(json.dumps(answer) + "\n")
     return 0

@@ -174,7 +174,7 @@ def find_input_device(name: str | int | None = "pulse") -> int | None:
         return name
     try:
         devices = sd.query_devices()
-    except Exception:  # noqa: BLE001 - no audio system; opening the default will say why
+    except Exception:  # no audio system; opening the default will say why
         return None
     wanted = (name or "pulse").lower()
     for matcher in (lambda n: n == wanted, lambda n: wanted in n):
@@ -397,7 +397,7 @@ class Listener:
             self._deliver(
                 parse_result(recognizer.FinalResult(), self.language, reason, fed_seconds)
             )
-        except BaseException as error:  # noqa: BLE001 - reported via wait()/result, never lost
+        except BaseException as error:  # reported via wait()/result, never lost
             self._error = error
             log.exception("listener failed")
         finally:

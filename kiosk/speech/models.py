@@ -146,7 +146,7 @@ def download(
             f"download of {url} failed ({error}); nothing was installed; check the network and "
             "run the command again, or use --from FILE.zip"
         ) from error
-    except Exception as error:  # noqa: BLE001 - e.g. http.client.IncompleteRead when cut off
+    except Exception as error:  # e.g. http.client.IncompleteRead when cut off
         raise ModelError(
             f"download of {url} stopped early ({type(error).__name__}); nothing was installed; "
             "run the command again, or use --from FILE.zip"

@@ -7,7 +7,6 @@ caller should hop back to the UI thread with ``Clock.schedule_once``.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import queue
@@ -53,7 +52,7 @@ def find_output_device(name: str | None) -> int | str | None:
     """
     try:
         devices = sd.query_devices()
-    except Exception:  # noqa: BLE001 - no audio system at all: let the default fail later
+    except Exception:  # no audio system at all: let the default fail later
         return None
     wanted = (name or "pulse").lower()
     for index, device in enumerate(devices):
@@ -72,8 +71,8 @@ class Speaker:
 
     `say()` returns at once; new speech replaces current speech; `stop()` silences within about
     0.1 s; `repeat()` replays the latest utterance. Rendered audio is cached per
-    (text, language, rate) in memory (LRU of `cache_size`) and, if `cache_dir` is given, on disk
-    (only synthesised speech; never anything from a microphone).
+    (text, language, rate) in memory only (LRU of `cache_size`): nothing spoken is written to
+    disk, since what the kiosk says includes the participant's own answers read back.
 
     `tail_seconds` after playback ends `capture_blocked()` stays True, so a Listener gated on this
     speaker does not hear the last of the kiosk's own voice coming back from the device.
@@ -86,7 +85,6 @@ class Speaker:
         rate_step: int = DEFAULT_RATE_STEP,
         volume: float = DEFAULT_VOLUME,
         renderer: Renderer | None = None,
-        cache_dir: Path | None = None,
         cache_size: int = 256,
         on_start: Callable[[Utterance], None] | None = None,
         on_finish: FinishedCallback | None = None,
@@ -101,7 +99,6 @@ class Speaker:
         self._volume = max(0.0, min(1.0, volume))
         self._own_renderer = renderer is None
         self.renderer = renderer or Renderer()
-        self.cache_dir = cache_dir
         self.cache_size = cache_size
         self.on_start = on_start
         self.on_finish = on_finish
@@ -109,8 +106,6 @@ class Speaker:
         # Told (utterance, why) when something could not be spoken (no engine, no sound device),
         # so the shell can show it: the participant carries on by touch and large print.
         self.on_error = on_error
-        self.last_error: str | None = None
-        self.last_render_seconds = 0.0
         self._cache: OrderedDict[tuple[str, str, int], Audio] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._requests: queue.Queue[Utterance | None] = queue.Queue()
@@ -233,12 +228,7 @@ class Speaker:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        audio = self._load_disk_cache(key)
-        if audio is None:
-            started = time.monotonic()
-            audio = self.renderer.render(text, language, rate)
-            self.last_render_seconds = time.monotonic() - started
-            self._save_disk_cache(key, audio)
+        audio = self.renderer.render(text, language, rate)
         with self._cache_lock:
             self._cache[key] = audio
             while len(self._cache) > self.cache_size:
@@ -319,7 +309,6 @@ class Speaker:
                         completed = self._play(utterance, audio)
             except (RenderError, ValueError, OSError, sd.PortAudioError) as error:
                 log.error("could not speak %r: %s", utterance.text[:40] or utterance.file, error)
-                self.last_error = str(error)
                 if self.on_error:
                     self._safe_call(self.on_error, utterance, str(error))
             if self._requests.empty() and not self._playing.is_set():
@@ -397,32 +386,3 @@ class Speaker:
             callback(*args)
         except Exception:  # a UI bug must not kill the kiosk's voice
             log.exception("speech callback failed")
-
-    # -- optional on-disk cache of synthesised speech ------------------------------------------
-
-    def _cache_path(self, key: tuple[str, str, int]) -> Path | None:
-        if self.cache_dir is None:
-            return None
-        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32]
-        return self.cache_dir / f"tts-{digest}.wav"
-
-    def _load_disk_cache(self, key: tuple[str, str, int]) -> Audio | None:
-        path = self._cache_path(key)
-        if path is None or not path.exists():
-            return None
-        try:
-            return read_wav(path)
-        except (OSError, ValueError):
-            return None
-
-    def _save_disk_cache(self, key: tuple[str, str, int], audio: Audio) -> None:
-        path = self._cache_path(key)
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".part")
-            partial.write_bytes(audio.to_wav_bytes())
-            partial.replace(path)  # atomic: a half-written cache file is never read
-        except OSError as error:
-            log.warning("could not cache speech in %s: %s", path.parent, error)

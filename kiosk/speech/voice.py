@@ -116,11 +116,6 @@ class VoiceIn:
                 on_ready=partial(_ready, on_result, language),
                 on_failed=partial(_failed, on_result, language))
 
-    def available(self, language: str) -> bool:
-        """Whether answers can be spoken in `language` now."""
-        load = self.loads.get(language)
-        return bool(load and load.ready)
-
     def listen(self, language: str, grammar: tuple[str, ...] | None,
                on_partial: Callable[[str], None],
                on_final: Callable[[str, bool], None]) -> None:

@@ -116,7 +116,7 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
         server_version = "kiosk-hub"
         sys_version = ""
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # no request log: it would hold times of day next to kiosk ids
 
         def _reply(self, status: int, body: dict[str, Any]) -> None:
@@ -136,7 +136,7 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                                        "the token the hub printed"})
             return False
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if not self._authorised():
                 return
             url = urlparse(self.path)
@@ -154,7 +154,7 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                 return
             self._reply(200, {"store_id": state.store_id, "mark": asdict(state.mark)})
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             if not self._authorised():
                 return
             if urlparse(self.path).path != "/batch":

@@ -1,6 +1,6 @@
 """A full disk while saving, syncing and exporting, run as its own process by tests/test_faults.py.
 
-    python -m tests.fault_scenarios WORK OUT KIOSK [--fsize BYTES]
+    python -m tests.support.fault_scenarios WORK OUT KIOSK [--fsize BYTES]
 
 WORK holds three small filesystems, save/, sync/ and export/ (tiny tmpfs mounts made by the
 caller), or with --fsize ordinary folders and a file-size limit (RLIMIT_FSIZE) standing in for the

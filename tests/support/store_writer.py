@@ -1,6 +1,6 @@
 """Helper process for the store's reliability test: saves answers until it is killed.
 
-Usage: python tests/store_writer.py STORE PARTICIPANT_ID
+Usage: python tests/support/store_writer.py STORE PARTICIPANT_ID
 
 Prints "ready" once the store is open, then for each answer its seq, only AFTER save_answer has
 returned (that is, after the commit). The parent kills this process with SIGKILL at a random

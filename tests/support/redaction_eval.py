@@ -10,7 +10,7 @@ Two figures:
              content words are all words except a few function words ("the", "and", "of"...)
 
 Usage:
-    python -m tests.redaction_eval tests/data/redaction_eval.tsv [--show tune|heldout|all]
+    python -m tests.support.redaction_eval tests/data/redaction_eval.tsv [--show tune|heldout|all]
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.plugins.display import VirtualDisplay
+from tests.support.plugins.display import VirtualDisplay
 
 Event = dict[str, Any]
 

@@ -17,7 +17,8 @@ from kiosk.store.sync import SyncError
 @click.command("sync")
 @data_option
 @click.option("--to", "target", required=True,
-              help="A shared store file (created if missing) or a hub, http://HOST:PORT.")
+              help="Where to: a folder (its kiosk-shared.db, made if missing), a .db or .sqlite "
+                   "file (made if missing), or a hub, http://HOST:PORT.")
 @click.option("--token", default=None,
               help="The hub's token (default: the one kept by `kiosk hub-token set`).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")

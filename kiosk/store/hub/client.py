@@ -4,6 +4,7 @@ address from a shared store file."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -96,17 +97,58 @@ def sync_to_hub(store: Store, url: str, token: str,
         raise SyncError(str(exc)) from None
 
 
+# Names a folder may hold its shared store under: the stick's, and the hub's and exports'.
+SHARED_STORE_NAMES = ("kiosk-shared.db", "shared.sqlite")
+STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+# host:port, or a bare IPv4 address: an address typed without http://, not a file name.
+_ADDRESS = re.compile(r"^(localhost|[\w.-]*\d[\w.-]*|[\w-]+(\.[\w-]+)+)(:\d{1,5})(/.*)?$"
+                      r"|^\d{1,3}(\.\d{1,3}){3}$")
+
+
+def resolve_target(target: str) -> str | Path:
+    """Where a sync goes: a hub's http:// address, or the shared store file a path names.
+
+    A path is a store file (created if missing, in a folder that exists) or a folder holding
+    one known shared store (or none yet: one is made there). Anything else is refused with
+    one line saying what to write instead, before anything is created: a typo must never
+    send answers to a new file that looks like a success.
+    """
+    text = target.strip()
+    if text.startswith(("http://", "https://")):
+        return text
+    if "://" in text:
+        raise SyncError(f"{target}: not a hub address; give a hub as http://HOST:PORT, as "
+                        "`kiosk hub` printed it")
+    if _ADDRESS.match(text):
+        raise SyncError(f"{target}: looks like a hub address; write http://{text}")
+    path = Path(text).expanduser()
+    if path.is_dir():
+        found = [path / name for name in SHARED_STORE_NAMES if (path / name).is_file()]
+        if len(found) > 1:
+            raise SyncError(f"{path}: holds more than one shared store ({found[0].name}, "
+                            f"{found[1].name}); give the file itself")
+        return found[0] if found else path / SHARED_STORE_NAMES[0]
+    if not path.parent.is_dir():
+        raise SyncError(f"{path.parent}: no such folder; check the stick is plugged in and "
+                        "the path is right")
+    if not path.exists() and path.suffix.lower() not in STORE_SUFFIXES:
+        raise SyncError(f"{target}: not a shared store; give a folder, a file ending in .db "
+                        "or .sqlite, or a hub as http://HOST:PORT")
+    return path
+
+
 def sync_to_target(store: Store, target: str, data_dir: str | Path, token: str | None = None,
                    progress: Progress | None = None) -> SyncReport:
     """Sync to a shared store file or, for http://HOST:PORT, to a hub (with the kept token).
 
-    The one place that tells the two apart, for the command line and the staff screen alike.
-    Raises SyncError with one line saying what to do.
+    The one place that tells the two apart (see `resolve_target`), for the command line and
+    the staff screen alike. Raises SyncError with one line saying what to do.
     """
-    if target.startswith(("http://", "https://")):
+    where = resolve_target(target)
+    if isinstance(where, str):
         token = token or read_token(data_dir)
         if not token:
-            raise SyncError(f"no hub token for {target}; run `kiosk hub-token set TOKEN --data "
+            raise SyncError(f"no hub token for {where}; run `kiosk hub-token set TOKEN --data "
                             f"{data_dir}` with the token the hub printed, or pass --token")
-        return sync_to_hub(store, target, token, progress)
-    return sync_to_file(store, Path(target).expanduser(), progress)
+        return sync_to_hub(store, where, token, progress)
+    return sync_to_file(store, where, progress)

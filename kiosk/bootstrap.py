@@ -50,8 +50,7 @@ def active_pack(options: LaunchOptions) -> QuestionPack:
     """The pack given, else the one staff chose, else the built-in one. Raises PackError."""
     path = options.pack
     if path is None:
-        chosen = StaffSettings(options.data_dir).load().pack
-        path = Path(chosen) if chosen else default_pack_path()
+        path = StaffSettings(options.data_dir).chosen_pack() or default_pack_path()
     pack, _warnings = load_pack(path)
     return pack
 

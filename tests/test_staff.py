@@ -140,3 +140,29 @@ def test_staff_pin_command(tmp_path: Path) -> None:
     assert len(result.stderr.splitlines()) == 1
     assert "unreadable" in result.stderr and "kiosk staff-pin" in result.stderr
     assert not isinstance(result.exception, StaffError)  # handled, not a traceback
+
+
+def test_the_chosen_pack_is_found_from_any_working_folder(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.bootstrap import LaunchOptions, active_pack
+    from kiosk.core.pack import default_pack_path
+
+    monkeypatch.chdir(tmp_path)
+    packs = Path("kioskA") / "packs"
+    packs.mkdir(parents=True)
+    (packs / "cop-event.toml").write_text(default_pack_path().read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    StaffSettings(Path("kioskA")).choose_pack(packs / "cop-event.toml")  # relative, as typed
+    assert json.loads((tmp_path / "kioskA" / "staff.json").read_text())["pack"] \
+        == "packs/cop-event.toml"  # kept relative to the data folder, which may move
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    pack = active_pack(LaunchOptions(data_dir=tmp_path / "kioskA"))
+    assert Path(pack.source).resolve() == (tmp_path / "kioskA" / "packs" / "cop-event.toml")
+    # What older kiosks wrote (relative to the working folder of the day) is still found.
+    settings = StaffSettings(tmp_path / "kioskA")
+    settings.update(pack="kioskA/packs/cop-event.toml")
+    assert settings.chosen_pack() == tmp_path / "kioskA" / "packs" / "cop-event.toml"
+    settings.choose_pack(None)
+    assert settings.chosen_pack() is None

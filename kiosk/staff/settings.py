@@ -111,6 +111,34 @@ class StaffSettings:
         self.save(config)
         return False
 
+    def choose_pack(self, path: Path | None) -> None:
+        """Make `path` the active pack (None: the built-in one). A pack inside the data folder
+        is kept relative to it, so the folder can move; any other pack by its absolute path,
+        so `kiosk run --data` works from any working folder."""
+        if path is None:
+            self.update(pack="")
+            return
+        path = Path(path).resolve()
+        data_dir = self.path.parent.resolve()
+        self.update(pack=str(path.relative_to(data_dir)) if path.is_relative_to(data_dir)
+                    else str(path))
+
+    def chosen_pack(self) -> Path | None:
+        """The active pack's file, or None for the built-in one. Older kiosks kept a path
+        relative to the working folder of the day: it is still found if it is under the data
+        folder's packs/."""
+        chosen = self.load().pack
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.is_absolute():
+            return path
+        data_dir = self.path.parent
+        for candidate in (data_dir / path, data_dir / "packs" / path.name):
+            if candidate.is_file():
+                return candidate
+        return data_dir / path
+
     def update(self, **changes: str) -> None:
         """Change the active pack or event."""
         config = self.load()

@@ -558,7 +558,7 @@ class StaffMode(ModalView):
         except PackError as exc:
             self.show_menu(f"{path.name} cannot be used: {exc.problems[0].message}")
             return
-        self.settings.update(pack="" if path == default_pack_path() else str(path))
+        self.settings.choose_pack(None if path == default_pack_path() else path)
         self.app.replace_pack(pack)
         self.show_menu(f"Now using {path.name}.")
 

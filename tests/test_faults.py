@@ -28,12 +28,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.commands.export import command as export_command
-from kiosk.core.answers import Answer, ParticipantSession, new_id
+from kiosk.core.answers import Answer, ParticipantSession
 from kiosk.core.pack import PackError, default_pack_path, load_pack
 from kiosk.core.redact import describe_removed, redact
 from kiosk.core.screens import SaveAnswer, Say, Show
 from kiosk.core.session import Session
 from kiosk.devtools.simulate import read_pack_source, simulate
+from kiosk.ids import new_id
 from kiosk.outputs.export import export
 from kiosk.outputs.rows import ExportError
 from kiosk.store.db import Store, store_in
@@ -132,7 +133,7 @@ def test_sigkill_while_confirming_answers_loses_nothing(tmp_path: Path) -> None:
 
     def confirming(write_fd: int) -> None:
         store = Store(path)
-        person = ParticipantSession.begin("co-production", 1, "en", date.today())
+        person = ParticipantSession.begin("co-production", 1, "en", date.today(), new_id=new_id)
         store.begin_participant(person)
         os.write(write_fd, b"ready\n")
         local = random.Random(os.getpid())

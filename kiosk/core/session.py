@@ -19,7 +19,6 @@ from kiosk.core.answers import (
     Answer,
     AnswerValue,
     ParticipantSession,
-    new_id,
 )
 from kiosk.core.pack import DEFAULT_SCALE_LABELS, Question, QuestionPack
 from kiosk.core.screens import (
@@ -44,6 +43,7 @@ from kiosk.core.screens import (
     StopListening,
     Withdraw,
 )
+from kiosk.ids import new_id  # moved into the Session's parameters in the next step
 
 # Language names as their speakers write them, for the language choice on the Welcome screen.
 LANGUAGE_NAMES = {"en": "English", "gd": "Gàidhlig", "pl": "Polski", "ko": "한국어",
@@ -327,7 +327,8 @@ class Session:
     def _press_consent(self, control_id: str) -> list[Action]:
         if control_id == "agree":
             self.participant = ParticipantSession.begin(
-                self.pack.id, self.pack.version, self.language, self.today(), self.event_id)
+                self.pack.id, self.pack.version, self.language, self.today(), self.event_id,
+                new_id=new_id)
             self.state = "question"
             self.index = 0
             return [BeginParticipant(self.participant), *self._show_state()]

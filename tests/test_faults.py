@@ -452,7 +452,8 @@ def test_microphone_unplugged_mid_answer_is_said_and_touch_carries_on(private_pu
     from kiosk.speech.voice import VoiceIn
 
     pack, _ = load_pack(default_pack_path())
-    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today)
+    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today,
+                      new_id=new_id)
     session.start()
     session.press("lang:ko")
     results: list[tuple[str, bool, str]] = []
@@ -526,7 +527,8 @@ def test_speech_engine_failing_is_reported_and_the_kiosk_carries_on(
     assert "espeak-ng is not installed" in errors[0]
     # The participant's path goes on by touch: the session does not need speech to save.
     pack, _ = load_pack(default_pack_path())
-    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today)
+    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today,
+                      new_id=new_id)
     session.start()
     session.press("start")
     session.press("agree")
@@ -678,7 +680,8 @@ def test_long_and_unusual_unicode_answers_are_kept_exactly(
     said = (said * long_repeat)[:4000]
     folder = tmp_path_factory.mktemp("unicode")
     pack, _ = load_pack(default_pack_path())
-    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today)
+    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today,
+                      new_id=new_id)
     store = Store(store_in(folder / "kiosk"))
     session.start()
     session.press("start")

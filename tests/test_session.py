@@ -23,6 +23,7 @@ from kiosk.core.screens import (
     describe_control,
 )
 from kiosk.core.session import Session, first_speeches, no_translation
+from kiosk.ids import new_id
 
 PACK = Path(__file__).parent / "packs" / "small.toml"
 
@@ -46,7 +47,7 @@ def session() -> Session:
     pack, _ = load_pack(PACK)
     return Session(pack, scrub=scrub_phone,
                    describe_removed=lambda kinds, _: "I took out a phone number." if kinds else "",
-                   today=lambda: date(2026, 11, 22))
+                   today=lambda: date(2026, 11, 22), new_id=new_id)
 
 
 def shown(actions: list) -> object:
@@ -294,13 +295,13 @@ def test_a_recorded_voice_is_found_beside_the_pack(tmp_path: Path) -> None:
     pack_file = tmp_path / "recorded.toml"
     pack_file.write_text(source, encoding="utf-8")
     pack, _ = load_pack(pack_file)
-    session = Session(pack)
+    session = Session(pack, today=date.today, new_id=new_id)
     session.start()
     session.press("lang:gd")
     session.press("start")
     screen = shown(session.press("agree"))
     assert screen.audio == str(tmp_path / "meaning-gd.wav")
-    english = Session(pack)
+    english = Session(pack, today=date.today, new_id=new_id)
     english.start()
     english.press("start")
     assert shown(english.press("agree")).audio is None  # no English recording: synthesis

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -80,6 +81,30 @@ def test_welcome_consent_and_first_question(session: Session) -> None:
     screen = shown(actions)
     assert screen.name == "question" and screen.progress == "Question 1 of 5"
     assert screen.speech.startswith("Question 1 of 5. What does co-production mean to you?")
+
+
+def test_ids_and_the_date_are_the_ones_passed_in() -> None:
+    """The core draws no random ids and reads no clock (see test_core_purity): the shell passes
+    them in, so a run can be replayed exactly."""
+    pack, _ = load_pack(PACK)
+    ids = iter(["participant-1", "answer-1"])
+    session = Session(pack, today=lambda: date(2025, 3, 4), new_id=lambda: next(ids))
+    begun = of(BeginParticipant, to_first_question(session))[0].session
+    assert (begun.id, begun.date) == ("participant-1", "2025-03-04")
+    session.press("type")
+    session.set_draft("sharing power")
+    session.press("done")
+    saved = of(SaveAnswer, session.press("keep"))[0].answer
+    assert (saved.id, saved.participant_id) == ("answer-1", "participant-1")
+
+
+def test_states_read_as_the_strings_traces_show(session: Session) -> None:
+    """States are an enum, yet print and compare as the plain names tools and traces read."""
+    to_first_question(session)
+    assert session.state == "question" and f"{session.state}" == "question"
+    assert json.dumps({"state": session.state}) == '{"state": "question"}'
+    session.press("help")
+    assert session.overlay == "help" and str(session.overlay) == "help"
 
 
 def test_typed_answer_is_read_back_scrubbed_then_saved(session: Session) -> None:

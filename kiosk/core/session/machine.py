@@ -755,7 +755,8 @@ def first_speeches(pack: QuestionPack, translate: Translate, language: str,
                    voice: bool) -> list[str]:
     """What Welcome, consent and each question say to a new participant in `language`: the
     speech worth rendering ahead of time, so that it starts the moment a screen appears."""
-    # Only screens are built: no participant begins, so no id or date is ever asked for.
+    # Only screens are built: no participant begins, so no id or date is ever asked for. The
+    # fields are set directly (this module owns them) to reach each screen without a visit.
     session = Session(pack, translate, today=_not_asked, new_id=_not_asked)
     if voice:
         session._voice_languages.add(language)

@@ -18,6 +18,7 @@ from kiosk.core.redact import describe_removed, redact
 from kiosk.core.screens import IdleTimes
 from kiosk.core.session import Session, first_speeches
 from kiosk.i18n import Catalogs
+from kiosk.ids import new_id
 from kiosk.staff.settings import StaffSettings
 from kiosk.ui import runtime
 
@@ -60,7 +61,7 @@ def build_session(pack: QuestionPack, catalogs: Catalogs, options: LaunchOptions
     """The core session with the real translations and the real personal-details scrubber."""
     return Session(
         pack, translate=catalogs.translate, scrub=redact,
-        describe_removed=describe_removed, today=date.today, event_id=event_id,
+        describe_removed=describe_removed, today=date.today, new_id=new_id, event_id=event_id,
         times=IdleTimes(idle=options.idle_seconds, warning=options.warning_seconds))
 
 
@@ -140,7 +141,7 @@ def run(options: LaunchOptions) -> int:
                          screen_width_mm=options.screen_width_mm, rehearsal=options.rehearsal,
                          status_file=options.data_dir / "usb-status.json")
     voice_out, voice_in = start_voice(options)
-    session.headphones_available = voice_out is not None and voice_out.headphones is not None
+    session.set_headphones_available(voice_out is not None and voice_out.headphones is not None)
     app = KioskApp(session, store=store, voice=voice_out, listener=voice_in, options=shell,
                    on_staff=lambda a: open_staff_mode(a, options.data_dir))
     if voice_out is not None and options.trace:

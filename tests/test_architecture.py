@@ -19,14 +19,17 @@ PACKAGE = Path(kiosk.__file__).parent
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
     "i18n": set(),
+    "ids": set(),  # random ids, given to the core by those that build sessions
     "speech": {"core"},
-    "store": {"core"},
+    "store": {"core", "ids"},
     "staff": {"core"},
-    "outputs": {"core", "store"},
+    "outputs": {"core", "store", "ids"},
     "ui": {"core", "speech.ports", "staff", "store", "i18n"},
-    "bootstrap": {"core", "i18n", "speech", "staff", "store", "ui"},
-    "devtools": {"core", "i18n", "outputs", "speech", "store", "staff", "ui", "bootstrap"},
-    "commands": {"core", "i18n", "outputs", "speech", "store", "staff", "devtools", "bootstrap"},
+    "bootstrap": {"core", "i18n", "ids", "speech", "staff", "store", "ui"},
+    "devtools": {"core", "i18n", "ids", "outputs", "speech", "store", "staff", "ui",
+                 "bootstrap"},
+    "commands": {"core", "i18n", "ids", "outputs", "speech", "store", "staff", "devtools",
+                 "bootstrap"},
     "cli": {"__init__"},  # commands are loaded by name, when asked for
     "__main__": {"cli"},
     "__init__": set(),

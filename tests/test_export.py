@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from kiosk.commands.export import command as export_command
-from kiosk.core.answers import Answer, ParticipantSession, new_id
+from kiosk.core.answers import Answer, ParticipantSession
 from kiosk.core.pack import load_pack
 from kiosk.devtools.simulate import read_pack_source, simulate
+from kiosk.ids import new_id
 from kiosk.outputs.export import csv_field
 from kiosk.outputs.report import _group_lines, summarise
 from kiosk.outputs.rows import open_store
@@ -184,7 +185,7 @@ def test_small_groups_are_hidden_in_breakdowns(tmp_path: Path) -> None:
     store.record_pack("forum", 2, "Winter forum", PACK)
     groups = ["1"] * 4 + ["2"] * 1  # four with lived experience, one unpaid carer
     for i, group in enumerate(groups):
-        person = ParticipantSession.begin("forum", 2, "en", date(2024, 5, 1))
+        person = ParticipantSession.begin("forum", 2, "en", date(2024, 5, 1), new_id=new_id)
         store.begin_participant(person)
         for seq, (qid, qtype, value, text) in enumerate((
                 ("taking-part-as", "choice", group, group),

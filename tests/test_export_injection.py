@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.answers import Answer, ParticipantSession, new_id
+from kiosk.core.answers import Answer, ParticipantSession
 from kiosk.core.pack import load_pack
 from kiosk.core.redact import scrubber_version
 from kiosk.devtools.simulate import read_pack_source, simulate
+from kiosk.ids import new_id
 from kiosk.outputs.export import FORMULA_STARTS, neutral
 from kiosk.store.db import Store, store_in
 from kiosk.store.sync import sync_to_file
@@ -59,7 +60,8 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     simulate(store, pack, 6, 1, read_pack_source(pack_file))
     event_id = store.start_event(EVENT, "+Main street", date.today())
     for text in ATTACKS + ORDINARY:
-        person = ParticipantSession.begin(pack.id, pack.version, "en", date.today(), event_id)
+        person = ParticipantSession.begin(pack.id, pack.version, "en", date.today(), event_id,
+                                          new_id=new_id)
         store.begin_participant(person)
         store.save_answer(Answer(new_id(), person.id, "meaning", "open", 1, text, text,
                                  "typed", "en", scrubber_version()))

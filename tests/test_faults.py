@@ -28,12 +28,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.commands.export import command as export_command
-from kiosk.core.answers import Answer, ParticipantSession, new_id
+from kiosk.core.answers import Answer, ParticipantSession
 from kiosk.core.pack import PackError, default_pack_path, load_pack
 from kiosk.core.redact import describe_removed, redact
 from kiosk.core.screens import SaveAnswer, Say, Show
 from kiosk.core.session import Session
 from kiosk.devtools.simulate import simulate
+from kiosk.ids import new_id
 from kiosk.outputs.export import export
 from kiosk.outputs.rows import ExportError
 from kiosk.store.db import Store, store_in
@@ -124,7 +125,7 @@ def test_sigkill_while_confirming_answers_loses_nothing(tmp_path: Path) -> None:
 
     def confirming(write_fd: int) -> None:
         store = Store(path)
-        person = ParticipantSession.begin("co-production", 1, "en", date.today())
+        person = ParticipantSession.begin("co-production", 1, "en", date.today(), new_id=new_id)
         store.begin_participant(person)
         os.write(write_fd, b"ready\n")
         local = random.Random(os.getpid())
@@ -444,7 +445,8 @@ def test_microphone_unplugged_mid_answer_is_said_and_touch_carries_on(private_pu
     from kiosk.speech.voice import VoiceIn
 
     pack, _ = load_pack(default_pack_path())
-    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today)
+    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today,
+                      new_id=new_id)
     session.start()
     session.press("lang:ko")
     results: list[tuple[str, bool, str]] = []
@@ -518,7 +520,8 @@ def test_speech_engine_failing_is_reported_and_the_kiosk_carries_on(
     assert "espeak-ng is not installed" in errors[0]
     # The participant's path goes on by touch: the session does not need speech to save.
     pack, _ = load_pack(default_pack_path())
-    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today)
+    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today,
+                      new_id=new_id)
     session.start()
     session.press("start")
     session.press("agree")
@@ -670,7 +673,8 @@ def test_long_and_unusual_unicode_answers_are_kept_exactly(
     said = (said * long_repeat)[:4000]
     folder = tmp_path_factory.mktemp("unicode")
     pack, _ = load_pack(default_pack_path())
-    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today)
+    session = Session(pack, scrub=redact, describe_removed=describe_removed, today=date.today,
+                      new_id=new_id)
     store = Store(store_in(folder / "kiosk"))
     session.start()
     session.press("start")

@@ -21,8 +21,8 @@ from kiosk.i18n import DOMAIN, LOCALES_DIR, Catalogs, extract_messages
 
 LANGUAGES = ("gd", "pl", "ko")
 
-# The words a person says to press a control (voice_words in session.py). Checked against the code
-# below, so a new command word cannot be added without this test noticing.
+# The words a person says to press a control (voice_words in kiosk/core/session/). Checked
+# against the code below, so a new command word cannot be added without this test noticing.
 COMMAND_WORDS = {
     "back", "repeat", "help", "skip", "start", "yes", "no", "finish", "close", "type", "keep",
     "again", "more", "speak", "done",
@@ -75,7 +75,7 @@ def messages() -> list[str]:
 
 def spoken_command_messages() -> set[str]:
     """Messages the session turns into voice words: in voice_words=... and in _number_words."""
-    source = Path(kiosk.core.session.__file__).read_text(encoding="utf-8")
+    package = Path(kiosk.core.session.__file__).parent
     found: set[str] = set()
 
     def collect(node: ast.AST) -> None:
@@ -87,11 +87,12 @@ def spoken_command_messages() -> set[str]:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 found.add(arg.value)
 
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.keyword) and node.arg == "voice_words":
-            collect(node.value)
-        elif isinstance(node, ast.FunctionDef) and node.name == "_number_words":
-            collect(node)
+    for path in sorted(package.glob("*.py")):  # the machine and its views
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "voice_words":
+                collect(node.value)
+            elif isinstance(node, ast.FunctionDef) and node.name == "_number_words":
+                collect(node)
     return found
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from kiosk.core.pack import load_pack
 from kiosk.core.screens import SaveAnswer, Say, Show
 from kiosk.core.session import Session
+from kiosk.ids import new_id
 
 PACK = Path(__file__).parent / "packs" / "small.toml"
 QUESTIONS = ("meaning", "role", "barriers", "heard", "again")
@@ -21,7 +22,7 @@ QUESTIONS = ("meaning", "role", "barriers", "heard", "again")
 
 def new_session() -> Session:
     pack, _ = load_pack(PACK)
-    return Session(pack, today=lambda: date(2026, 11, 30))
+    return Session(pack, today=lambda: date(2026, 11, 30), new_id=new_id)
 
 
 def shown(actions: list) -> object:

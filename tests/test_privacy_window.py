@@ -12,6 +12,7 @@ import subprocess
 import time
 from array import array
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from PIL import Image
 
 from kiosk.core.pack import default_pack_path, load_pack
 from kiosk.core.session import Session
+from kiosk.ids import new_id
 from tests.support.kiosk_window import KioskWindow, screenshot_of
 from tests.support.plugins.audio import VirtualAudio
 from tests.support.plugins.display import VirtualDisplay
@@ -29,10 +31,10 @@ SPEAKER = "kiosk_mic"  # the virtual audio's default sink: the kiosk's speaker
 
 def test_headphones_are_offered_only_where_the_kiosk_has_them() -> None:
     pack, _ = load_pack(default_pack_path())
-    session = Session(pack)
+    session = Session(pack, today=date.today, new_id=new_id)
     session.press("settings")
     assert "headphones" not in {c.id for c in session.screen().controls}
-    session.headphones_available = True
+    session.set_headphones_available(True)
     assert "headphones" in {c.id for c in session.screen().controls}
     session.press("headphones")
     assert session.settings.headphones

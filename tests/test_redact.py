@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 import time
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk.commands.redact import command
-from kiosk.core import redact as redact_module
 from kiosk.core.redact import describe_removed, name_lists, redact, scrubber_version
+from kiosk.core.redact import names as redact_names
+from kiosk.core.redact.stamp import PACKAGE_DIR, package_files, stamp_of
 from tests.support import redaction_eval
 
 EVAL_SET = Path(__file__).parent / "data" / "redaction_eval.tsv"
@@ -181,7 +183,7 @@ def test_name_lists_match_what_faker_gives_on_import() -> None:
     lists = name_lists()
     imported_first: set[str] = set()
     imported_last: set[str] = set()
-    for locale in redact_module.FAKER_LOCALES:
+    for locale in redact_names.FAKER_LOCALES:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attr, values in vars(provider).items():  # the locale's own lists, not inherited
             if not attr.endswith("names") and "_names_" not in attr:
@@ -191,7 +193,7 @@ def test_name_lists_match_what_faker_gives_on_import() -> None:
             target = imported_first if "first_names" in attr else imported_last
             if "first_names" in attr or "last_names" in attr:
                 for raw in values:
-                    redact_module._add_names(target, raw)
+                    redact_names._add_names(target, raw)
     assert lists.first == imported_first
     assert lists.last == imported_last
     assert len(lists.first) > 5000 and len(lists.last) > 10000
@@ -242,6 +244,26 @@ def test_scrubber_version_names_this_scrubber() -> None:
     assert version is not None and len(version) == 16 and int(version, 16) >= 0
     assert redact("call me on 0141 496 0000").scrubber == version
     assert redact("").scrubber == version  # nothing to remove is still a scrubbed text
+
+
+def test_scrubber_version_covers_every_file_of_the_package(tmp_path: Path) -> None:
+    """A change to any file of the redaction package (the word lists included) changes the
+    stamp; otherwise sync would skip answers that the changed scrubber must scrub again."""
+    names = {p.relative_to(PACKAGE_DIR).as_posix() for p in package_files()}
+    assert {"__init__.py", "lexicon.py", "names.py", "rules.py", "stamp.py"} <= names
+    copy = tmp_path / "redact"
+    shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    original = stamp_of(copy)
+    assert original == scrubber_version()  # the stamp depends on the content, not the place
+    for name in sorted(names):
+        path = copy / name
+        before = path.read_bytes()
+        path.write_bytes(before + b"\n# changed\n")
+        assert stamp_of(copy) not in (None, original), name
+        path.write_bytes(before)
+    assert stamp_of(copy) == original
+    (copy / "extra.py").write_text("WORDS = ()\n", encoding="utf-8")  # a new module counts too
+    assert stamp_of(copy) != original
 
 
 # --- command -----------------------------------------------------------------------------------

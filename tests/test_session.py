@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from kiosk.core.screens import (
     describe_control,
 )
 from kiosk.core.session import Session, first_speeches, no_translation
+from kiosk.ids import new_id
 
 PACK = Path(__file__).parent / "packs" / "small.toml"
 
@@ -46,7 +48,7 @@ def session() -> Session:
     pack, _ = load_pack(PACK)
     return Session(pack, scrub=scrub_phone,
                    describe_removed=lambda kinds, _: "I took out a phone number." if kinds else "",
-                   today=lambda: date(2026, 11, 22))
+                   today=lambda: date(2026, 11, 22), new_id=new_id)
 
 
 def shown(actions: list) -> object:
@@ -79,6 +81,30 @@ def test_welcome_consent_and_first_question(session: Session) -> None:
     screen = shown(actions)
     assert screen.name == "question" and screen.progress == "Question 1 of 5"
     assert screen.speech.startswith("Question 1 of 5. What does co-production mean to you?")
+
+
+def test_ids_and_the_date_are_the_ones_passed_in() -> None:
+    """The core draws no random ids and reads no clock (see test_core_purity): the shell passes
+    them in, so a run can be replayed exactly."""
+    pack, _ = load_pack(PACK)
+    ids = iter(["participant-1", "answer-1"])
+    session = Session(pack, today=lambda: date(2025, 3, 4), new_id=lambda: next(ids))
+    begun = of(BeginParticipant, to_first_question(session))[0].session
+    assert (begun.id, begun.date) == ("participant-1", "2025-03-04")
+    session.press("type")
+    session.set_draft("sharing power")
+    session.press("done")
+    saved = of(SaveAnswer, session.press("keep"))[0].answer
+    assert (saved.id, saved.participant_id) == ("answer-1", "participant-1")
+
+
+def test_states_read_as_the_strings_traces_show(session: Session) -> None:
+    """States are an enum, yet print and compare as the plain names tools and traces read."""
+    to_first_question(session)
+    assert session.state == "question" and f"{session.state}" == "question"
+    assert json.dumps({"state": session.state}) == '{"state": "question"}'
+    session.press("help")
+    assert session.overlay == "help" and str(session.overlay) == "help"
 
 
 def test_typed_answer_is_read_back_scrubbed_then_saved(session: Session) -> None:
@@ -294,13 +320,13 @@ def test_a_recorded_voice_is_found_beside_the_pack(tmp_path: Path) -> None:
     pack_file = tmp_path / "recorded.toml"
     pack_file.write_text(source, encoding="utf-8")
     pack, _ = load_pack(pack_file)
-    session = Session(pack)
+    session = Session(pack, today=date.today, new_id=new_id)
     session.start()
     session.press("lang:gd")
     session.press("start")
     screen = shown(session.press("agree"))
     assert screen.audio == str(tmp_path / "meaning-gd.wav")
-    english = Session(pack)
+    english = Session(pack, today=date.today, new_id=new_id)
     english.start()
     english.press("start")
     assert shown(english.press("agree")).audio is None  # no English recording: synthesis

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.answers import Answer, AnswerValue, ParticipantSession, new_id
+from kiosk.core.answers import Answer, AnswerValue, ParticipantSession
+from kiosk.ids import new_id
 from kiosk.store.db import SCHEMA_VERSION, STORE_FILE_NAME, Store, StoreError, store_in
 from tests.support.paths import ROOT, SUPPORT
 
@@ -25,7 +26,7 @@ TODAY = date(2024, 3, 14)
 
 def begin(store: Store, language: str = "en") -> ParticipantSession:
     """A participant session recorded in the store."""
-    session = ParticipantSession.begin("co-production", 1, language, TODAY)
+    session = ParticipantSession.begin("co-production", 1, language, TODAY, new_id=new_id)
     store.begin_participant(session)
     return session
 
@@ -212,14 +213,15 @@ def test_counts(store: Store) -> None:
 
 
 def test_save_many_writes_sessions_and_answers_in_one_go(store: Store) -> None:
-    sessions = [ParticipantSession.begin("co-production", 1, "en", TODAY) for _ in range(50)]
+    sessions = [ParticipantSession.begin("co-production", 1, "en", TODAY, new_id=new_id)
+                for _ in range(50)]
     answers = [answer(s, q, i + 1, f"{q} {n}") for n, s in enumerate(sessions)
                for i, q in enumerate(["meaning", "power"])]
     store.save_many(sessions, answers)
     counts = store.counts()
     assert (counts.participants, counts.answers) == (50, 100)
     # Atomic: a bad answer (a seq used twice by one participant) leaves nothing half-written.
-    extra = ParticipantSession.begin("co-production", 1, "en", TODAY)
+    extra = ParticipantSession.begin("co-production", 1, "en", TODAY, new_id=new_id)
     clash = [answer(extra, "meaning", 1, "a"), answer(extra, "power", 1, "b")]
     with pytest.raises(sqlite3.IntegrityError):
         store.save_many([extra], clash)
@@ -254,7 +256,8 @@ def test_no_column_stores_a_time_of_day(store: Store) -> None:
     event_id = store.start_event("Forum", "Hall", date.today())
     store.record_pack("co-production", 1, "Title", "[pack]")
     for _ in range(3):
-        session = ParticipantSession.begin("co-production", 1, "gd", date.today(), event_id)
+        session = ParticipantSession.begin("co-production", 1, "gd", date.today(), event_id,
+                                           new_id=new_id)
         store.begin_participant(session)
         store.save_answer(answer(session, "meaning", 1, "text"))
         store.save_answer(answer(session, "barriers", 2, ("money",), "multi"))

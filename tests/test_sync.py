@@ -21,10 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.commands.sync import command as sync_command
-from kiosk.core.answers import Answer, ParticipantSession, new_id
+from kiosk.core.answers import Answer, ParticipantSession
 from kiosk.core.pack import default_pack_path, load_pack
 from kiosk.core.redact import redact, scrubber_version
 from kiosk.devtools.simulate import simulate
+from kiosk.ids import new_id
 from kiosk.store import db as db_module
 from kiosk.store import shared
 from kiosk.store import sync as sync_module
@@ -147,7 +148,7 @@ def test_withdrawal_reaches_the_shared_store(kiosks: tuple[Path, Path], tmp_path
     last = store.conn.execute(
         "SELECT participant_id FROM answers ORDER BY rowid DESC LIMIT 1").fetchone()[0]
     store.withdraw(last)
-    person = ParticipantSession.begin("co-production", 1, "en", date.today())
+    person = ParticipantSession.begin("co-production", 1, "en", date.today(), new_id=new_id)
     store.begin_participant(person)
     store.save_answer(Answer(new_id(), person.id, "meaning", "open", 1, "Listening to us",
                              "Listening to us", "typed", "en"))
@@ -188,7 +189,7 @@ def test_swapped_or_restored_shared_file_is_completed(kiosks: tuple[Path, Path],
 
 def test_personal_details_are_scrubbed_again_on_arrival(tmp_path: Path) -> None:
     store = Store(store_in(tmp_path / "k"))
-    person = ParticipantSession.begin("co-production", 1, "en", date.today())
+    person = ParticipantSession.begin("co-production", 1, "en", date.today(), new_id=new_id)
     store.begin_participant(person)
     said = "Ring me on 07700 900123 about the transport"
     store.save_answer(Answer(new_id(), person.id, "barriers", "open", 1, said, said, "typed",
@@ -248,7 +249,7 @@ def _hostile(kind: str, path: Path) -> None:
 def test_only_answers_not_stamped_by_this_scrubber_are_scrubbed_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store(store_in(tmp_path / "k"))
-    person = ParticipantSession.begin("co-production", 1, "en", date.today())
+    person = ParticipantSession.begin("co-production", 1, "en", date.today(), new_id=new_id)
     store.begin_participant(person)
     tag = new_id()[:6]  # texts the scrubber's cache has not seen
     stamps = {"this scrubber": scrubber_version(), "an older scrubber": "0" * 16,
@@ -586,7 +587,7 @@ def test_an_answer_as_long_as_a_participant_can_give_syncs(tmp_path: Path) -> No
 
     assert MAX_ANSWER_CHARS < sync_module.MAX_ANSWER_TEXT
     store = Store(store_in(tmp_path / "k"))
-    person = ParticipantSession.begin("co-production", 1, "en", date.today())
+    person = ParticipantSession.begin("co-production", 1, "en", date.today(), new_id=new_id)
     store.begin_participant(person)
     said = ("we need the buses to run later in the evening " * 100)[:MAX_ANSWER_CHARS]
     longest = said[:-1] + "ē"  # not only ASCII: the limit is in characters

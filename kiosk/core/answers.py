@@ -1,13 +1,14 @@
 """Answers and participant sessions: the anonymous records the kiosk keeps.
 
 Anonymous by design: ids are random, a participant session carries its date but no time of day,
-and the order of answers is kept by a sequence number rather than a timestamp.
+and the order of answers is kept by a sequence number rather than a timestamp. The ids and the
+date are made outside the core (kiosk.ids.new_id, the clock) and passed in.
 """
 
 from __future__ import annotations
 
 import datetime
-import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # How an answer was given.
@@ -19,11 +20,6 @@ MAX_ANSWER_CHARS = 4000
 # The value of an answer: free text (open), a choice id (choice, scale), a list of choice ids
 # (multi), True/False (yesno), or None when the participant cleared an answer they had given.
 AnswerValue = str | tuple[str, ...] | bool | None
-
-
-def new_id() -> str:
-    """A random id that links records without identifying a person or a device."""
-    return secrets.token_hex(8)
 
 
 @dataclass(frozen=True)
@@ -39,8 +35,8 @@ class ParticipantSession:
 
     @classmethod
     def begin(cls, pack_id: str, pack_version: int, language: str, today: datetime.date,
-              event_id: str | None = None) -> ParticipantSession:
-        """A new session with a fresh random id, dated today."""
+              event_id: str | None = None, *, new_id: Callable[[], str]) -> ParticipantSession:
+        """A new session with a fresh id from `new_id` (kiosk.ids.new_id), dated `today`."""
         return cls(new_id(), pack_id, pack_version, language, today.isoformat(), event_id)
 
 

@@ -223,11 +223,12 @@ class Recorder:
 def bench_save(folder: Path, saves: int) -> list[Figure]:
     """Store.save_answer (a confirmed answer durable) against a bare INSERT+COMMIT with the same
     PRAGMAs, and the sqlite3 command-line tool doing one insert-and-commit."""
-    from kiosk.core.answers import Answer, ParticipantSession, new_id
+    from kiosk.core.answers import Answer, ParticipantSession
+    from kiosk.ids import new_id
     from kiosk.store.db import Store, store_in
 
     store = Store(store_in(folder / "save"))
-    person = ParticipantSession.begin("co-production", 1, "en", date.today())
+    person = ParticipantSession.begin("co-production", 1, "en", date.today(), new_id=new_id)
     store.begin_participant(person)
     text = "we need transport to the meetings and papers in large print"
     times = []

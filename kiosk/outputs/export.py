@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.answers import new_id
+from kiosk.ids import new_id
 from kiosk.outputs.rows import (
     COLUMNS,
     BadAnswer,

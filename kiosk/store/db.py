@@ -20,7 +20,8 @@ from typing import Any
 
 import sqlite_utils
 
-from kiosk.core.answers import Answer, AnswerValue, ParticipantSession, new_id
+from kiosk.core.answers import Answer, AnswerValue, ParticipantSession
+from kiosk.ids import new_id
 
 SCHEMA_VERSION = 2
 

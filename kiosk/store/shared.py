@@ -35,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
-from kiosk.core.answers import new_id
+from kiosk.ids import new_id
 from kiosk.store.db import run_statements
 
 SHARED_SCHEMA_VERSION = 1

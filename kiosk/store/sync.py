@@ -43,9 +43,10 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 from urllib.parse import quote
 
-from kiosk.core.answers import METHODS, new_id
+from kiosk.core.answers import METHODS
 from kiosk.core.pack import QUESTION_TYPES
 from kiosk.core.redact import redact, scrubber_version
+from kiosk.ids import new_id
 from kiosk.store.db import Store
 from kiosk.store.shared import SharedStoreError, one_line, open_shared_store
 

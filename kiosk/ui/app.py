@@ -379,7 +379,7 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
 
     def replace_pack(self, pack: Any) -> None:
         """Ask a different question pack from the next participant on."""
-        self.session.pack = pack
+        self.session.replace_pack(pack)
         self._pack_recorded = False
         self.session.end()
 

@@ -582,7 +582,7 @@ class StaffMode(ModalView):
             if self.app.store is not None:
                 event_id = self.app.store.start_event(event_name, where, date.today())
                 self.settings.update(event_id=event_id)
-                self.app.session.event_id = event_id
+                self.app.session.set_event(event_id)
             self.show_menu(f"The session is named: {event_name}"
                            + (f", {where}." if where else "."))
 

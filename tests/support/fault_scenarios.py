@@ -20,7 +20,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from kiosk.core.answers import Answer, ParticipantSession, new_id
+from kiosk.core.answers import Answer, ParticipantSession
+from kiosk.ids import new_id
 from kiosk.store.db import Store, StoreError, store_in
 
 
@@ -42,7 +43,7 @@ def save_until_full(data: Path, fsize: int | None) -> dict[str, object]:
     confirmed: list[str] = []
     error = ""
     store = Store(store_in(data))
-    person = ParticipantSession.begin("co-production", 1, "en", date.today())
+    person = ParticipantSession.begin("co-production", 1, "en", date.today(), new_id=new_id)
     store.begin_participant(person)
     _limit(fsize)
     try:

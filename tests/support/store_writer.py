@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from kiosk.core.answers import Answer, ParticipantSession, new_id
+from kiosk.core.answers import Answer, ParticipantSession
+from kiosk.ids import new_id
 from kiosk.store.db import Store
 
 

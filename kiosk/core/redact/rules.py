@@ -1,0 +1,746 @@
+"""Remove personal details from a contribution before it is stored or read back.
+
+People answer aloud (Vosk writes lower-case words, numbers as words, no punctuation) or by typing
+(digits, capitals, punctuation). Both forms are handled. Each detail found is replaced by a tag:
+[NAME], [PHONE], [EMAIL], [ADDRESS], [POSTCODE], [ID_NUMBER] or [DATE_OF_BIRTH].
+
+The rules lean towards keeping what people said: a word that is both an ordinary English word and
+a name ("grace", "will", "bill") is only taken out when the words around it show it is a name
+("my carer grace", "thanks to will and the team"). Names with no ordinary meaning ("siobhan",
+"wojciech") are taken out wherever they stand.
+
+First names and surnames come from the person providers of the Faker package (a maintained,
+multi-country list). They are read from Faker's data files lazily, once per process, without
+importing Faker itself, which would cost far more time on a Raspberry Pi.
+
+The word lists are in `lexicon.py`, the name lists in `names.py`, the version stamp in
+`stamp.py`; this module holds the rules. Part of the functional core: no I/O apart from
+reading the name lists, no UI or speech imports.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.core.redact.lexicon import (
+    AFTER_NAME,
+    AREA_WORDS,
+    CALENDAR,
+    CLAUSE_STARTS,
+    COMMON_WORD_NAMES,
+    DIGIT_WORDS,
+    EMAIL_JOINERS,
+    EMAIL_TLDS,
+    FUNCTION_WORDS,
+    INSTITUTION_PREFIXES,
+    INSTITUTIONS,
+    INTRO_CLOSERS,
+    INTRO_CUES,
+    MULTIPLIERS,
+    NOT_HOUSE_NUMBER_BEFORE,
+    NOT_ROLE_BEFORE,
+    NOT_STREET_WORDS,
+    NUMBER_WORDS,
+    ORDINALS,
+    OTHER_ORDINARY,
+    PHONE_CUES,
+    PLACES,
+    POSTCODE_AREAS,
+    POSTCODE_CUES,
+    ROLES,
+    SHORT_VERBS,
+    SPEECH_VERBS,
+    SPOKEN_LETTERS,
+    STREET_TYPES,
+    STRONG_CUES,
+    TEENS,
+    TENS,
+    TITLES,
+    WEAK_INTRO_WORDS,
+)
+from kiosk.core.redact.names import fold, name_lists
+from kiosk.core.redact.stamp import scrubber_version
+
+
+def _(s: str) -> str:
+    """Mark a string for translation (gettext finds it; the read-back UI translates it later)."""
+    return s
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """The scrubbed text and which kinds of personal detail were taken out of it."""
+
+    text: str  # the scrubbed text
+    removed: tuple[str, ...]  # kinds removed, in order of first appearance, no repeats
+    scrubber: str | None = None  # scrubber_version() of the scrubber that made `text`
+
+
+KINDS = ("NAME", "PHONE", "EMAIL", "ADDRESS", "POSTCODE", "ID_NUMBER", "DATE_OF_BIRTH")
+
+# One English phrase per kind, for the read-back sentence.
+_KIND_PHRASES = {
+    "NAME": _("a name"),
+    "PHONE": _("a phone number"),
+    "EMAIL": _("an email address"),
+    "ADDRESS": _("an address"),
+    "POSTCODE": _("a postcode"),
+    "ID_NUMBER": _("an NHS or CHI number"),
+    "DATE_OF_BIRTH": _("a date of birth"),
+}
+
+
+def describe_removed(removed: tuple[str, ...],
+                     translate: Callable[[str], str] = _) -> str:
+    """Say in one sentence what was taken out, for the read-back; "" if nothing was.
+
+    `translate` puts each piece into the participant's language before the pieces are joined
+    (a finished English sentence could not be looked up in a catalog).
+
+    >>> describe_removed(("NAME", "PHONE"))
+    'I took out a name and a phone number to keep you anonymous.'
+    """
+    phrases = [translate(_KIND_PHRASES[kind]) for kind in removed if kind in _KIND_PHRASES]
+    if not phrases:
+        return ""
+    if len(phrases) == 1:
+        items = phrases[0]
+    else:
+        items = translate(_("{items} and {last}")).format(items=", ".join(phrases[:-1]),
+                                                      last=phrases[-1])
+    return translate(_("I took out {items} to keep you anonymous.")).format(items=items)
+
+
+# ---------------------------------------------------------------------------------------------
+# Written forms (regular expressions on the raw text)
+# ---------------------------------------------------------------------------------------------
+
+_WRITTEN_EMAIL = re.compile(r"[\w.+\-']+\s*@\s*[\w\-]+(?:\s*\.\s*[\w\-]+)+")
+_WRITTEN_POSTCODE = re.compile(
+    r"\b([A-Za-z]{1,2})(\d[A-Za-z\d]?)\s*(\d)([ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})\b"
+)
+_WRITTEN_DIGITS = re.compile(r"(?:\+\s?\d{1,3}[\s\-]?)?(?:\(0?\d{1,5}\)[\s\-]?)?\d[\d\s\-]{4,}\d")
+_WRITTEN_DATE = re.compile(r"\b\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:\d{4}|\d{2})\b")
+_WRITTEN_DOB_CUE = re.compile(
+    r"\b(?:born|birth|d\.?\s?o\.?\s?b\.?|birthday|b'day|dob)\b", re.IGNORECASE
+)
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_HARD_BREAK = re.compile(r"[.!?;:]")
+
+
+def _wordlike(word: str) -> bool:
+    """Letters only, allowing an inner apostrophe ("o'connor") but not a contraction ending."""
+    return word.replace("'", "").isalpha() and not re.search(r"'(s|t|m|re|ve|ll|d)$", word)
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    raw: str
+    word: str  # folded, apostrophes normalised
+    kind: str | None = None
+
+
+def _tokenise(text: str) -> list[_Token]:
+    return [
+        _Token(m.start(), m.end(), m.group(), fold(m.group()).replace("’", "'"))
+        for m in _TOKEN.finditer(text)
+    ]
+
+
+@functools.lru_cache(maxsize=16)
+def _cues_ending(cues: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Cue phrases grouped by their last word, so a word that ends none costs one lookup."""
+    if any(not cue for cue in cues):
+        raise ValueError("an empty cue phrase would match everywhere")
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for cue in cues:
+        grouped.setdefault(cue[-1], []).append(cue)
+    return {word: tuple(group) for word, group in grouped.items()}
+
+
+class _Scanner:
+    """Finds personal details in one text; holds the tokens and which kind each belongs to."""
+
+    def __init__(self, text: str, language: str) -> None:
+        self.text = text
+        self.english = language.lower().split("-")[0].split("_")[0] == "en"
+        self.tokens = _tokenise(text)
+        self.words = [t.word for t in self.tokens]
+        self.extra_spans: list[tuple[int, int, str]] = []  # character spans from written rules
+
+    # -- helpers ------------------------------------------------------------------------------
+    def gap(self, i: int) -> str:
+        """The characters between token i-1 and token i."""
+        if i <= 0 or i >= len(self.tokens):
+            return ""
+        return self.text[self.tokens[i - 1].end : self.tokens[i].start]
+
+    def broken_before(self, i: int) -> bool:
+        """True if sentence punctuation separates token i from the one before."""
+        return bool(_HARD_BREAK.search(self.gap(i)))
+
+    def free(self, i: int) -> bool:
+        return 0 <= i < len(self.tokens) and self.tokens[i].kind is None
+
+    def mark(self, first: int, last: int, kind: str) -> None:
+        """Mark tokens first..last (inclusive) as kind, leaving tokens already marked alone."""
+        for i in range(max(first, 0), min(last, len(self.tokens) - 1) + 1):
+            if self.tokens[i].kind is None:
+                self.tokens[i].kind = kind
+
+    def ends_any(self, i: int, cues: tuple[tuple[str, ...], ...]) -> bool:
+        """any(self.ends_phrase(i, c) for c in cues), looking only at the cues whose last word
+        is the word before position i (the scrubber's hot path: most words end no cue)."""
+        if i <= 0:
+            return False
+        return any(self.ends_phrase(i, c) for c in _cues_ending(cues).get(self.words[i - 1], ()))
+
+    def ends_phrase(self, i: int, phrase: tuple[str, ...]) -> bool:
+        """True if the words just before position i are `phrase`, with no sentence break."""
+        start = i - len(phrase)
+        if start < 0:
+            return False
+        if tuple(self.words[start:i]) != phrase:
+            return False
+        return not any(self.broken_before(k) for k in range(start + 1, i + 1))
+
+    def mark_chars(self, start: int, end: int, kind: str) -> None:
+        overlapping = [k for k, t in enumerate(self.tokens) if t.start < end and t.end > start]
+        if overlapping and any(self.tokens[k].kind not in (None, kind) for k in overlapping):
+            return  # an earlier, more specific rule already claimed part of it
+        self.extra_spans.append((start, end, kind))
+        for k in overlapping:
+            self.tokens[k].kind = kind
+
+    # -- written forms ------------------------------------------------------------------------
+    def written(self) -> None:
+        text = self.text
+        for m in _WRITTEN_EMAIL.finditer(text):
+            self.mark_chars(m.start(), m.end(), "EMAIL")
+        for m in _WRITTEN_DATE.finditer(text):
+            before = text[max(0, m.start() - 40) : m.start()]
+            if _WRITTEN_DOB_CUE.search(before):
+                self.mark_chars(m.start(), m.end(), "DATE_OF_BIRTH")
+        for m in _WRITTEN_POSTCODE.finditer(text):
+            if m.group(1).lower() in POSTCODE_AREAS and any(c.isdigit() for c in m.group(2)):
+                self.mark_chars(m.start(), m.end(), "POSTCODE")
+        for m in _WRITTEN_DIGITS.finditer(text):
+            digits = re.sub(r"\D", "", m.group())
+            if len(digits) < 6:
+                continue
+            before = fold(text[max(0, m.start() - 40) : m.start()])
+            kind = self._number_kind(digits, m.group().lstrip().startswith("+"), before)
+            if kind is not None:
+                self.mark_chars(m.start(), m.end(), kind)
+
+    def _number_kind(self, digits: str, international: bool, before: str) -> str | None:
+        """Decide whether a run of digits is a phone number, an NHS/CHI number or neither."""
+        before_words = re.findall(r"[a-z']+", before)[-6:]
+        joined = " ".join(before_words)
+        id_cue = bool(re.search(r"\b(nhs|chi|n h s|c h i|health|hospital|patient)\b", joined))
+        phone_cue = any(w in PHONE_CUES for w in before_words)
+        if id_cue and len(digits) == 10:
+            return "ID_NUMBER"
+        if international or digits.startswith("0") or len(digits) == 11:
+            return "PHONE" if len(digits) >= 9 or phone_cue else None
+        if len(digits) == 10:
+            return "ID_NUMBER"
+        if len(digits) >= 9 or (phone_cue and len(digits) >= 6):
+            return "PHONE"
+        return None
+
+    # -- spoken numbers -----------------------------------------------------------------------
+    def number_run(self, i: int) -> tuple[int, str] | None:
+        """Read spoken digits from token i; return (end index exclusive, digit string)."""
+        digits: list[str] = []
+        j = i
+        n = len(self.tokens)
+        while j < n and self.free(j):
+            if j > i and self.broken_before(j):
+                break
+            w = self.words[j]
+            if w in MULTIPLIERS and j + 1 < n and self.words[j + 1] in DIGIT_WORDS:
+                digits.append(str(DIGIT_WORDS[self.words[j + 1]]) * MULTIPLIERS[w])
+                j += 2
+            elif w in DIGIT_WORDS and not (w in ("o", "oh") and not digits and j + 1 < n
+                                            and self.words[j + 1] not in NUMBER_WORDS
+                                            and self.words[j + 1] not in MULTIPLIERS):
+                digits.append(str(DIGIT_WORDS[w]))
+                j += 1
+            elif w in TEENS:
+                digits.append(str(TEENS[w]))
+                j += 1
+            elif w in TENS:
+                if j + 1 < n and self.words[j + 1] in DIGIT_WORDS and DIGIT_WORDS[
+                    self.words[j + 1]
+                ] > 0 and self.words[j + 1] not in ("o", "oh"):
+                    digits.append(str(TENS[w] + DIGIT_WORDS[self.words[j + 1]]))
+                    j += 2
+                else:
+                    digits.append(str(TENS[w]))
+                    j += 1
+            elif w == "hundred" and digits:
+                digits.append("00")
+                j += 1
+            elif w.isdigit():
+                digits.append(w)
+                j += 1
+            else:
+                break
+        if j == i:
+            return None
+        return j, "".join(digits)
+
+    def spoken_numbers(self) -> None:
+        """Phone numbers and NHS/CHI numbers said digit by digit."""
+        i = 0
+        n = len(self.tokens)
+        while i < n:
+            if not self.free(i):
+                i += 1
+                continue
+            start = i
+            international = False
+            if self.words[i] == "plus" and i + 1 < n:
+                international = True
+                start = i
+                i += 1
+            run = self.number_run(i)
+            if run is None:
+                i = start + 1
+                continue
+            end, digits = run
+            before = " ".join(self.words[max(0, start - 6) : start])
+            kind = self._number_kind(digits, international, before) if len(digits) >= 6 else None
+            if kind is not None:
+                self.mark(start, end - 1, kind)
+            i = end
+
+    # -- dates of birth -----------------------------------------------------------------------
+    _DOB_CUES = (
+        ("born",), ("date", "of", "birth"), ("dob",), ("d", "o", "b"), ("birthday",),
+        ("birth", "date"), ("birthdate",), ("born", "on"), ("born", "in"),
+    )
+    _DATE_FILLERS = frozenset("is was on in the of it's its as".split())
+
+    def _date_word(self, j: int) -> bool:
+        w = self.words[j]
+        return (
+            w in NUMBER_WORDS or w in ORDINALS or w in CALENDAR or w in MULTIPLIERS
+            or w in ("of", "the", "and", "st", "nd", "rd", "th")
+            or bool(re.fullmatch(r"\d{1,4}(st|nd|rd|th)?", w))
+        ) and w not in ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
+                        "saturday", "christmas", "easter")
+
+    def dates_of_birth(self) -> None:
+        n = len(self.tokens)
+        for i in range(n):
+            if not self.ends_any(i, self._DOB_CUES):
+                continue
+            j = i
+            while j < n and self.words[j] in self._DATE_FILLERS and j - i < 3:
+                j += 1
+            k = j
+            while k < n and self.free(k) and self._date_word(k):
+                date_separator = re.fullmatch(r"\s*[/.\-]\s*", self.gap(k))
+                if k > j and self.broken_before(k) and not date_separator:
+                    break
+                k += 1
+            while k > j and self.words[k - 1] in ("of", "the", "and"):
+                k -= 1
+            if k > j and any(
+                self.words[m] not in ("of", "the", "and") for m in range(j, k)
+            ):
+                self.mark(j, k - 1, "DATE_OF_BIRTH")
+
+    # -- emails -------------------------------------------------------------------------------
+    def spoken_emails(self) -> None:
+        n = len(self.tokens)
+        for a in range(1, n - 3):
+            if self.words[a] != "at" or not self.free(a):
+                continue
+            # domain: word (dot word)+ ending in a known top-level domain
+            j = a + 1
+            if self.words[j] in ("the", "a", "an", "my", "your", "home", "work", "least", "all"):
+                continue
+            end = None
+            k = j + 1
+            while k + 1 < n and self.words[k] == "dot":
+                if self.words[k + 1] in EMAIL_TLDS:
+                    end = k + 1
+                k += 2
+            if end is None:
+                continue
+            # local part: back from "at" over words joined by dot / underscore / dash
+            s = a - 1
+            while s - 1 >= 0 and self.words[s] in NUMBER_WORDS and self.words[s - 1] not in (
+                FUNCTION_WORDS - NUMBER_WORDS
+            ):
+                s -= 1
+            while s - 2 >= 0 and self.words[s - 1] in EMAIL_JOINERS:
+                s -= 2
+            if self.words[s] in FUNCTION_WORDS and self.words[s] not in NUMBER_WORDS:
+                continue
+            if s - 1 >= 0 and len(self.words[s - 1]) == 1 and (
+                self.words[s - 1] not in ("a", "i")
+                or s - 2 < 0
+                or self.words[s - 2] in ("at", "is", "to", "email", "address", "was", "on")
+            ):
+                s -= 1  # an initial: "j smith at ..."
+            self.mark(s, end, "EMAIL")
+
+    # -- postcodes ----------------------------------------------------------------------------
+    def _letter(self, j: int) -> str | None:
+        if j >= len(self.tokens):
+            return None
+        w = self.words[j]
+        if len(w) == 1 and w.isalpha():
+            return w
+        return SPOKEN_LETTERS.get(w)
+
+    def spoken_postcodes(self) -> None:
+        n = len(self.tokens)
+        i = 0
+        while i < n:
+            found = self._postcode_at(i) if self.free(i) else None
+            if found is None:
+                i += 1
+                continue
+            self.mark(i, found - 1, "POSTCODE")
+            i = found
+
+    def _postcode_at(self, i: int) -> int | None:
+        """If a spoken postcode starts at token i, return the index after it."""
+        n = len(self.tokens)
+        area = ""
+        j = i
+        if self.words[i] in AREA_WORDS:
+            area = AREA_WORDS[self.words[i]]
+            j = i + 1
+        else:
+            while j < n and len(area) < 2 and self._letter(j) and self.words[j] not in DIGIT_WORDS:
+                area += self._letter(j) or ""
+                j += 1
+        if not area or area not in POSTCODE_AREAS:
+            return None
+        cue = self.ends_any(i, POSTCODE_CUES)
+        run = self.number_run(j) if j < n else None
+        if run is None:
+            return None
+        k, digits = run
+        # optional letter after the district ("e c one a ..."): rare, not handled
+        if 2 <= len(digits) <= 3 and self._letter(k) and self._letter(k + 1):
+            after = k + 2
+            return after
+        if cue and 1 <= len(digits) <= 2:
+            return k
+        return None
+
+    # -- addresses ----------------------------------------------------------------------------
+    def _cardinal(self, i: int) -> int | None:
+        """Index after a house number said or written at token i, or None."""
+        n = len(self.tokens)
+        w = self.words[i]
+        if re.fullmatch(r"\d{1,4}[a-z]?", w):
+            return i + 1
+        if w not in NUMBER_WORDS or w in ("oh", "o", "nought", "nil", "zero", "hundred",
+                                           "thousand"):
+            return None
+        j = i
+        while j < n and (
+            self.words[j] in NUMBER_WORDS
+            or (self.words[j] == "and" and j > i and self.words[j - 1] == "hundred"
+                and j + 1 < n and self.words[j + 1] in NUMBER_WORDS)
+        ):
+            j += 1
+        return j
+
+    def addresses(self) -> None:
+        n = len(self.tokens)
+        i = 0
+        while i < n:
+            if not self.free(i) or (i > 0 and self._cardinal(i - 1) is not None
+                                    and self.words[i - 1] not in ("and",)):
+                i += 1
+                continue
+            after_number = self._cardinal(i)
+            if after_number is None:
+                i += 1
+                continue
+            j = after_number
+            if j < n and self.words[j] in ("a", "b", "c", "d") and j + 1 < n and \
+                    self.words[j + 1] not in FUNCTION_WORDS:
+                j += 1  # "fourteen b mill road"
+            found = None
+            if i > 0 and self.words[i - 1] in NOT_HOUSE_NUMBER_BEFORE:
+                i += 1
+                continue
+            for width in (1, 2, 3):
+                k = j + width
+                if k >= n:
+                    break
+                middle = self.words[j:k]
+                if any(w in NOT_STREET_WORDS or w in NUMBER_WORDS or not w.isalpha()
+                       for w in middle):
+                    break
+                if any(self.broken_before(m) for m in range(j, k + 1) if m > i):
+                    break
+                if self.words[k] in STREET_TYPES:
+                    found = k
+                    break
+            if found is None:
+                i += 1
+                continue
+            start = i
+            # "flat two stroke one, twelve high street"
+            if start >= 2 and self.words[start - 1] in NUMBER_WORDS | {"stroke", "slash"}:
+                b = start - 1
+                while b > 0 and (self.words[b] in NUMBER_WORDS
+                                 or self.words[b] in ("stroke", "slash")
+                                 or self.words[b].isdigit()):
+                    b -= 1
+                if self.words[b] == "flat":
+                    start = b
+            elif start >= 1 and self.words[start - 1] in ("flat", "number", "no"):
+                start = start - 1 if self.words[start - 1] == "flat" else start
+            if found + 1 < n and self.words[found + 1] in ("west", "east", "north", "south"):
+                found += 1  # "paisley road west"
+            self.mark(start, found, "ADDRESS")
+            i = found + 1
+
+    # -- names --------------------------------------------------------------------------------
+    def _ordinary(self, w: str) -> bool:
+        return w in COMMON_WORD_NAMES or w in CALENDAR or w in OTHER_ORDINARY or w in PLACES
+
+    def _listed(self, w: str) -> bool:
+        lists = name_lists()
+        return w in lists.first or w in lists.last
+
+    def _capitalised_mid_sentence(self, i: int) -> bool:
+        raw = self.tokens[i].raw
+        if not raw[:1].isupper() or raw.isupper() and len(raw) > 1:
+            return False
+        if i == 0 or self.broken_before(i):
+            return False
+        return True
+
+    def _title_case_text(self) -> bool:
+        raws = [t.raw for t in self.tokens if t.raw.isalpha()]
+        return bool(raws) and sum(r[:1].isupper() for r in raws) > 0.6 * len(raws)
+
+    def _name_follows(self, j: int) -> bool:
+        """Whether token j (after a possible name) fits a name before it."""
+        n = len(self.tokens)
+        if j >= n or self.broken_before(j) or not self.free(j):
+            return True
+        w = self.words[j]
+        return w in AFTER_NAME or (
+            len(w) > 3 and w.endswith("s") and w not in FUNCTION_WORDS and not w.endswith("ss")
+        )
+
+    def _plausible_unknown(self, j: int) -> bool:
+        """Whether a word missing from the name lists could still be a name ("mei", "jurgis")."""
+        w = self.words[j]
+        return (
+            _wordlike(w) and len(w) >= 2 and w not in FUNCTION_WORDS and not self._ordinary(w)
+            and w not in ROLES and w not in TITLES and w not in INSTITUTIONS
+            and w not in STREET_TYPES
+            # English verb and plural endings; Baltic names ending in -as, -is, -us may stay
+            and not re.search(r"(ed|ing|ly|ness|ful|less|ies|[^aiou]s)$", w)
+        )
+
+    def _clause_ends(self, j: int) -> bool:
+        """Whether token j starts something new after a full name ("... kofi nowak call me").
+
+        Stricter than _name_follows: "is" or "has" after an unlisted word suggests that word
+        begins a new clause ("my name is oliver money is tight").
+        """
+        n = len(self.tokens)
+        if j >= n or self.broken_before(j) or not self.free(j):
+            return True
+        return self.words[j] in CLAUSE_STARTS
+
+    def _extend_name(self, i: int) -> int:
+        """From a name at token i, take following surnames; return the last name token index."""
+        n = len(self.tokens)
+        lists = name_lists()
+        title_case = self._title_case_text()
+        j = i + 1
+        while j < n and j - i <= 3 and self.free(j) and not self.broken_before(j):
+            w = self.words[j]
+            if (w in FUNCTION_WORDS or w in NUMBER_WORDS or w in PLACES or w in CALENDAR
+                    or w in OTHER_ORDINARY or w in INSTITUTIONS or not _wordlike(w)):
+                break
+            if w in lists.last or w in lists.first or re.fullmatch(r"(mac|mc|o')[a-z]{3,}", w):
+                if w in COMMON_WORD_NAMES and not (
+                    self._name_follows(j + 1) or self._clause_ends(j + 1)
+                ):
+                    break
+                j += 1
+                continue
+            if self._plausible_unknown(j) and (
+                self._clause_ends(j + 1)
+                or (self._name_follows(j + 1) and self.words[j + 1] not in SHORT_VERBS)
+                or (self.tokens[j].raw[:1].isupper() and not title_case)
+            ):
+                j += 1
+                continue
+            break
+        return j - 1
+
+    def _sentence_start(self, i: int) -> bool:
+        return i == 0 or self.broken_before(i)
+
+    def names(self) -> None:
+        """Mark people's names: after cues, and names that are no ordinary word anywhere."""
+        n = len(self.tokens)
+        lists = name_lists()
+        title_case = self._title_case_text()
+        i = 0
+        while i < n:
+            w = self.words[i]
+            if not self.free(i) or w in FUNCTION_WORDS or w in NUMBER_WORDS or not _wordlike(w):
+                i += 1
+                continue
+            listed = w in lists.first or w in lists.last
+            first = w in lists.first
+            ordinary = self._ordinary(w)
+            # ordinary in every sense: never a name whatever the cue
+            plain_word = w in OTHER_ORDINARY
+            follows = self._name_follows(i + 1)
+            next_is_number = i + 1 < n and self.words[i + 1] in NUMBER_WORDS
+            written_cap = not title_case and self._capitalised_mid_sentence(i)
+            previous = self.words[i - 1] if i > 0 and not self.broken_before(i) else ""
+            strong = self.english and self.ends_any(i, STRONG_CUES)
+            role = self.english and (
+                previous in TITLES
+                or (previous in ROLES and (i < 2 or self.words[i - 2] not in NOT_ROLE_BEFORE))
+            )
+            intro = self.english and self.ends_any(i, INTRO_CUES)
+            weak_intro = previous in WEAK_INTRO_WORDS
+
+            is_name = False
+            if plain_word:
+                is_name = False
+            elif strong:
+                is_name = listed or not ordinary or w in CALENDAR
+            elif role:
+                if listed and not ordinary:
+                    is_name = True
+                elif listed or w in CALENDAR or w in PLACES or self._plausible_unknown(i):
+                    is_name = (follows and not next_is_number) or (
+                        written_cap and self._plausible_unknown(i)
+                    ) or (
+                        # an unlisted first name and surname: "my worker kasia nowicka helps"
+                        not ordinary and i + 1 < n and self._plausible_unknown(i + 1)
+                        and self._name_follows(i + 2)
+                    )
+            elif intro:
+                if first and not ordinary:
+                    is_name = True
+                elif (listed or w in CALENDAR) and w not in PLACES and not weak_intro:
+                    is_name = follows and not next_is_number
+                elif self._plausible_unknown(i) and (
+                    (written_cap and follows)
+                    or (i + 1 < n and self.words[i + 1] in INTRO_CLOSERS)
+                ):
+                    is_name = True
+            elif first and not ordinary:
+                is_name = self.english or written_cap or (
+                    i + 1 < n and self.words[i + 1] in lists.last
+                )
+            elif written_cap and first and w not in CALENDAR and w not in PLACES:
+                is_name = True
+            elif (self._sentence_start(i) or previous == "and") and listed and \
+                    w in COMMON_WORD_NAMES and i + 1 < n and self.words[i + 1] in SPEECH_VERBS:
+                is_name = True  # "grace said ..."
+
+            if is_name:
+                last = self._extend_name(i)
+                if (last + 1 < n and self.words[last + 1] in INSTITUTIONS) or (
+                    previous in INSTITUTION_PREFIXES
+                ):
+                    i = last + 1  # "queen margaret hospital", "st andrew"
+                    continue
+                start = i
+                if i > 0 and self.free(i - 1) and not self.broken_before(i) and (
+                    self._plausible_unknown(i - 1)
+                    and (self._sentence_start(i - 1)
+                         or self.ends_any(i - 1, STRONG_CUES + INTRO_CUES))
+                ):
+                    start = i - 1  # an unlisted first name before a listed surname
+                self.mark(start, last, "NAME")
+                i = last + 1
+                continue
+            # a surname that is no ordinary word, right after a first name ("mark thompson")
+            if listed and not ordinary and w in lists.last and i > 0 and self.free(i - 1) \
+                    and previous in lists.first and previous not in FUNCTION_WORDS \
+                    and previous not in CALENDAR and previous not in PLACES \
+                    and previous not in OTHER_ORDINARY:
+                last = self._extend_name(i)
+                self.mark(i - 1, last, "NAME")
+                i = last + 1
+                continue
+            i += 1
+
+    # -- output -------------------------------------------------------------------------------
+    def spans(self) -> list[tuple[int, int, str]]:
+        """Character spans to replace, merged, in order."""
+        raw: list[tuple[int, int, str]] = []
+        for t in self.tokens:
+            if t.kind is not None:
+                raw.append((t.start, t.end, t.kind))
+        raw.extend(self.extra_spans)
+        raw.sort()
+        merged: list[tuple[int, int, str]] = []
+        for start, end, kind in raw:
+            if merged:
+                p_start, p_end, p_kind = merged[-1]
+                between = self.text[p_end:start] if start > p_end else ""
+                if start <= p_end or (p_kind == kind and re.fullmatch(r"[\s,/.\-()+@_']*", between)
+                                      and not (kind == "NAME" and "," in between)):
+                    merged[-1] = (p_start, max(p_end, end), p_kind)
+                    continue
+            merged.append((start, end, kind))
+        return merged
+
+
+def redact(text: str, language: str = "en") -> Redaction:
+    """Replace personal details in `text` with tags such as [NAME] and [PHONE].
+
+    Works on spoken form (lower-case words from speech recognition) and written form. For
+    languages other than English only the language-independent rules run (written emails,
+    phone and ID digits, postcodes, dates after a cue) plus the name list; the English cue
+    phrases and spoken numbers are not used.
+
+    >>> redact("my name is susan holt call me on oh seven seven double nine").text
+    'my name is [NAME] call me on [PHONE]'
+    """
+    if not text.strip():
+        return Redaction(text=text, removed=(), scrubber=scrubber_version())
+    scanner = _Scanner(text, language)
+    scanner.written()
+    if scanner.english:
+        scanner.dates_of_birth()
+        scanner.spoken_emails()
+        scanner.spoken_postcodes()
+        scanner.spoken_numbers()
+        scanner.addresses()
+    scanner.names()
+    pieces: list[str] = []
+    removed: list[str] = []
+    position = 0
+    for start, end, kind in scanner.spans():
+        pieces.append(text[position:start])
+        pieces.append(f"[{kind}]")
+        position = end
+        if kind not in removed:
+            removed.append(kind)
+    pieces.append(text[position:])
+    return Redaction(text="".join(pieces), removed=tuple(removed), scrubber=scrubber_version())

@@ -1,0 +1,62 @@
+"""The scrubber's version stamp: which scrubber removed personal details from an answer."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+from collections.abc import Iterable
+from pathlib import Path
+
+# The redaction package: every file in it can change what the scrubber removes.
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def package_files(package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    """Every Python file of the redaction package, in a fixed order (by path within it)."""
+    return sorted(package_dir.rglob("*.py"), key=lambda p: p.relative_to(package_dir).as_posix())
+
+
+def source_digest(files: Iterable[Path], root: Path = PACKAGE_DIR) -> bytes:
+    """A SHA-256 digest of the files' names (relative to `root`) and contents. Raises OSError if
+    one cannot be read. Each name and content is length-prefixed, so that moving text from one
+    file to the next, or renaming a file, still changes the digest."""
+    digest = hashlib.sha256()
+    for path in files:
+        name = path.relative_to(root).as_posix().encode()
+        content = path.read_bytes()
+        for part in (name, content):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+    return digest.digest()
+
+
+def stamp_of(package_dir: Path) -> str | None:
+    """The version stamp of the scrubber whose source is in `package_dir` (see
+    scrubber_version); None when a file cannot be read, so that nothing is skipped on a guess."""
+    try:
+        digest = hashlib.sha256(source_digest(package_files(package_dir), package_dir))
+    except OSError:
+        return None
+    try:
+        digest.update(importlib.metadata.version("faker").encode())
+    except importlib.metadata.PackageNotFoundError:
+        digest.update(b"no faker")
+    return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def scrubber_version() -> str | None:
+    """What identifies this scrubber's behaviour: a digest of every file of the redaction
+    package (the rules, the word lists, the name loading and this stamp) and of the version of
+    Faker, whose name lists it reads.
+
+    Answers are stamped with it when they are scrubbed on the kiosk. Sync scrubs an incoming
+    answer again only when its stamp differs from the receiving side's (an older kiosk, an older
+    scrubber, or no stamp at all): the same scrubber run twice finds nothing new (see
+    tests/test_redact.py), and running it again on every answer was most of the cost of a sync.
+    A stamp over one file alone would let a change to the word lists go unnoticed, and sync
+    would skip answers it must scrub again. None when the source cannot be read, so that
+    nothing is ever skipped on a guess.
+    """
+    return stamp_of(PACKAGE_DIR)

@@ -67,6 +67,7 @@ def test_two_kiosks_in_any_order_arrive_exactly_once(kiosks: tuple[Path, Path],
                                                      tmp_path: Path) -> None:
     a, b = (copy_kiosk(k, tmp_path / k.name) for k in kiosks)
     expected = kiosk_answers(a) | kiosk_answers(b)
+    (tmp_path / "stick").mkdir()
     for order, name in (((a, b, a, b), "one.sqlite"), ((b, a, b, a, a), "two.sqlite")):
         target = tmp_path / "stick" / name
         for folder in order:

@@ -442,3 +442,28 @@ def test_usb_sync_failure_says_nothing_is_lost(kiosk_data: Path, tmp_path: Path)
     assert "Nothing is lost" in status(data)["message"]
     assert spoken[-1] == status(data)["message"]
     assert (stick / "kiosk-shared.request").exists()  # still asking, for the next try
+
+
+CLIPBOARD_PROBE = """
+import sys
+from pathlib import Path
+from kiosk.ui import runtime
+runtime.configure_kivy(Path(sys.argv[1]), 800, 480, False)
+from kivy.core.clipboard import Clipboard, CutBuffer
+print(type(Clipboard).__name__, CutBuffer)
+"""
+
+
+def test_no_clipboard_and_no_tracebacks_without_xclip_or_xsel(tmp_path: Path) -> None:
+    """What Kivy does the first time a text field is touched, on a kiosk without xclip or
+    xsel (an empty PATH hides them): no clipboard, no cut buffer, and not a line of noise."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIVY_")}
+    result = subprocess.run([sys.executable, "-c", CLIPBOARD_PROBE, str(tmp_path)],
+                            env={**env, "PATH": str(empty)}, capture_output=True, text=True,
+                            timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["ClipboardDummy", "None"]
+    assert "Traceback" not in result.stderr and "xsel" not in result.stderr \
+        and "Cutbuffer" not in result.stderr, result.stderr

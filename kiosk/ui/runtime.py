@@ -6,6 +6,7 @@ Kivy reads its configuration when it is first imported, so everything here runs 
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -79,3 +80,18 @@ def configure_kivy(data_dir: Path, width: int, height: int, fullscreen: bool,
     Config.set("graphics", "resizable", "0")
     # A right click must not leave multitouch emulation dots on screen.
     Config.set("input", "mouse", "mouse,disable_multitouch")
+    _quiet_cut_buffer()
+
+
+def _no_cut_buffer(record: logging.LogRecord) -> bool:
+    """False for Kivy's complaint that no X cut-buffer tool (xclip, xsel) is installed."""
+    return not str(record.msg).startswith("Cutbuffer: Unable to find any valuable")
+
+
+def _quiet_cut_buffer() -> None:
+    """Without xclip or xsel Kivy finds no cut buffer, which is what the kiosk wants (selected
+    text is never handed to other programs), but it says so with a page of tracebacks in the
+    terminal the first time a text field is touched. Only that message is dropped."""
+    from kivy.logger import Logger
+
+    Logger.addFilter(_no_cut_buffer)

@@ -221,3 +221,19 @@ def test_manifest_records_the_english_model() -> None:
     assert spec.name == "vosk-model-small-en-us-0.15"
     assert spec.url.endswith("/vosk-model-small-en-us-0.15.zip")
     assert len(spec.sha256) == 64 and spec.size > 40_000_000
+
+
+def test_gaelic_gets_plain_words_not_a_command_that_fails(tmp_path) -> None:
+    """No Gaelic recogniser is published: nothing may tell staff to install one as if it were."""
+    runner = CliRunner()
+    models = str(tmp_path / "models")
+    listed = runner.invoke(models_command, ["list", "--models-dir", models])
+    gaelic = next(line for line in listed.output.splitlines() if line.startswith("gd "))
+    assert "fix: none needed" in gaelic and "answered by touch and typing" in gaelic
+    assert "fix: kiosk models install gd" not in gaelic
+    english = next(line for line in listed.output.splitlines() if line.startswith("en "))
+    assert english.endswith("fix: kiosk models install en")  # a download is known: the command
+    tried = runner.invoke(models_command, ["install", "gd", "--models-dir", models])
+    assert tried.exit_code == 1
+    assert "answers by touch and typing (nothing to install)" in tried.output
+    assert "Traceback" not in tried.output and len(tried.output.strip().splitlines()) == 1

@@ -175,7 +175,7 @@ def check_model(language: str, models_dir: Path | None) -> Check:
             name,
             "MISSING",
             "no speech recognition model (touch and typing still work)",
-            f"kiosk models install {language}",
+            model_store.install_fix(language),
             essential=False,
         )
     started = time.monotonic()
@@ -265,7 +265,7 @@ def command(
             "models",
             "FAIL",
             "no language has a speech model; voice answers impossible",
-            "kiosk models install " + languages[0],
+            model_store.install_fix(languages[0]),
         )
         checks.append(result)
         click.echo(result.line())

@@ -51,7 +51,8 @@ def list_models(models_dir: Path | None) -> None:
         if found:
             click.echo(f"{language}  {name}  installed ({found.source})  {found.path}")
         else:
-            click.echo(f"{language}  {name}  not installed  fix: kiosk models install {language}")
+            click.echo(f"{language}  {name}  not installed  "
+                       f"fix: {model_store.install_fix(language, manifest)}")
 
 
 @command.command("install")
@@ -139,7 +140,8 @@ def verify_models(load: bool, models_dir: Path | None) -> None:
                     f"fix: kiosk models install {language}"
                 )
             else:
-                click.echo(f"{language}  not installed  fix: kiosk models install {language}")
+                click.echo(f"{language}  not installed  "
+                           f"fix: {model_store.install_fix(language, manifest)}")
             continue
         issues = check_model_dir(found.path)
         if not issues and load:

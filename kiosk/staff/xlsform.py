@@ -204,6 +204,12 @@ class _Converter:
         self.languages: list[str] = []
         self.default: str = "en"
         self.unnamed_language_used = False
+        self.unnamed_columns: set[tuple[str, str, str]] = set()
+        self.names: dict[str, str] = {}  # code -> the language's name as this form writes it
+
+    def name(self, code: str) -> str:
+        """A language as the form's own columns name it, so a fix names a column it has."""
+        return self.names.get(code) or language_name(code)
 
     def error(self, sheet: str | None, row: int | None, message: str) -> None:
         self.problems.append(FormProblem(self.file, sheet, row, message))
@@ -240,7 +246,10 @@ class _Converter:
             self.unnamed_language_used = True
             return self.default
         code = language_code(name)
-        if code is None:
+        if code is not None and _CODE_AT_END.search(name):
+            self.names.setdefault(code, name)
+        if code is None and (sheet, column, name) not in self.unnamed_columns:
+            self.unnamed_columns.add((sheet, column, name))  # said once, not on every row
             self.error(sheet, 1, f"column '{column}::{name}' does not say which language it is; "
                        f"write it as {column}::{name} (xx) with the language's code, for example "
                        "label::English (en)")
@@ -352,8 +361,8 @@ class _Converter:
                        f"{MAX_QUESTIONS}")
         if self.unnamed_language_used and not settings.get("default_language"):
             self.warn("survey", 1, f"the label column does not say which language it is; it is "
-                      f"taken as {language_name(self.default)}. Write it as "
-                      f"label::{language_name(self.default)}, or set default_language on the "
+                      f"taken as {self.name(self.default)}. Write it as "
+                      f"label::{self.name(self.default)}, or set default_language on the "
                       "settings sheet")
         self._check_translations(meta, meta_rows, questions)
 
@@ -457,9 +466,9 @@ class _Converter:
             return None
         question: dict[str, Any] = {"id": name}
         if self.default not in label:
-            column = f"label::{language_name(self.default)}" if self.languages else "label"
+            column = "label" if self._plain_label("survey") else f"label::{self.name(self.default)}"
             self.error("survey", number, f"question '{name}' has no label in "
-                       f"{language_name(self.default)}; write the question in the {column} "
+                       f"{self.name(self.default)}; write the question in the {column} "
                        "column")
             return None
         question["text"] = label
@@ -507,6 +516,11 @@ class _Converter:
                     return None
                 question["choices"] = choices
         return question
+
+    def _plain_label(self, sheet: str) -> bool:
+        """Whether the sheet has a label column that names no language."""
+        header = getattr(self.data, f"{sheet}_header", None) or [{}]
+        return any(_snake(name) in ("label", "caption") for name in header[0])
 
     def _behaviour(self, row: _Row) -> bool:
         """Refuse a row using columns whose behaviour the kiosk lacks; True when there is none."""
@@ -568,9 +582,10 @@ class _Converter:
                 ok = False
             seen.setdefault(name, row.number)
             if self.default not in label:
+                column = ("label" if self._plain_label("choices")
+                          else f"label::{self.name(self.default)}")
                 self.error("choices", row.number, f"choice '{name}' has no label in "
-                           f"{language_name(self.default)}; write it in the label::"
-                           f"{language_name(self.default)} column")
+                           f"{self.name(self.default)}; write it in the {column} column")
                 ok = False
                 continue
             choices.append({"id": name, "text": label, "_row": row.number})
@@ -583,9 +598,9 @@ class _Converter:
         def check(texts: dict[str, str], sheet: str, row: int, what: str, column: str) -> None:
             for language in self.languages:
                 if language not in texts:
-                    self.warn(sheet, row, f"{what} has no {language_name(language)} text; it will "
-                              f"be shown in {language_name(self.default)}. Fill in "
-                              f"{column}::{language_name(language)} to translate it")
+                    self.warn(sheet, row, f"{what} has no {self.name(language)} text; it will "
+                              f"be shown in {self.name(self.default)}. Fill in "
+                              f"{column}::{self.name(language)} to translate it")
             for text in texts.values():
                 if len(text) > MAX_TEXT_LENGTH:
                     self.error(sheet, row, f"{what} is {len(text)} characters long; keep it "

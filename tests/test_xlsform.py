@@ -391,7 +391,7 @@ def test_settings_the_kiosk_cannot_use(tmp_path: Path) -> None:
     ("missing.xlsx", None, "missing.xlsx: error: file not found; check the path and the name of "
      "the spreadsheet"),
     ("form.xlsx", b"just some words, not a spreadsheet", "form.xlsx: error: cannot be read as a "
-     "xlsx spreadsheet; open it in a spreadsheet program, save it again as .xlsx and import "
+     "spreadsheet (.xlsx); open it in a spreadsheet program, save it again as .xlsx and import "
      "that"),
     ("form.txt", b"type,name,label", "form.txt: error: is not an XLSForm spreadsheet; save the "
      "form from your spreadsheet program as .xlsx (or .xls, or .csv) and import that"),

@@ -177,9 +177,8 @@ def read_xlsform(path: Path, name: str | None = None) -> Conversion:
 
         data = get_xlsform(str(path), file_type=path.suffix.lower())
     except Exception:  # noqa: BLE001 - whatever the reader raises, the file is not a form
-        kind = path.suffix.lower().lstrip(".")
-        return fail(f"cannot be read as a {kind} spreadsheet; open it in a spreadsheet program, "
-                    "save it again as .xlsx and import that")
+        return fail(f"cannot be read as a spreadsheet ({path.suffix.lower()}); open it in a "
+                    "spreadsheet program, save it again as .xlsx and import that")
     if not data.survey and not data.survey_header:
         found = ", ".join(repr(s) for s in data.sheet_names or []) or "none"
         return fail(f"has no sheet named 'survey' (sheets: {found}); an XLSForm needs a survey "

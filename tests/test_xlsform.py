@@ -441,3 +441,18 @@ def test_an_invalid_pack_is_not_exported(tmp_path: Path) -> None:
     assert not (tmp_path / "form.xlsx").exists()
     assert lines(run("export", "bad.toml", "--out", "form.ods")) == [
         "form.ods: error: an XLSForm is written as .xlsx; give --out a name ending in .xlsx"]
+
+
+def test_a_survey_sheet_without_a_type_column_or_with_a_column_twice(tmp_path: Path) -> None:
+    form(tmp_path, [["name", "label"], ["q", "Why?"], ["r", "Where?"]])
+    result = import_form()
+    assert result.exit_code == 2
+    assert lines(result)[0] == (
+        "form.xlsx:survey:1: error: there is no type column; add one and write in it what each "
+        "row is (text, select_one LIST, select_multiple LIST, range or note)")
+    form(tmp_path, [["type", "name", "label", "label"], ["text", "q", "Why?", "Why not?"]])
+    result = import_form()
+    assert result.exit_code == 2
+    assert lines(result)[0] == (
+        "form.xlsx: error: has two columns named 'label' on one sheet; keep one of them, or give "
+        "each its own name")

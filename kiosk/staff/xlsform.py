@@ -172,11 +172,19 @@ def read_xlsform(path: Path, name: str | None = None) -> Conversion:
     if path.suffix.lower() not in FORM_SUFFIXES:
         return fail("is not an XLSForm spreadsheet; save the form from your spreadsheet program "
                     "as .xlsx (or .xls, or .csv) and import that")
-    try:
-        from pyxform.xls2json_backends import get_xlsform
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json_backends import get_xlsform
 
+    try:
         data = get_xlsform(str(path), file_type=path.suffix.lower())
-    except Exception:  # noqa: BLE001 - whatever the reader raises, the file is not a form
+    except PyXFormError as exc:
+        duplicate = re.match(r"Duplicate column header: (.+)", str(exc))
+        if duplicate:
+            return fail(f"has two columns named '{duplicate.group(1)}' on one sheet; keep one "
+                        "of them, or give each its own name")
+        return fail(f"cannot be read as a spreadsheet ({path.suffix.lower()}); open it in a "
+                    "spreadsheet program, save it again as .xlsx and import that")
+    except Exception:  # noqa: BLE001 - whatever else the reader raises, the file is not a form
         return fail(f"cannot be read as a spreadsheet ({path.suffix.lower()}); open it in a "
                     "spreadsheet program, save it again as .xlsx and import that")
     if not data.survey and not data.survey_header:
@@ -300,6 +308,11 @@ class _Converter:
         from pyxform import aliases
         from pyxform.question import MultipleChoiceQuestion, Option
 
+        header = (self.data.survey_header or [{}])[0]
+        if not any(_snake(name) in ("type", "command") for name in header):
+            self.error("survey", 1, "there is no type column; add one and write in it what each "
+                       f"row is ({_SUPPORTED})")
+            return Conversion(None, None, self.problems)
         settings = self._settings()
         self._find_default_language(settings)
         self.languages = [self.default]

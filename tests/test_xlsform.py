@@ -296,8 +296,8 @@ def test_every_unsupported_row_is_one_line_and_nothing_is_written(tmp_path: Path
         "form.xlsx:survey:1: warning: the label column does not say which language it is; it "
         "is taken as English (en). Write it as label::English (en), or set default_language on "
         "the settings sheet",
-        "form.xlsx: 13 errors; pack.toml was not written. Fix them in the spreadsheet and "
-        "import it again",
+        "form.xlsx: 13 errors; pack.toml was not written. Fix them and import the "
+        "spreadsheet again",
     ]
     assert (tmp_path / "pack.toml").read_text(encoding="utf-8") == "kept"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["form.xlsx", "pack.toml"]
@@ -360,8 +360,8 @@ def test_choice_rows_are_named_by_their_own_row(tmp_path: Path) -> None:
         "form.xlsx:survey:1: warning: the label column does not say which language it is; it "
         "is taken as English (en). Write it as label::English (en), or set default_language on "
         "the settings sheet",
-        "form.xlsx: 3 errors; pack.toml was not written. Fix them in the spreadsheet and import "
-        "it again",
+        "form.xlsx: 3 errors; pack.toml was not written. Fix them and import the "
+        "spreadsheet again",
     ]
 
 
@@ -379,8 +379,8 @@ def test_settings_the_kiosk_cannot_use(tmp_path: Path) -> None:
         "form.xlsx:survey:1: error: column 'label::Klingon' does not say which language it is; "
         "write it as label::Klingon (xx) with the language's code, for example "
         "label::English (en)",
-        "form.xlsx: 3 errors; pack.toml was not written. Fix them in the spreadsheet and import "
-        "it again",
+        "form.xlsx: 3 errors; pack.toml was not written. Fix them and import the "
+        "spreadsheet again",
     ]
 
 

@@ -108,7 +108,7 @@ def import_form(form: Path, out: Path) -> None:
     if conversion.text is None or conversion.pack is None:
         count = len(conversion.errors)
         _stop(f"{form}: {count} error{'s' if count != 1 else ''}; {out} was not written. Fix "
-              "them in the spreadsheet and import it again")
+              f"{'them' if count != 1 else 'it'} and import the spreadsheet again")
     with atomic_file(out) as handle:
         handle.write(conversion.text.encode("utf-8"))
     # The project's own check, on the file as written: it also finds recordings not beside it.

@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rehearse": ("kiosk.commands.rehearse",
                  "Answer every question of PACK with a sample, in the real window, saving each "
                  "screen."),
-    "packs": ("kiosk.commands.packs", "Check and list question packs."),
+    "packs": ("kiosk.commands.packs", "Check, list, import and export question packs."),
     "staff-pin": ("kiosk.commands.staff_pin",
                   "Set the PIN that opens staff mode (long press the top left corner, or "
                   "Ctrl+Alt+S)."),

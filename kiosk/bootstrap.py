@@ -44,6 +44,7 @@ class LaunchOptions:
     audio_device: str | None = None  # sounddevice name; None: PulseAudio if present, else default
     headphones: str | None = None  # PulseAudio sink of a headphones output, if the kiosk has one
     rehearsal: list[tuple[str, str]] | None = None
+    pages: bool = False  # screenshots of every screenful of a screen that scrolls
     store: bool = True
 
 
@@ -139,6 +140,7 @@ def run(options: LaunchOptions) -> int:
 
     shell = ShellOptions(screenshots=options.screenshots, trace=options.trace,
                          screen_width_mm=options.screen_width_mm, rehearsal=options.rehearsal,
+                         pages=options.pages,
                          status_file=options.data_dir / "usb-status.json")
     voice_out, voice_in = start_voice(options)
     session.set_headphones_available(voice_out is not None and voice_out.headphones is not None)

@@ -22,11 +22,15 @@ from kiosk.core.screens import MAX_TEXT_SIZE, THEMES
               help=f"Text size step, 0 (default) to {MAX_TEXT_SIZE} (twice the default).")
 @click.option("--width", default=800, show_default=True, help="Window width in pixels.")
 @click.option("--height", default=480, show_default=True, help="Window height in pixels.")
+@click.option("--pages/--first-page-only", default=True, show_default=True,
+              help="A screen that scrolls: one PNG per screenful (NAME-p1.png, NAME-p2.png...), "
+                   "so every word can be checked; or only its top.")
 @click.option("--trace", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write each screen and what it says as JSON lines to this file.")
 def command(pack: Path, screenshots: Path, language: str | None, theme: str | None, size: int,
-            width: int, height: int, trace: Path | None) -> None:
-    """Answer every question of PACK with a sample, in the real window, saving each screen.
+            width: int, height: int, pages: bool, trace: Path | None) -> None:
+    """Answer every question of PACK with a sample, in the real window, saving each screen
+    (every screenful of one that scrolls).
 
     Uses a virtual display when there is none. Leaves no contribution behind.
 
@@ -48,7 +52,7 @@ def command(pack: Path, screenshots: Path, language: str | None, theme: str | No
         # The store lives in a scratch folder that is deleted afterwards: nothing is kept.
         options = LaunchOptions(data_dir=Path(scratch), pack=pack, width=width, height=height,
                                 screenshots=screenshots, trace=trace, rehearsal=steps,
-                                voice=False)
+                                voice=False, pages=pages)
         run(options)
     shots = sorted(screenshots.glob("*.png"))
     click.echo(f"{len(shots)} screenshots in {screenshots}")

@@ -28,6 +28,7 @@ class ShellOptions:
     trace: Path | None = None  # write a JSON line for each screen, speech and save, for tests
     screen_width_mm: float | None = None
     rehearsal: list[tuple[str, str]] | None = None  # scripted (event, argument) steps
+    pages: bool = False  # a screen that scrolls: one screenshot per screenful, -p1, -p2...
     # Written by the USB-stick sync (deploy/usb-sync.sh): shown on screen while it is fresh.
     status_file: Path | None = None
 
@@ -101,3 +102,4 @@ class ShellBase:
     _unbroken: Callable[[str, float], str]
     _content_width: Callable[[], float]
     _restart_idle: Callable[[], None]
+    _save_pages: Callable[..., None]

@@ -7,6 +7,9 @@ A kiosk at an event never traces: the trace includes what is said.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +109,50 @@ class TraceMixin(ShellBase):
             boxes[cid] = [round(x), round(Window.height - top_y), round(widget.width),
                           round(top_y - bottom)]
         return boxes
+
+    def _save_pages(self, screen: Screen, name: str, page: int,
+                    then: Callable[[], None]) -> None:
+        """With `pages` (rehearsals), one picture per screenful of a screen that scrolls
+        (NAME-p1.png, NAME-p2.png..., a line of overlap between them), so staff see every word
+        a participant will read; NAME.png when it all fits. Then back to the top, and `then()`.
+        """
+        if screen is not self.screen_model:
+            return
+        scroller, content = self.root.scroller, self.root.content
+        hidden = content.height - scroller.height
+        line = self.font_px * 1.3
+        step = max(line, scroller.height - line)
+        pages = 1 if hidden <= 1 else 1 + math.ceil(hidden / step)
+        if not self.options.pages:
+            pages = 1  # pages are for staff checking a pack (`kiosk rehearse`)
+        if page >= pages:
+            scroller.scroll_y = 1
+            self._render_frame = self._frames
+            Clock.schedule_once(lambda dt: self._when_drawn(screen, then), 0.05)
+            return
+        if page > 0:
+            scroller.scroll_y = max(0.0, 1 - page * step / hidden)
+        self._render_frame = self._frames
+        # A scroll shows on the next frames: photograph once they are drawn.
+        Clock.schedule_once(lambda dt: self._when_drawn(screen, partial(
+            self._photograph, screen, name, page, pages, then)), 0.05 if page else 0)
+
+    def _photograph(self, screen: Screen, name: str, page: int, pages: int,
+                    then: Callable[[], None]) -> None:
+        suffix = f"-p{page + 1}" if pages > 1 else ""
+        assert self.options.screenshots is not None
+        self.save_screenshot(self.options.screenshots / f"{name}{suffix}.png")
+        self._save_pages(screen, name, page + 1, then)
+
+    def _when_drawn(self, screen: Screen, then: Callable[[], None]) -> None:
+        """`then()` once the screen has been drawn twice since the last change (still the
+        same screen: a person may have moved on meanwhile)."""
+        if screen is not self.screen_model:
+            return
+        if self._frames < self._render_frame + 2:
+            Clock.schedule_once(lambda dt: self._when_drawn(screen, then), 0.05)
+            return
+        then()
 
     def save_screenshot(self, path: Path) -> Path:
         """Save what the window shows now as a PNG at `path`."""

@@ -7,6 +7,7 @@ word too long for any line is broken with a hyphen.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from kivy.clock import Clock
@@ -252,7 +253,14 @@ class RenderMixin(ShellBase):
             name = f"{self.shots:02d}-{screen.name}"
             if screen.question_id:
                 name += f"-{screen.question_id}"
-            self.save_screenshot(self.options.screenshots / f"{name}.png")
+            self._save_pages(screen, name, 0, partial(self._rendered, screen))
+        else:
+            self._rendered(screen)
+
+    def _rendered(self, screen: Screen) -> None:
+        """The screen is drawn (and photographed): trace it, then the rehearsal's next step."""
+        if screen is not self.screen_model:
+            return
         if self._trace_file:  # measuring every label is for tests and rehearsals only
             self._trace_screen(screen)
         if self._steps:

@@ -189,8 +189,10 @@ class KioskWindow:
 
 
 def screenshot_of(window: KioskWindow, screen: Event) -> Path:
-    """The PNG the kiosk saved of a traced screen (the newest one of that name)."""
+    """The PNG the kiosk saved of a traced screen (the newest one of that name; of a screen
+    that scrolls, its first page)."""
     name = screen["name"] + (f"-{screen['question']}" if screen.get("question") else "")
-    shots = sorted(window.screenshots.glob(f"*-{name}.png"))
+    shots = sorted([*window.screenshots.glob(f"*-{name}.png"),
+                    *window.screenshots.glob(f"*-{name}-p1.png")])
     assert shots, f"no screenshot of {name} in {window.screenshots}"
     return shots[-1]

@@ -72,6 +72,7 @@ class QuestionSummary:
     terms: Counter[str] = field(default_factory=Counter)  # theme -> answers mentioning it
     themes: list[tuple[str, int]] = field(default_factory=list)
     quotes: dict[str, list[str]] = field(default_factory=dict)
+    quote_languages: dict[str, str] = field(default_factory=dict)  # quote -> its language
     by_group: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
 
@@ -102,8 +103,13 @@ def terms_of(text: str) -> set[str]:
 
 
 def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | None = None,
-              min_group: int = 3, progress: Progress | None = None) -> Summary:
-    """Read a store (twice, streaming) into a Summary."""
+              min_group: int = 3, progress: Progress | None = None,
+              quotes_per_theme: int = QUOTES_PER_THEME) -> Summary:
+    """Read a store (twice, streaming) into a Summary.
+
+    `quotes_per_theme`: how many quotes to gather for each theme (the results page gathers
+    more, so that staff can choose which of them to show).
+    """
     total = count_answers(conn)
     questions: dict[tuple[str, str], QuestionSummary] = {}
     participants: set[str] = set()
@@ -157,9 +163,10 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
         if (row.pack, row.question_id) in wanted and len(row.answer) <= MAX_QUOTE:
             found = terms_of(row.answer)
             for theme, quotes in q.quotes.items():
-                if theme in found and len(quotes) < QUOTES_PER_THEME and \
+                if theme in found and len(quotes) < quotes_per_theme and \
                         row.answer.lower() not in seen_quotes:
                     quotes.append(row.answer)
+                    q.quote_languages[row.answer] = row.language
                     seen_quotes.add(row.answer.lower())
                     break
         done += 1

@@ -172,9 +172,11 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
         done += 1
         if progress and done % 5000 == 0:
             progress(done // 2, total)
+    # The sessions people took part in (only the one asked for, when a session was).
     sessions = [tuple(r) for r in conn.execute(
         "SELECT name, venue, date FROM events WHERE id IN (SELECT DISTINCT event_id FROM "
-        "participants WHERE withdrawn = 0) ORDER BY date, name")]
+        "participants WHERE withdrawn = 0) AND (? IS NULL OR id = ? OR name = ?) "
+        "ORDER BY date, name", (session or None, session, session))]
     titles = [r[0] for r in conn.execute("SELECT DISTINCT title FROM packs")]
     group_sizes = Counter(groups.values())
     return Summary(titles[0] if len(titles) == 1 else "Contributions", len(participants), answers,
@@ -185,14 +187,16 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
 def _top_themes(terms: Counter[str]) -> list[tuple[str, int]]:
     """The most mentioned terms; a word is dropped when a pair containing it ranks as high."""
     chosen: list[tuple[str, int]] = []
-    for term, n in terms.most_common(60):
+    # Ties broken by the words, not by the order a set gave them (which changes from one
+    # process to the next): the same store always gives the same themes.
+    ranked = sorted(terms.items(), key=lambda item: (-item[1], item[0]))[:60]
+    for term, n in ranked:
         if n < 2:
             break
         # One theme per idea: skip a term sharing a word with a theme already chosen.
         if any(set(term.split()) & set(other.split()) for other, _ in chosen):
             continue
-        if any(term != other and term in other and m >= n * 0.8 for other, m in
-               terms.most_common(60)):
+        if any(term != other and term in other and m >= n * 0.8 for other, m in ranked):
             continue
         chosen.append((term, n))
         if len(chosen) == THEMES_PER_QUESTION:

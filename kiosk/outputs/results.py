@@ -407,7 +407,7 @@ class ResultsSite:
                          "its data folder).</p>")
         parts += ['<form method="post" action="/moderate/login">',
                   '<label for="token">The hub token</label>',
-                  '<input id="token" name="token" type="password" autocomplete="off" '
+                  '<input id="token" name="token" type="password" autocomplete="current-password" '
                   'required>', "<p><button>Continue</button></p></form>",
                   "</main></body></html>"]
         return "\n".join(parts)

@@ -25,11 +25,13 @@ import sqlite3
 import subprocess
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from kiosk.outputs.rows import Progress, count_answers, rows
+from kiosk.outputs.rows import Progress, answer_tuples, count_answers
 
 BODY_PT = 18
 HEADING_PT = 26
@@ -92,6 +94,32 @@ class Summary:
     min_group: int
 
 
+class _Kept(NamedTuple):
+    """What the summary needs of one kept answer."""
+
+    participant: str
+    pack: str
+    question_id: str
+    question: str
+    answer: str
+    method: str
+    language: str
+    question_type: str
+
+
+def _kept(conn: sqlite3.Connection, session: str | None, pack: str | None) -> Iterator[_Kept]:
+    """The kept answers, streamed through the exports' fast path (no value decoded)."""
+    for (pid, _day, _event), (pack_name, qid, question), answer, method, language, qtype, _raw \
+            in answer_tuples(conn, session, pack):
+        yield _Kept(pid, pack_name, qid, question, answer, method, language, qtype)
+
+
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> frozenset[str]:
+    """terms_of, remembered for answers given more than once (bounded, so memory stays flat)."""
+    return frozenset(terms_of(text))
+
+
 def terms_of(text: str) -> set[str]:
     """Theme candidates in an answer: its words and word pairs, common words left out."""
     words = [w.lower().strip("'’-") for w in _WORD.findall(text)]
@@ -118,7 +146,7 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
     groups: dict[str, str] = {}
     group_question = None
     done = 0
-    for row in rows(conn, session=session, pack=pack):
+    for row in _kept(conn, session, pack):
         key = (row.pack, row.question_id)
         q = questions.get(key)
         if q is None:
@@ -129,7 +157,7 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
         methods[row.method] += 1
         languages[row.language] += 1
         if row.question_type == "open":
-            q.terms.update(terms_of(row.answer))
+            q.terms.update(_terms(row.answer))
         else:
             parts = row.answer.split("; ") if row.question_type == "multi" else [row.answer]
             for part in parts:
@@ -152,7 +180,7 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
     # Second pass: quotes for the top themes, and group breakdowns.
     wanted = {key: q for key, q in questions.items() if q.themes}
     seen_quotes: set[str] = set()
-    for row in rows(conn, session=session, pack=pack):
+    for row in _kept(conn, session, pack):
         q = questions[(row.pack, row.question_id)]
         group = groups.get(row.participant)
         if group is not None and row.question_type != "open" and \
@@ -161,7 +189,7 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
                     [row.answer]:
                 q.by_group[group][part] += 1
         if (row.pack, row.question_id) in wanted and len(row.answer) <= MAX_QUOTE:
-            found = terms_of(row.answer)
+            found = _terms(row.answer)
             for theme, quotes in q.quotes.items():
                 if theme in found and len(quotes) < quotes_per_theme and \
                         row.answer.lower() not in seen_quotes:

@@ -236,6 +236,11 @@ class ResultsSite:
             self._cache[session] = _Cached(key, summary)
             return summary
 
+    def forget(self) -> None:
+        """Drop the computed summaries (as a sync would), so the next request computes anew."""
+        with self._lock:
+            self._cache.clear()
+
     def version(self) -> str:
         raw = repr((self.store_key(), self.approvals.version())).encode()
         return hashlib.sha256(raw).hexdigest()[:16]

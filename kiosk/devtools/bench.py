@@ -467,6 +467,13 @@ def bench_results(shared: Path, repeats: int) -> list[Figure]:
             site.forget()
             uncached.append(_timed(get))
         cached = [_timed(get) for _ in range(max(20, repeats * 5))]
+        during = []
+        for i in range(repeats):
+            # As a sync leaves it: the store's file changed, its new figures not yet computed.
+            stamp = time.time_ns() + i
+            os.utime(shared, ns=(stamp, stamp))
+            during.append(_timed(get))
+            site.settle()
     finally:
         server.close()
     conn = sqlite3.connect(shared)
@@ -477,9 +484,13 @@ def bench_results(shared: Path, repeats: int) -> list[Figure]:
                target="< 300 ms", met=statistics.median(cached) < 0.3,
                note=f"a shared store of {n} answers; the summary kept until the store's file "
                     "changes, the page rendered for each request"),
-        Figure("results page: GET /results, just after a sync", "s", uncached,
-               note="the summary computed afresh (two streaming passes over the answers), once "
-                    "per sync"),
+        Figure("results page: GET /results, first request", "s", uncached,
+               note="the summary computed while the request waits (two streaming passes over "
+                    "the answers): only the first request after the server starts"),
+        Figure("results page: GET /results, just after a sync", "s", during,
+               target="< 300 ms", met=statistics.median(during) < 0.3,
+               note="the figures already computed are served while the new ones are computed "
+                    "in the background"),
     ]
 
 

@@ -196,15 +196,20 @@ class ResultsSite:
     """The results and moderation pages of one shared store, as a hub `Site`."""
 
     def __init__(self, store: str | Path, token: str, refresh: int = REFRESH_SECONDS,
-                 min_group: int = 3):
+                 min_group: int = 3, background: bool = True):
         self.store = store_file(store)
         self.token = token
         self.refresh = refresh
         self.min_group = min_group
+        # After a sync, keep serving the figures already computed while the new ones are
+        # computed in the background (seconds, for 100,000 answers), so no request waits.
+        self.background = background
         self.approvals = Approvals(self.store.parent)
         self._cache: dict[str | None, _Cached] = {}
         self._wavs: dict[tuple[Any, ...], bytes] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the cache
+        self._computing = threading.Lock()  # one summary computed at a time
+        self._refreshing: dict[str | None, threading.Thread] = {}
         self.computed = 0  # summaries computed (not served from the cache): for tests
 
     # Figures ----------------------------------------------------------------------------------
@@ -217,49 +222,89 @@ class ResultsSite:
             return (0, 0, 0)
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
-    def summary(self, session: str | None) -> Summary:
-        """The store's summary with candidate quotes, computed once per change of the store."""
-        with self._lock:
-            key = self.store_key()
-            cached = self._cache.get(session)
+    def _compute(self, session: str | None) -> _Cached:
+        with self._computing:
+            key = self.store_key()  # before reading: a commit while reading makes it stale
+            with self._lock:
+                cached = self._cache.get(session)
             if cached is not None and cached.key == key:
-                return cached.summary
+                return cached
             conn = open_store(self.store)
             try:
                 summary = summarise(conn, session=session, min_group=self.min_group,
                                     quotes_per_theme=CANDIDATES_PER_THEME)
             finally:
                 conn.close()
-            self.computed += 1
-            if len(self._cache) > 50:  # sessions asked for: keep memory bounded
-                self._cache.clear()
-            self._cache[session] = _Cached(key, summary)
-            return summary
+            fresh = _Cached(key, summary)
+            with self._lock:
+                self.computed += 1
+                if len(self._cache) > 50:  # sessions asked for: keep memory bounded
+                    self._cache.clear()
+                self._cache[session] = fresh
+            return fresh
+
+    def _refresh(self, session: str | None) -> None:
+        try:
+            self._compute(session)
+        except (ExportError, sqlite3.Error) as exc:
+            import sys
+
+            sys.stderr.write(f"results: the figures could not be updated ({exc}); the page "
+                             "shows the last ones\n")
+        finally:
+            with self._lock:
+                self._refreshing.pop(session, None)
+
+    def _current(self, session: str | None) -> _Cached:
+        """The summary to serve now, with the store state it was computed from."""
+        key = self.store_key()
+        with self._lock:
+            cached = self._cache.get(session)
+            if cached is not None:
+                if cached.key == key or session in self._refreshing:
+                    return cached
+                if self.background:
+                    thread = threading.Thread(target=self._refresh, args=(session,),
+                                              daemon=True)
+                    self._refreshing[session] = thread
+                    thread.start()
+                    return cached
+        return self._compute(session)
+
+    def settle(self, timeout: float = 600) -> None:
+        """Wait for the figures being computed in the background (for tests and benchmarks)."""
+        with self._lock:
+            threads = list(self._refreshing.values())
+        for thread in threads:
+            thread.join(timeout)
+
+    def summary(self, session: str | None) -> Summary:
+        """The store's summary with candidate quotes, computed once per change of the store."""
+        return self._current(session).summary
 
     def forget(self) -> None:
         """Drop the computed summaries (as a sync would), so the next request computes anew."""
+        self.settle()
         with self._lock:
             self._cache.clear()
 
-    def version(self) -> str:
-        raw = repr((self.store_key(), self.approvals.version())).encode()
-        return hashlib.sha256(raw).hexdigest()[:16]
-
-    def public(self, session: str | None) -> Summary:
-        """The summary as the page shows it: only approved quotes, at most three a theme."""
-        summary = self.summary(session)
+    def public(self, session: str | None) -> tuple[Summary, str]:
+        """The summary as the page shows it (only approved quotes, at most three a theme), and
+        its version: it changes when the figures shown or the approvals do."""
+        current = self._current(session)
         approved = self.approvals.approved()
+        raw = repr((current.key, self.approvals.version())).encode()
+        version = hashlib.sha256(raw).hexdigest()[:16]
         questions = []
-        for q in summary.questions:
+        for q in current.summary.questions:
             quotes = {theme: [t for t in texts if quote_id(q, t) in approved][:QUOTES_PER_THEME]
                       for theme, texts in q.quotes.items()}
             questions.append(dataclasses.replace(q, quotes=quotes))
-        return dataclasses.replace(summary, questions=questions)
+        return dataclasses.replace(current.summary, questions=questions), version
 
     def figures(self, session: str | None) -> dict[str, Any]:
         """The page's figures as plain data (results.json)."""
-        version = self.version()
-        summary = self.public(session)
+        summary, version = self.public(session)
         out: list[dict[str, Any]] = []
         for q in summary.questions:
             total = sum(q.counts.values())
@@ -287,9 +332,10 @@ class ResultsSite:
 
     def wav(self, session: str | None) -> bytes:
         """The page as speech (WAV), rendered once per version."""
-        key = (session, self.version())
+        summary, version = self.public(session)
+        key = (session, version)
         if key not in self._wavs:
-            text = "What we heard so far.\n" + spoken_text(self.public(session))
+            text = "What we heard so far.\n" + spoken_text(summary)
             with tempfile.TemporaryDirectory(prefix="kiosk-results-") as tmp:
                 out = Path(tmp) / "results.wav"
                 render_speech_to_wav(text, out)
@@ -314,8 +360,7 @@ class ResultsSite:
     def page(self, session: str | None, theme: str, refresh: int) -> str:
         """The results page."""
         e = html.escape
-        summary = self.public(session)
-        version = self.version()
+        summary, version = self.public(session)
         here = {"session": session} if session else {}
         json_url = "/results.json" + _query(here)
         wav_url = "/results.wav" + _query(here)

@@ -435,12 +435,14 @@ class ResultsSite:
                     state = "Shown" if shown else "Not shown"
                     verb = "Hide" if shown else "Show"
                     parts.append(
-                        f'<li id="q-{qid}"><blockquote{_lang(lang)}>‘{e(text)}’</blockquote>'
+                        f'<li id="q-{qid}"><blockquote id="text-{qid}"{_lang(lang)}>'
+                        f"‘{e(text)}’</blockquote>"
                         f'<form method="post" action="/moderate{e(_query(here))}">'
                         f'<input type="hidden" name="quote" value="{qid}">'
                         f'<input type="hidden" name="check" value="{check}">'
                         f'<input type="hidden" name="shown" value="{"0" if shown else "1"}">'
-                        f"<p>{state}. <button>{verb} this quote</button></p></form></li>")
+                        f'<p>{state}. <button aria-describedby="text-{qid}">{verb} this quote'
+                        "</button></p></form></li>")
                 parts.append("</ul>")
         if not any_quote:
             parts.append("<p>No quotes yet: themes need at least two answers that share "

@@ -59,6 +59,7 @@ where which while who whom why will with would yes you your yours mostly honestl
 it's i'm that's don't would say for me is it means
 """.split())
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_CLAUSE = re.compile(r"[,.;:!?()\"“”…]+")
 
 # Scottish Gaelic function words (no stop word package has Gaelic).
 GAELIC_STOP_WORDS = frozenset("""
@@ -178,12 +179,14 @@ def _terms(text: str, language: str = "en") -> tuple[tuple[str, str], ...]:
     stops = stop_words(language)
     shortest = _SHORT_WORD.get(language.split("-")[0].lower(), 2)
     kept: list[tuple[str, str]] = []
-    for raw in _WORD.findall(text):
-        word = raw.lower().strip("'’-")
-        if len(word) > shortest and word not in stops:
-            kept.append((_stem(language, word), word))
-        else:
-            kept.append(("", ""))
+    for clause in _CLAUSE.split(text):
+        for raw in _WORD.findall(clause):
+            word = raw.lower().strip("'’-")
+            if len(word) > shortest and word not in stops:
+                kept.append((_stem(language, word), word))
+            else:
+                kept.append(("", ""))
+        kept.append(("", ""))  # no pair across a comma or a full stop
     found: dict[str, str] = {}
     for key, word in kept:
         if key:

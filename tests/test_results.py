@@ -164,6 +164,9 @@ def test_the_page_is_semantic_large_print_and_updates_without_scripts(
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert '<html lang="en">' in page and "<main" in page and "<h1>" in page
     assert page.count('<h2 id="question-') == len(data["questions"])
+    # Each question's text is marked with its pack's language.
+    assert all(q["language"] == "en" for q in data["questions"])
+    assert page.count('<span lang="en">') == len(data["questions"])
     assert '<noscript><meta http-equiv="refresh" content="30"></noscript>' in page
     assert 'class="bar w' in page and 'aria-hidden="true"' in page
     stopped = fetch(f"{url}/results?refresh=0")[2].decode()

@@ -46,7 +46,7 @@ from kiosk.outputs.report import (
     spoken_text,
     summarise,
 )
-from kiosk.outputs.rows import ExportError, open_store
+from kiosk.outputs.rows import ExportError, open_store, packs_in
 from kiosk.store.db import STORE_FILE_NAME
 from kiosk.store.shared import SHARED_FILE_NAME
 
@@ -210,6 +210,7 @@ class ResultsSite:
         self._lock = threading.Lock()  # the cache
         self._computing = threading.Lock()  # one summary computed at a time
         self._refreshing: dict[str | None, threading.Thread] = {}
+        self.languages: dict[str, str] = {}  # "pack vN" -> the language its questions are in
         self.computed = 0  # summaries computed (not served from the cache): for tests
 
     # Figures ----------------------------------------------------------------------------------
@@ -233,10 +234,13 @@ class ResultsSite:
             try:
                 summary = summarise(conn, session=session, min_group=self.min_group,
                                     quotes_per_theme=CANDIDATES_PER_THEME)
+                languages = {f"{pack_id} v{version}": pack.default_language
+                             for (pack_id, version), pack in packs_in(conn).items()}
             finally:
                 conn.close()
             fresh = _Cached(key, summary)
             with self._lock:
+                self.languages.update(languages)
                 self.computed += 1
                 if len(self._cache) > 50:  # sessions asked for: keep memory bounded
                     self._cache.clear()
@@ -310,7 +314,8 @@ class ResultsSite:
             total = sum(q.counts.values())
             entry: dict[str, Any] = {
                 "pack": q.pack, "id": q.question_id, "question": q.question,
-                "type": q.question_type, "answers": q.answers}
+                "type": q.question_type, "answers": q.answers,
+                "language": self.languages.get(q.pack, "")}
             if q.question_type != "open":
                 entry["counts"] = [
                     {"answer": c, "count": q.counts[c],
@@ -396,7 +401,7 @@ class ResultsSite:
                   '<main id="figures">']
         parts += [f"<p>{e(line)}</p>" for line in intro_lines(summary)]
         for number, q in enumerate(summary.questions, 1):
-            parts += _question_html(summary, q, number)
+            parts += _question_html(summary, q, number, self.languages.get(q.pack, ""))
         parts.append("<h2>About these figures</h2>")
         parts += [f"<p>{e(line)}</p>" for line in closing_lines(summary)]
         parts.append("<p>Quotes appear here only once staff have approved them.</p>")
@@ -421,7 +426,9 @@ class ResultsSite:
         for number, q in enumerate(summary.questions, 1):
             if not any(q.quotes.values()):
                 continue
-            parts.append(f"<h2>Question {number}: {e(q.question)}</h2>")
+            language = self.languages.get(q.pack, "")
+            parts.append(f"<h2>Question {number}: <span{_lang(language)}>{e(q.question)}"
+                         "</span></h2>")
             for theme_words, _n in q.themes:
                 texts = q.quotes.get(theme_words, [])
                 if not texts:
@@ -608,12 +615,14 @@ def _html(status: int, page: str, private: bool = False) -> tuple[int, dict[str,
     return status, headers, page.encode("utf-8")
 
 
-def _question_html(summary: Summary, q: QuestionSummary, number: int) -> list[str]:
+def _question_html(summary: Summary, q: QuestionSummary, number: int, language: str
+                   ) -> list[str]:
     """One question: its heading, counts as words with bars, or themes with approved quotes."""
     e = html.escape
     anchor = f"question-{number}"
     out = [f'<section aria-labelledby="{anchor}">',
-           f'<h2 id="{anchor}">Question {number}: {e(q.question)}</h2>']
+           f'<h2 id="{anchor}">Question {number}: <span{_lang(language)}>{e(q.question)}'
+           "</span></h2>"]
     in_list: str | None = None
 
     def open_list(kind: str) -> None:

@@ -228,6 +228,7 @@ def test_quotes_appear_only_once_approved(hub: tuple[str, str, Path]) -> None:
     status, headers, _body = fetch(f"{url}/moderate/login", {"token": token})
     assert status == 303 and "HttpOnly" in headers["Set-Cookie"]
     cookie = {"Cookie": headers["Set-Cookie"].split(";")[0]}
+    assert token not in headers["Set-Cookie"]
     page = fetch(f"{url}/moderate", headers=cookie)[2].decode()
     check = re.search(r'name="check" value="([0-9a-f]+)"', page)
     assert check

@@ -475,13 +475,17 @@ class ResultsSite:
         """A value only those who know the token can put in a form (against forged posts)."""
         return hmac.new(self.token.encode(), b"moderate", "sha256").hexdigest()[:32]
 
+    def cookie(self) -> str:
+        """What the browser keeps once the token was entered: derived from it, not the token."""
+        return hmac.new(self.token.encode(), b"moderator cookie", "sha256").hexdigest()
+
     def _authorised(self, headers: dict[str, str]) -> bool:
         given = headers.get("authorization", "")
         if given.startswith("Bearer ") and _same(given[7:].strip(), self.token):
             return True
         for part in headers.get("cookie", "").split(";"):
             name, _, value = part.strip().partition("=")
-            if name == COOKIE and _same(value, self.token):
+            if name == COOKIE and _same(value, self.cookie()):
                 return True
         return False
 
@@ -544,7 +548,7 @@ class ResultsSite:
             if not _same(form.get("token", [""])[0].strip(), self.token):
                 return _html(401, self.login(theme, wrong=True), private=True)
             return 303, {"Location": here, "Cache-Control": "no-store",
-                         "Set-Cookie": f"{COOKIE}={self.token}; Path=/moderate; HttpOnly; "
+                         "Set-Cookie": f"{COOKIE}={self.cookie()}; Path=/moderate; HttpOnly; "
                                        "SameSite=Strict"}, b""
         if path != "/moderate":
             return None

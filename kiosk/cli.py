@@ -35,6 +35,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
             "Serve a shared store so kiosks can sync to it over the local network."),
     "hub-token": ("kiosk.commands.hub_token",
                   "Keep or show the token a kiosk uses to sync with a hub."),
+    "results": ("kiosk.commands.results",
+                "Serve the live results page of a shared store for a projector, without a "
+                "hub."),
     "export": ("kiosk.commands.export", "Export the kept answers from a kiosk or shared store."),
     "simulate": ("kiosk.commands.simulate",
                  "Run simulated participants through the real session logic into a kiosk "

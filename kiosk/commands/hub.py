@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from kiosk.outputs.results import ResultsSite
 from kiosk.store.hub.server import Hub
 from kiosk.store.hub.token import HubError
 from kiosk.store.shared import SharedStoreError
@@ -20,7 +21,8 @@ def command(data_dir: str, host: str, port: int) -> None:
     """Serve a shared store so kiosks can sync to it over the local network.
 
     Prints the address and token; give the token to each kiosk once with
-    `kiosk hub-token set`. Stop with Ctrl+C.
+    `kiosk hub-token set`. Also serves "what we heard so far" at /results for a projector or
+    any phone on the network, with the quotes staff approve at /moderate. Stop with Ctrl+C.
 
     \b
     Example:
@@ -28,6 +30,8 @@ def command(data_dir: str, host: str, port: int) -> None:
     """
     try:
         hub = Hub(data_dir, host, port)
+        # The results pages, on the store and token the hub has just opened or made.
+        hub.site = ResultsSite(hub.path, hub.token)
     except (HubError, SharedStoreError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
@@ -37,9 +41,12 @@ def command(data_dir: str, host: str, port: int) -> None:
     click.echo(f"Hub serving {hub.path} on http://{bound_host}:{bound_port}", err=True)
     click.echo(f"Token: {hub.token}", err=True)
     click.echo(f"On each kiosk: kiosk hub-token set {hub.token} --data DIR", err=True)
+    click.echo(f"Results for a projector: http://{bound_host}:{bound_port}/results (choose the "
+               "quotes shown at /moderate, with the token)", err=True)
     try:
         hub.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         hub.close()
+

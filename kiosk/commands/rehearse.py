@@ -29,8 +29,9 @@ from kiosk.core.screens import MAX_TEXT_SIZE, THEMES
               help="Also write each screen and what it says as JSON lines to this file.")
 def command(pack: Path, screenshots: Path, language: str | None, theme: str | None, size: int,
             width: int, height: int, pages: bool, trace: Path | None) -> None:
-    """Answer every question of PACK with a sample, in the real window, saving each screen
-    (every screenful of one that scrolls).
+    """Answer every question of PACK with a sample, in the real window, saving each screen.
+
+    A screen that scrolls is saved a screenful at a time, so every word can be checked.
 
     Uses a virtual display when there is none. Leaves no contribution behind.
 

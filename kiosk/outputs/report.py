@@ -2,8 +2,12 @@
 
 In the manner of the event write-ups the kiosk's users already know: who took part and where, then
 question by question what people said. Choice, multi, yes/no and scale questions get their counts
-as a bar chart and as words; open answers are grouped under their most frequent themes (words and
-pairs of words, common words left out) with contributions quoted as given.
+as a bar chart and as words; open answers are grouped under their themes, with contributions
+quoted as given. A theme is a word or a pair of words that sets one question's answers apart from
+the others' (class-based TF-IDF: how much more often it is said under this question than under
+the other open questions), in the answer's language with that language's common words left out
+and inflections merged (Snowball stemmers), so filler said under every question is never a theme.
+A quote always contains its theme as shown.
 
 Large print after RNIB's clear print guidance: a sans-serif font, bold, at least 16 point (body
 18 pt), left aligned, 1.5 line spacing, no italics, no underlining, no blocks of capitals.
@@ -19,17 +23,20 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 import re
 import shutil
 import sqlite3
 import subprocess
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from kiosk.outputs.rows import Progress, count_answers, rows
+from kiosk.outputs.rows import Progress, answer_tuples, count_answers
 
 BODY_PT = 18
 HEADING_PT = 26
@@ -52,6 +59,58 @@ where which while who whom why will with would yes you your yours mostly honestl
 it's i'm that's don't would say for me is it means
 """.split())
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_CLAUSE = re.compile(r"[,.;:!?()\"“”…]+")
+
+# Scottish Gaelic function words (no stop word package has Gaelic).
+GAELIC_STOP_WORDS = frozenset("""
+a agus ach aig air am an ann anns as b' bha bhith bho bhon chan cha do de dha dhan dhe dhomh
+dhut e ged gu gum gun iad i is le leis mar mi mu na nach nam nan no o oir ri rinn ris sa seo
+sibh sin sinn sna tha thu tro uile ur 'na 's
+""".split())
+# Snowball stemmers by language code (merging "meeting" and "meetings").
+_STEMMERS = {"en": "english", "pl": "polish", "fr": "french", "de": "german", "es": "spanish",
+             "it": "italian", "pt": "portuguese", "nl": "dutch", "ga": "irish"}
+# A word in a theme is longer than this, except in scripts that pack a word in two letters.
+_SHORT_WORD = {"ko": 1, "ja": 1, "zh": 1}
+# How much more often than under the other open questions a term is said under one, at least,
+# to be its theme (when there are others to compare with).
+MIN_LIFT = 1.5
+
+
+@lru_cache(maxsize=64)
+def stop_words(language: str) -> frozenset[str]:
+    """The common words of a language, left out of themes."""
+    base = language.split("-")[0].split("_")[0].lower()
+    if base == "en":
+        return STOP_WORDS
+    if base == "gd":
+        return GAELIC_STOP_WORDS
+    try:
+        import stopwordsiso
+
+        if stopwordsiso.has_lang(base):
+            return frozenset(w.lower() for w in stopwordsiso.stopwords(base))
+    except ImportError:
+        pass
+    return frozenset()
+
+
+@lru_cache(maxsize=64)
+def _stemmer(language: str) -> Any:
+    name = _STEMMERS.get(language.split("-")[0].split("_")[0].lower())
+    if name is None:
+        return None
+    try:
+        import snowballstemmer
+    except ImportError:
+        return None
+    return snowballstemmer.stemmer(name)
+
+
+@lru_cache(maxsize=65536)
+def _stem(language: str, word: str) -> str:
+    stemmer = _stemmer(language)
+    return str(stemmer.stemWord(word)) if stemmer is not None else word
 
 
 class ReportError(Exception):
@@ -72,6 +131,7 @@ class QuestionSummary:
     terms: Counter[str] = field(default_factory=Counter)  # theme -> answers mentioning it
     themes: list[tuple[str, int]] = field(default_factory=list)
     quotes: dict[str, list[str]] = field(default_factory=dict)
+    quote_languages: dict[str, str] = field(default_factory=dict)  # quote -> its language
     by_group: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
 
@@ -91,19 +151,66 @@ class Summary:
     min_group: int
 
 
-def terms_of(text: str) -> set[str]:
-    """Theme candidates in an answer: its words and word pairs, common words left out."""
-    words = [w.lower().strip("'’-") for w in _WORD.findall(text)]
-    kept = [w if len(w) > 2 and w not in STOP_WORDS else "" for w in words]
-    found = {w for w in kept if w}
+class _Kept(NamedTuple):
+    """What the summary needs of one kept answer."""
+
+    participant: str
+    pack: str
+    question_id: str
+    question: str
+    answer: str
+    method: str
+    language: str
+    question_type: str
+
+
+def _kept(conn: sqlite3.Connection, session: str | None, pack: str | None) -> Iterator[_Kept]:
+    """The kept answers, streamed through the exports' fast path (no value decoded)."""
+    for (pid, _day, _event), (pack_name, qid, question), answer, method, language, qtype, _raw \
+            in answer_tuples(conn, session, pack):
+        yield _Kept(pid, pack_name, qid, question, answer, method, language, qtype)
+
+
+@lru_cache(maxsize=8192)
+def _terms(text: str, language: str = "en") -> tuple[tuple[str, str], ...]:
+    """An answer's theme candidates as (key, words as said): its words and word pairs, common
+    words left out, keyed by their stems so that inflections count together. Remembered for
+    answers given more than once (bounded, so memory stays flat)."""
+    stops = stop_words(language)
+    shortest = _SHORT_WORD.get(language.split("-")[0].lower(), 2)
+    kept: list[tuple[str, str]] = []
+    for clause in _CLAUSE.split(text):
+        for raw in _WORD.findall(clause):
+            word = raw.lower().strip("'’-")
+            if len(word) > shortest and word not in stops:
+                kept.append((_stem(language, word), word))
+            else:
+                kept.append(("", ""))
+        kept.append(("", ""))  # no pair across a comma or a full stop
+    found: dict[str, str] = {}
+    for key, word in kept:
+        if key:
+            found.setdefault(key, word)
     # Pairs only of words that stand next to each other in what was said.
-    found.update(f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False) if a and b)
-    return found
+    for (k1, w1), (k2, w2) in zip(kept, kept[1:], strict=False):
+        if k1 and k2:
+            found.setdefault(f"{k1} {k2}", f"{w1} {w2}")
+    return tuple(found.items())
+
+
+def terms_of(text: str, language: str = "en") -> set[str]:
+    """Theme candidates in an answer, as said: its words and word pairs, common words left out."""
+    return {words for _key, words in _terms(text, language)}
 
 
 def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | None = None,
-              min_group: int = 3, progress: Progress | None = None) -> Summary:
-    """Read a store (twice, streaming) into a Summary."""
+              min_group: int = 3, progress: Progress | None = None,
+              quotes_per_theme: int = QUOTES_PER_THEME) -> Summary:
+    """Read a store (twice, streaming) into a Summary.
+
+    `quotes_per_theme`: how many quotes to gather for each theme (the results page gathers
+    more, so that staff can choose which of them to show).
+    """
     total = count_answers(conn)
     questions: dict[tuple[str, str], QuestionSummary] = {}
     participants: set[str] = set()
@@ -111,8 +218,12 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
     languages: Counter[str] = Counter()
     groups: dict[str, str] = {}
     group_question = None
+    # For themes: how many open answers say each term, under every question together, and the
+    # words each term was said in under each question (its stem may stand for several).
+    everywhere: Counter[str] = Counter()
+    said: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(dict)
     done = 0
-    for row in rows(conn, session=session, pack=pack):
+    for row in _kept(conn, session, pack):
         key = (row.pack, row.question_id)
         q = questions.get(key)
         if q is None:
@@ -123,7 +234,11 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
         methods[row.method] += 1
         languages[row.language] += 1
         if row.question_type == "open":
-            q.terms.update(terms_of(row.answer))
+            forms = said[key]
+            for term, words in _terms(row.answer, row.language):
+                q.terms[term] += 1
+                everywhere[term] += 1
+                forms.setdefault(term, Counter())[words] += 1
         else:
             parts = row.answer.split("; ") if row.question_type == "multi" else [row.answer]
             for part in parts:
@@ -137,16 +252,27 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
         if progress and done % 5000 == 0:
             progress(done // 2, total)
     answers = done
-    for q in questions.values():
-        q.themes = _top_themes(q.terms)
+    open_questions = [q for q in questions.values() if q.question_type == "open"]
+    open_answers = sum(q.answers for q in open_questions)
+    theme_terms: dict[tuple[str, str], dict[str, str]] = {}  # question -> theme -> its term
+    for key, q in questions.items():
+        chosen = _top_themes(q.terms, everywhere, q.answers, open_answers,
+                             len(open_questions))
+        forms = said.get(key, {})
+        # Each theme shown as it was most often said (ties: alphabetical).
+        named = [(min(forms[term].items(), key=lambda item: (-item[1], item[0]))[0], term, n)
+                 for term, n in chosen]
+        q.themes = [(words, n) for words, _term, n in named]
+        theme_terms[key] = {words: term for words, term, _n in named}
         q.quotes = {theme: [] for theme, _n in q.themes}
         q.terms = Counter()  # no longer needed; free it
         if q.question_type == "scale":
             q.order.sort()
+    said.clear()
     # Second pass: quotes for the top themes, and group breakdowns.
     wanted = {key: q for key, q in questions.items() if q.themes}
     seen_quotes: set[str] = set()
-    for row in rows(conn, session=session, pack=pack):
+    for row in _kept(conn, session, pack):
         q = questions[(row.pack, row.question_id)]
         group = groups.get(row.participant)
         if group is not None and row.question_type != "open" and \
@@ -155,19 +281,23 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
                     [row.answer]:
                 q.by_group[group][part] += 1
         if (row.pack, row.question_id) in wanted and len(row.answer) <= MAX_QUOTE:
-            found = terms_of(row.answer)
+            # A quote says its theme in the very words shown, not only an inflection of them.
+            found = {words for _term, words in _terms(row.answer, row.language)}
             for theme, quotes in q.quotes.items():
-                if theme in found and len(quotes) < QUOTES_PER_THEME and \
+                if theme in found and len(quotes) < quotes_per_theme and \
                         row.answer.lower() not in seen_quotes:
                     quotes.append(row.answer)
+                    q.quote_languages[row.answer] = row.language
                     seen_quotes.add(row.answer.lower())
                     break
         done += 1
         if progress and done % 5000 == 0:
             progress(done // 2, total)
+    # The sessions people took part in (only the one asked for, when a session was).
     sessions = [tuple(r) for r in conn.execute(
         "SELECT name, venue, date FROM events WHERE id IN (SELECT DISTINCT event_id FROM "
-        "participants WHERE withdrawn = 0) ORDER BY date, name")]
+        "participants WHERE withdrawn = 0) AND (? IS NULL OR id = ? OR name = ?) "
+        "ORDER BY date, name", (session or None, session, session))]
     titles = [r[0] for r in conn.execute("SELECT DISTINCT title FROM packs")]
     group_sizes = Counter(groups.values())
     return Summary(titles[0] if len(titles) == 1 else "Contributions", len(participants), answers,
@@ -175,17 +305,36 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
                    group_sizes, min_group)  # type: ignore[arg-type]
 
 
-def _top_themes(terms: Counter[str]) -> list[tuple[str, int]]:
-    """The most mentioned terms; a word is dropped when a pair containing it ranks as high."""
-    chosen: list[tuple[str, int]] = []
-    for term, n in terms.most_common(60):
+def _top_themes(terms: Counter[str], everywhere: Counter[str], answers: int,
+                open_answers: int, open_questions: int) -> list[tuple[str, int]]:
+    """A question's themes as (term, answers saying it): class-based TF-IDF.
+
+    A term's weight is its share of this question's answers times log(1 + A / f), A the
+    average number of answers per open question and f the answers saying the term under every
+    question. With other open questions to compare with, a term must also be said at least
+    MIN_LIFT times as often here as under them: filler said everywhere is never a theme.
+    One theme per idea: a term sharing a word with a theme already chosen is skipped, and a
+    word gives way to a pair containing it that nearly as many answers say.
+    """
+    others = open_answers - answers
+    average = open_answers / max(open_questions, 1)
+    passing: dict[str, tuple[float, int]] = {}
+    for term, n in terms.items():
         if n < 2:
-            break
-        # One theme per idea: skip a term sharing a word with a theme already chosen.
-        if any(set(term.split()) & set(other.split()) for other, _ in chosen):
             continue
-        if any(term != other and term in other and m >= n * 0.8 for other, m in
-               terms.most_common(60)):
+        share = n / answers
+        if open_questions > 1 and others > 0 and \
+                share < MIN_LIFT * (everywhere[term] - n) / others:
+            continue
+        passing[term] = (share * math.log(1 + average / everywhere[term]), n)
+    ranked = sorted(passing.items(), key=lambda item: (-item[1][0], item[0]))
+    pairs = [(term, n) for term, (_w, n) in ranked if " " in term]
+    chosen: list[tuple[str, int]] = []
+    for term, (_weight, n) in ranked:
+        words = set(term.split())
+        if any(words & set(other.split()) for other, _ in chosen):
+            continue
+        if " " not in term and any(term in pair.split() and m >= n * 0.8 for pair, m in pairs):
             continue
         chosen.append((term, n))
         if len(chosen) == THEMES_PER_QUESTION:

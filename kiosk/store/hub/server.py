@@ -9,6 +9,9 @@ Requests (JSON):
 
 - ``GET /state?kiosk=ID`` -> ``{"store_id": ..., "mark": {...}}``
 - ``POST /batch`` with a batch (see :class:`kiosk.store.sync.Batch`) -> ``{"result": {...}}``
+
+Any other address goes to the hub's `site`, when it was given one (``kiosk hub`` gives it the
+results page, see kiosk/outputs/results.py): the site decides for itself what needs the token.
 """
 
 
@@ -23,7 +26,7 @@ import threading
 from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
 
 from kiosk.store.hub.token import MAX_REQUEST_BYTES, hub_token
@@ -38,11 +41,24 @@ from kiosk.store.sync import (
     destination_state,
 )
 
+# Largest request body the hub reads for its site (forms): far below a batch.
+MAX_SITE_REQUEST_BYTES = 64_000
+
+
+class Site(Protocol):
+    """More pages served beside the hub's protocol (method, path with query, headers with
+    lower-case names, body) -> (status, headers, body), or None for an address it lacks."""
+
+    def __call__(self, method: str, path: str, headers: dict[str, str], body: bytes
+                 ) -> tuple[int, dict[str, str], bytes] | None: ...
+
 
 class Hub:
     """Serves one shared store to kiosks on the local network."""
 
-    def __init__(self, data_dir: str | Path, host: str = "0.0.0.0", port: int = 8765):
+    def __init__(self, data_dir: str | Path, host: str = "0.0.0.0", port: int = 8765,
+                 site: Site | None = None):
+        self.site = site
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / SHARED_FILE_NAME
         self.token = hub_token(self.data_dir)
@@ -136,7 +152,37 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                                        "the token the hub printed"})
             return False
 
+        def _site(self, method: str) -> bool:
+            """Serve the request from the hub's site if it is one of its addresses."""
+            if hub.site is None or urlparse(self.path).path in ("/state", "/batch"):
+                return False
+            body = b""
+            if method == "POST":
+                try:
+                    length = int(self.headers.get("Content-Length", "0"))
+                except ValueError:
+                    length = -1
+                if not 0 <= length <= MAX_SITE_REQUEST_BYTES:
+                    self._reply(413, {"error": "request too large"})
+                    self.close_connection = True
+                    return True
+                body = self.rfile.read(length)
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            reply = hub.site(method, self.path, headers, body)
+            if reply is None:
+                return False
+            status, extra, data = reply
+            self.send_response(status)
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return True
+
         def do_GET(self) -> None:
+            if self._site("GET"):
+                return
             if not self._authorised():
                 return
             url = urlparse(self.path)
@@ -155,6 +201,8 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
             self._reply(200, {"store_id": state.store_id, "mark": asdict(state.mark)})
 
         def do_POST(self) -> None:
+            if self._site("POST"):
+                return
             if not self._authorised():
                 return
             if urlparse(self.path).path != "/batch":

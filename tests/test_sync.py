@@ -27,10 +27,10 @@ from kiosk.core.redact import redact, scrubber_version
 from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.store import db as db_module
 from kiosk.store import shared
-from kiosk.store import sync as sync_module
 from kiosk.store.db import Store, store_in
 from kiosk.store.shared import SharedStoreError, network_filesystem, open_shared_store
 from kiosk.store.sync import (
+    MAX_ANSWER_TEXT,
     Batch,
     KioskMark,
     SharedFile,
@@ -39,6 +39,8 @@ from kiosk.store.sync import (
     sync_to_file,
     validate_batch,
 )
+from kiosk.store.sync import rules as sync_rules
+from kiosk.store.sync import scrub as sync_scrub
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -280,7 +282,7 @@ def test_only_answers_not_stamped_by_this_scrubber_are_scrubbed_again(
         store.save_answer(Answer(new_id(), person.id, "barriers", "open", seq, said, said,
                                  "typed", "en", stamp))
     seen: list[str] = []
-    monkeypatch.setattr(sync_module, "redact",
+    monkeypatch.setattr(sync_scrub, "redact",
                         lambda text, language: seen.append(text) or redact(text, language))
     report = sync_to_file(store, tmp_path / "shared.sqlite")
     store.close()
@@ -308,7 +310,7 @@ def test_kiosk_answers_carry_the_scrubber_stamp_and_skip_the_second_pass(
     assert open_stamp == [(scrubber_version(),)]  # every open answer, by the real session
     assert stamps["choice"] == 0  # choices are the pack's words: nothing to scrub, no stamp
     seen: list[str] = []
-    monkeypatch.setattr(sync_module, "redact",
+    monkeypatch.setattr(sync_scrub, "redact",
                         lambda text, language: seen.append(text) or redact(text, language))
     code, output = run_sync(folder, tmp_path / "shared.sqlite")
     assert code == 0, output
@@ -517,7 +519,7 @@ def test_a_broken_row_in_the_kiosk_store_stops_a_file_sync_and_is_named(
 
 
 def test_json_valid_refuses_raw_control_characters_as_json_loads_does() -> None:
-    """The SQL rules lean on this for answer values (kiosk/store/sync.py, _VALUE_OK)."""
+    """The SQL rules lean on this for answer values (kiosk/store/sync/rules.py, VALUE_OK)."""
     conn = sqlite3.connect(":memory:")
     for code in (0x01, 0x09, 0x0A, 0x1F):
         value = f'"a{chr(code)}b"'
@@ -551,7 +553,7 @@ def _mutated(good: tuple[Any, ...]) -> st.SearchStrategy[tuple[Any, ...]]:
 def _sql_verdict(table: str, columns: str, rule: str, row: tuple[Any, ...], kiosk: Any
                  ) -> tuple[bool, list[Any]] | None:
     conn = sqlite3.connect(":memory:")
-    conn.create_function("kiosk_value_fits", 2, sync_module._value_fits, deterministic=True)
+    conn.create_function("kiosk_value_fits", 2, sync_rules.value_fits, deterministic=True)
     conn.execute(f"CREATE TABLE {table} ({columns})")
     conn.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})", row)
     try:
@@ -571,7 +573,7 @@ def _sql_verdict(table: str, columns: str, rule: str, row: tuple[Any, ...], kios
 def test_the_sql_rules_never_pass_an_answer_validate_batch_refuses(row: tuple[Any, ...]) -> None:
     """A row the fast SQL rules let through must be one validate_batch accepts too (the SQL
     rules may be stricter: a row they refuse goes to validate_batch for the last word)."""
-    verdict = _sql_verdict("answers", sync_module._ANSWER_COLUMNS, sync_module._ANSWER_OK,
+    verdict = _sql_verdict("answers", sync_rules.ANSWER_COLUMNS, sync_rules.ANSWER_OK,
                            row, None)
     if row == GOOD_ANSWER:
         assert verdict is not None and verdict[0]
@@ -592,8 +594,8 @@ def test_the_sql_rules_never_pass_a_participant_validate_batch_refuses(
         row: tuple[Any, ...], day: str) -> None:
     """As for answers: the SQL rules for participants are never looser than validate_batch."""
     row = (*row[:6], day, row[7]) if row[6] == GOOD_PARTICIPANT[6] else row
-    verdict = _sql_verdict("participants", sync_module._PARTICIPANT_COLUMNS,
-                           sync_module._PARTICIPANT_OK, row, "k1")
+    verdict = _sql_verdict("participants", sync_rules.PARTICIPANT_COLUMNS,
+                           sync_rules.PARTICIPANT_OK, row, "k1")
     if row == GOOD_PARTICIPANT:
         assert verdict is not None and verdict[0]
     if verdict is not None and verdict[0]:
@@ -606,7 +608,7 @@ def test_an_answer_as_long_as_a_participant_can_give_syncs(tmp_path: Path) -> No
     sync takes in a row, so no participant can stop a kiosk's syncs with a long answer."""
     from kiosk.core.answers import MAX_ANSWER_CHARS
 
-    assert MAX_ANSWER_CHARS < sync_module.MAX_ANSWER_TEXT
+    assert MAX_ANSWER_CHARS < MAX_ANSWER_TEXT
     store = Store(store_in(tmp_path / "k"))
     person = ParticipantSession.begin("co-production", 1, "en", date.today())
     store.begin_participant(person)

@@ -31,7 +31,10 @@ from kiosk.store.db import Store, store_in
 from kiosk.store.shared import SharedStoreError, network_filesystem, open_shared_store
 from kiosk.store.sync import (
     MAX_ANSWER_TEXT,
+    AnswerRow,
     Batch,
+    BatchResult,
+    DestinationState,
     KioskMark,
     SharedFile,
     SyncError,
@@ -527,6 +530,51 @@ def test_json_valid_refuses_raw_control_characters_as_json_loads_does() -> None:
         with pytest.raises(json.JSONDecodeError):
             json.loads(value)
     conn.close()
+
+
+class _Recorder:
+    """The least a sync destination must do (kiosk.store.sync.Destination): keep the batches."""
+
+    name = "recorder"
+    copies_spans = False
+
+    def __init__(self) -> None:
+        self.batches: list[Batch] = []
+        self.attached: list[Path] = []
+
+    def state(self, kiosk_id: str) -> DestinationState:
+        return DestinationState("recorder", KioskMark())
+
+    def apply(self, batch: Batch) -> BatchResult:
+        self.batches.append(batch)
+        return BatchResult(len(batch.participants), len(batch.answers))
+
+    def attach(self, kiosk_store: Path) -> None:
+        self.attached.append(kiosk_store)
+
+    def detach(self) -> None:
+        self.attached.pop()
+
+
+def test_rows_are_records_in_python_and_arrays_on_the_wire(kiosks: tuple[Path, Path],
+                                                            tmp_path: Path) -> None:
+    """sync works through the Destination interface alone, and the rows it sends are records
+    read by name that encode to the very JSON older kiosks and hubs exchange (arrays)."""
+    store = Store(store_in(copy_kiosk(kiosks[0], tmp_path / "a")))
+    recorder = _Recorder()
+    report = sync(store, recorder, max_rows=50)
+    store.close()
+    assert recorder.attached == [] and len(recorder.batches) > 1
+    assert report.answers_added == sum(len(b.answers) for b in recorder.batches) > 0
+    batch = next(b for b in recorder.batches if b.answers and b.participants)
+    assert all(isinstance(a, AnswerRow) for a in batch.answers)
+    assert batch.answers[0].question_id == batch.answers[0][3]
+    wire = json.dumps(batch.to_json(), ensure_ascii=False)
+    as_lists = {**batch.to_json(), **{key: [list(row) for row in getattr(batch, key)]
+                                      for key in ("packs", "events", "participants", "answers")}}
+    assert wire == json.dumps(as_lists, ensure_ascii=False)  # what an older kiosk sends
+    received = Batch.from_json(json.loads(wire))
+    assert received == batch and isinstance(received.answers[0], AnswerRow)
 
 
 _odd_text = st.one_of(

@@ -3,14 +3,15 @@ Destination interface a shared store file and a hub both implement."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from kiosk.store.sync.errors import SyncError
 from kiosk.store.sync.rows import AnswerRow, EventRow, PackRow, ParticipantRow
-from kiosk.store.sync.validate import as_record, validate_batch
+from kiosk.store.sync.validate import as_records, validate_batch
 
 # Progress: called with (rows sent so far, rows to send in this sync).
 Progress = Callable[[int, int], None]
@@ -59,7 +60,17 @@ class Batch:
 
     def to_json(self) -> dict[str, Any]:
         """The batch as a JSON object (for the hub); each row an array in field order."""
-        return asdict(self)
+        # The rows are immutable records of plain values, so copying the lists copies the batch;
+        # asdict would rebuild each of the hundred thousand rows a sync may send.
+        data: dict[str, Any] = {}
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, KioskMark):
+                value = asdict(value)
+            elif isinstance(value, list):
+                value = list(value)
+            data[item.name] = value
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> Batch:
@@ -70,21 +81,22 @@ class Batch:
         try:
             base = KioskMark(**_dict(data.get("base"), "base"))
             mark = KioskMark(**_dict(data.get("mark"), "mark"))
-            fields = {k: data.get(k) for k in ("kiosk_id", "sync_id", "synced_at", "packs",
-                                                "events", "participants", "answers", "withdrawn",
-                                                "scrubbed_with")}
+            fields: dict[str, Any] = {
+                k: data.get(k) for k in ("kiosk_id", "sync_id", "synced_at", "packs", "events",
+                                         "participants", "answers", "withdrawn", "scrubbed_with")}
         except TypeError as exc:
             raise SyncError(f"batch: unexpected mark fields ({exc})") from None
         for key in ("packs", "events", "participants", "answers"):
             if not isinstance(fields[key], list):
                 raise SyncError(f"batch: field '{key}' must be a list")
-        batch = cls(base=base, mark=mark, **cast(dict[str, Any], fields))
+        # Records first, made once: a row of another shape stays as sent, and validate_batch
+        # names it; once it passes, every row is a record.
+        fields["packs"] = as_records(PackRow, fields["packs"])
+        fields["events"] = as_records(EventRow, fields["events"])
+        fields["participants"] = as_records(ParticipantRow, fields["participants"])
+        fields["answers"] = as_records(AnswerRow, fields["answers"])
+        batch = cls(base=base, mark=mark, **fields)
         validate_batch(batch)
-        # Checked, so every row has its record's number of fields.
-        batch.packs = [as_record(PackRow, r) for r in batch.packs]
-        batch.events = [as_record(EventRow, r) for r in batch.events]
-        batch.participants = [as_record(ParticipantRow, r) for r in batch.participants]
-        batch.answers = [as_record(AnswerRow, r) for r in batch.answers]
         return batch
 
 

@@ -100,6 +100,13 @@ def as_record(record: type[_Row], row: Any) -> _Row:
     return row if type(row) is record else record._make(row)
 
 
+def as_records(record: type[_Row], rows: list[Any]) -> list[Any]:
+    """Each row of the record's shape as a record; any other left as sent, for validate_batch
+    to name."""
+    size = len(record._fields)
+    return [record._make(r) if type(r) is not record and _shaped(r, size) else r for r in rows]
+
+
 def validate_batch(batch: Batch) -> None:
     """Check every row of a batch: types, lengths, known values. Raises SyncError on the first
     problem, naming the row and field, before anything is written.

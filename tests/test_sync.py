@@ -28,11 +28,14 @@ from kiosk.devtools.simulate import simulate
 from kiosk.ids import new_id
 from kiosk.store import db as db_module
 from kiosk.store import shared
-from kiosk.store import sync as sync_module
 from kiosk.store.db import Store, store_in
 from kiosk.store.shared import SharedStoreError, network_filesystem, open_shared_store
 from kiosk.store.sync import (
+    MAX_ANSWER_TEXT,
+    AnswerRow,
     Batch,
+    BatchResult,
+    DestinationState,
     KioskMark,
     SharedFile,
     SyncError,
@@ -40,6 +43,8 @@ from kiosk.store.sync import (
     sync_to_file,
     validate_batch,
 )
+from kiosk.store.sync import rules as sync_rules
+from kiosk.store.sync import scrub as sync_scrub
 from tests.support.kiosks import kiosk_answers
 from tests.support.paths import ROOT
 
@@ -260,7 +265,7 @@ def test_only_answers_not_stamped_by_this_scrubber_are_scrubbed_again(
         store.save_answer(Answer(new_id(), person.id, "barriers", "open", seq, said, said,
                                  "typed", "en", stamp))
     seen: list[str] = []
-    monkeypatch.setattr(sync_module, "redact",
+    monkeypatch.setattr(sync_scrub, "redact",
                         lambda text, language: seen.append(text) or redact(text, language))
     report = sync_to_file(store, tmp_path / "shared.sqlite")
     store.close()
@@ -288,7 +293,7 @@ def test_kiosk_answers_carry_the_scrubber_stamp_and_skip_the_second_pass(
     assert open_stamp == [(scrubber_version(),)]  # every open answer, by the real session
     assert stamps["choice"] == 0  # choices are the pack's words: nothing to scrub, no stamp
     seen: list[str] = []
-    monkeypatch.setattr(sync_module, "redact",
+    monkeypatch.setattr(sync_scrub, "redact",
                         lambda text, language: seen.append(text) or redact(text, language))
     code, output = run_sync(folder, tmp_path / "shared.sqlite")
     assert code == 0, output
@@ -497,7 +502,7 @@ def test_a_broken_row_in_the_kiosk_store_stops_a_file_sync_and_is_named(
 
 
 def test_json_valid_refuses_raw_control_characters_as_json_loads_does() -> None:
-    """The SQL rules lean on this for answer values (kiosk/store/sync.py, _VALUE_OK)."""
+    """The SQL rules lean on this for answer values (kiosk/store/sync/rules.py, VALUE_OK)."""
     conn = sqlite3.connect(":memory:")
     for code in (0x01, 0x09, 0x0A, 0x1F):
         value = f'"a{chr(code)}b"'
@@ -505,6 +510,51 @@ def test_json_valid_refuses_raw_control_characters_as_json_loads_does() -> None:
         with pytest.raises(json.JSONDecodeError):
             json.loads(value)
     conn.close()
+
+
+class _Recorder:
+    """The least a sync destination must do (kiosk.store.sync.Destination): keep the batches."""
+
+    name = "recorder"
+    copies_spans = False
+
+    def __init__(self) -> None:
+        self.batches: list[Batch] = []
+        self.attached: list[Path] = []
+
+    def state(self, kiosk_id: str) -> DestinationState:
+        return DestinationState("recorder", KioskMark())
+
+    def apply(self, batch: Batch) -> BatchResult:
+        self.batches.append(batch)
+        return BatchResult(len(batch.participants), len(batch.answers))
+
+    def attach(self, kiosk_store: Path) -> None:
+        self.attached.append(kiosk_store)
+
+    def detach(self) -> None:
+        self.attached.pop()
+
+
+def test_rows_are_records_in_python_and_arrays_on_the_wire(kiosks: tuple[Path, Path],
+                                                            tmp_path: Path) -> None:
+    """sync works through the Destination interface alone, and the rows it sends are records
+    read by name that encode to the very JSON older kiosks and hubs exchange (arrays)."""
+    store = Store(store_in(copy_kiosk(kiosks[0], tmp_path / "a")))
+    recorder = _Recorder()
+    report = sync(store, recorder, max_rows=50)
+    store.close()
+    assert recorder.attached == [] and len(recorder.batches) > 1
+    assert report.answers_added == sum(len(b.answers) for b in recorder.batches) > 0
+    batch = next(b for b in recorder.batches if b.answers and b.participants)
+    assert all(isinstance(a, AnswerRow) for a in batch.answers)
+    assert batch.answers[0].question_id == batch.answers[0][3]
+    wire = json.dumps(batch.to_json(), ensure_ascii=False)
+    as_lists = {**batch.to_json(), **{key: [list(row) for row in getattr(batch, key)]
+                                      for key in ("packs", "events", "participants", "answers")}}
+    assert wire == json.dumps(as_lists, ensure_ascii=False)  # what an older kiosk sends
+    received = Batch.from_json(json.loads(wire))
+    assert received == batch and isinstance(received.answers[0], AnswerRow)
 
 
 _odd_text = st.one_of(
@@ -531,7 +581,7 @@ def _mutated(good: tuple[Any, ...]) -> st.SearchStrategy[tuple[Any, ...]]:
 def _sql_verdict(table: str, columns: str, rule: str, row: tuple[Any, ...], kiosk: Any
                  ) -> tuple[bool, list[Any]] | None:
     conn = sqlite3.connect(":memory:")
-    conn.create_function("kiosk_value_fits", 2, sync_module._value_fits, deterministic=True)
+    conn.create_function("kiosk_value_fits", 2, sync_rules.value_fits, deterministic=True)
     conn.execute(f"CREATE TABLE {table} ({columns})")
     conn.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})", row)
     try:
@@ -551,7 +601,7 @@ def _sql_verdict(table: str, columns: str, rule: str, row: tuple[Any, ...], kios
 def test_the_sql_rules_never_pass_an_answer_validate_batch_refuses(row: tuple[Any, ...]) -> None:
     """A row the fast SQL rules let through must be one validate_batch accepts too (the SQL
     rules may be stricter: a row they refuse goes to validate_batch for the last word)."""
-    verdict = _sql_verdict("answers", sync_module._ANSWER_COLUMNS, sync_module._ANSWER_OK,
+    verdict = _sql_verdict("answers", sync_rules.ANSWER_COLUMNS, sync_rules.ANSWER_OK,
                            row, None)
     if row == GOOD_ANSWER:
         assert verdict is not None and verdict[0]
@@ -572,8 +622,8 @@ def test_the_sql_rules_never_pass_a_participant_validate_batch_refuses(
         row: tuple[Any, ...], day: str) -> None:
     """As for answers: the SQL rules for participants are never looser than validate_batch."""
     row = (*row[:6], day, row[7]) if row[6] == GOOD_PARTICIPANT[6] else row
-    verdict = _sql_verdict("participants", sync_module._PARTICIPANT_COLUMNS,
-                           sync_module._PARTICIPANT_OK, row, "k1")
+    verdict = _sql_verdict("participants", sync_rules.PARTICIPANT_COLUMNS,
+                           sync_rules.PARTICIPANT_OK, row, "k1")
     if row == GOOD_PARTICIPANT:
         assert verdict is not None and verdict[0]
     if verdict is not None and verdict[0]:
@@ -586,7 +636,7 @@ def test_an_answer_as_long_as_a_participant_can_give_syncs(tmp_path: Path) -> No
     sync takes in a row, so no participant can stop a kiosk's syncs with a long answer."""
     from kiosk.core.answers import MAX_ANSWER_CHARS
 
-    assert MAX_ANSWER_CHARS < sync_module.MAX_ANSWER_TEXT
+    assert MAX_ANSWER_CHARS < MAX_ANSWER_TEXT
     store = Store(store_in(tmp_path / "k"))
     person = ParticipantSession.begin("co-production", 1, "en", date.today(), new_id=new_id)
     store.begin_participant(person)

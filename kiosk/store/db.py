@@ -18,8 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from kiosk.core.answers import Answer, AnswerValue, ParticipantSession
 from kiosk.ids import new_id
 
@@ -36,6 +34,15 @@ def store_in(data_dir: str | Path) -> Path:
 
 class StoreError(Exception):
     """A store that cannot be used, with a one-line reason and what to do."""
+
+
+# Raw SQL, not sqlite-utils, in both places it might serve:
+# - the schema: sqlite-utils writes its own CREATE TABLE text ("id" TEXT, one column a line),
+#   and a shared store is checked against the exact text in sqlite_master (kiosk/store/shared.py),
+#   so a change of spelling would refuse every store written before it;
+# - the writes: each confirmed answer is one plain INSERT in its own durable transaction, and
+#   sync's reads and copies (kiosk/store/sync/) run over every row.
+# sqlite-utils stays a dependency for staff: its command-line tool reads the stores.
 
 
 def run_statements(conn: sqlite3.Connection, script: str) -> None:
@@ -111,7 +118,6 @@ class Store:
             raise StoreError(f"{self.path}: cannot be opened ({exc}); check the data folder "
                              "exists and is writable") from None
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         try:
             # Checked before anything is set, so a file the kiosk refuses is left as it was.
             self._check_version()

@@ -29,6 +29,8 @@ from kiosk.store.sync import (
 class HubDestination:
     """A hub as a sync destination (`kiosk sync --to http://HOST:PORT`)."""
 
+    copies_spans = False  # the hub cannot read the kiosk store: batches carry the rows
+
     def __init__(self, url: str, token: str, timeout: float = 60):
         parsed = urlparse(url)
         if parsed.scheme != "http" or not parsed.hostname:
@@ -86,6 +88,12 @@ class HubDestination:
             return BatchResult(**data["result"])
         except (KeyError, TypeError):
             raise HubError(f"{self.base}: sent a malformed reply; check the address") from None
+
+    def attach(self, kiosk_store: Path) -> None:
+        """Nothing to do: the batches carry the rows themselves."""
+
+    def detach(self) -> None:
+        """Nothing to do: nothing was attached."""
 
 
 def sync_to_hub(store: Store, url: str, token: str,

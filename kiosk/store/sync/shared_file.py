@@ -1,0 +1,76 @@
+"""A shared store file (on a USB stick, in a folder) as a sync destination."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from kiosk.store.db import Store
+from kiosk.store.shared import SharedStoreError, one_line, open_shared_store
+from kiosk.store.sync.apply import apply_batch, check_integrity, destination_state
+from kiosk.store.sync.errors import SyncError
+from kiosk.store.sync.loop import sync
+from kiosk.store.sync.messages import (
+    Batch,
+    BatchResult,
+    DestinationState,
+    Progress,
+    StoreSpan,
+    SyncReport,
+)
+from kiosk.store.sync.span import attach_source, copy_span, detach_source
+
+
+class SharedFile:
+    """A shared store file as a sync destination (a USB stick, a folder)."""
+
+    copies_spans = True  # it copies rows straight from the attached kiosk store
+
+    def __init__(self, path: str | Path):
+        self.conn, self.store_id = open_shared_store(path)
+        self.name = str(path)
+        try:
+            check_integrity(self.conn, path)
+        except SharedStoreError:
+            self.conn.close()
+            raise
+
+    def state(self, kiosk_id: str) -> DestinationState:
+        """The store's id and this kiosk's mark there."""
+        return destination_state(self.conn, self.store_id, kiosk_id)
+
+    def apply(self, batch: Batch) -> BatchResult:
+        """Apply one batch in one transaction."""
+        if isinstance(batch, StoreSpan):
+            return copy_span(self.conn, batch)
+        return apply_batch(self.conn, batch, "file")
+
+    def attach(self, kiosk_store: Path) -> None:
+        """Attach the kiosk store whose spans `apply` will copy."""
+        attach_source(self.conn, kiosk_store)
+
+    def detach(self) -> None:
+        """Let go of the kiosk store."""
+        detach_source(self.conn)
+
+    def close(self) -> None:
+        """Close the shared store."""
+        self.conn.close()
+
+
+def sync_to_file(store: Store, shared_path: str | Path,
+                 progress: Progress | None = None) -> SyncReport:
+    """Sync a kiosk store into a shared store file (created if missing). See `sync`."""
+    try:
+        destination = SharedFile(shared_path)
+    except SharedStoreError as exc:
+        raise SyncError(str(exc)) from None
+    try:
+        return sync(store, destination, progress)
+    except SharedStoreError as exc:
+        raise SyncError(str(exc)) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise SyncError(f"{shared_path}: could not be written ({one_line(exc)}); nothing from "
+                        "this batch was kept; check the stick and sync again") from None
+    finally:
+        destination.close()

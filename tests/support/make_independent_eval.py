@@ -7,7 +7,8 @@ Each sentence is put ONCE in the `tune` or the `report` half by a hash of its te
 split is written into the file, so that later changes to the rules cannot move a sentence.
 The reporting half is never used for tuning (see the README).
 
-    python -m tests.support.make_independent_eval HAND_FILE > tests/data/redaction_eval_independent.tsv
+    python -m tests.support.make_independent_eval HAND_FILE \
+        > tests/data/redaction_eval_independent.tsv
 """
 
 from __future__ import annotations
@@ -165,7 +166,8 @@ def address(rng: random.Random) -> tuple[str, str]:
     number = rng.choice([rng.randrange(1, 30), rng.randrange(1, 200)])
     street = rng.choice(STREET_NAMES)
     kind = rng.choice(ODD_TYPES) if rng.random() < 0.25 else rng.choice(STREET_TYPES)
-    return f"{number} {street.title()} {kind.title()}", f"{number_words(number, rng)} {street} {kind}"
+    written = f"{number} {street.title()} {kind.title()}"
+    return written, f"{number_words(number, rng)} {street} {kind}"
 
 
 def email(rng: random.Random) -> tuple[str, str]:

@@ -86,6 +86,7 @@ class Redaction:
     text: str  # the scrubbed text
     removed: tuple[str, ...]  # kinds removed, in order of first appearance, no repeats
     scrubber: str | None = None  # scrubber_version() of the scrubber that made `text`
+    counts: tuple[tuple[str, int], ...] = ()  # (kind, how many tags of it), as in `removed`
 
 
 KINDS = ("NAME", "PHONE", "EMAIL", "ADDRESS", "POSTCODE", "ID_NUMBER", "DATE_OF_BIRTH")
@@ -901,13 +902,13 @@ def redact(text: str, language: str = "en") -> Redaction:
         scanner.addresses()
     scanner.names()
     pieces: list[str] = []
-    removed: list[str] = []
+    counts: dict[str, int] = {}  # in order of first appearance
     position = 0
     for start, end, kind in scanner.spans():
         pieces.append(text[position:start])
         pieces.append(f"[{kind}]")
         position = end
-        if kind not in removed:
-            removed.append(kind)
+        counts[kind] = counts.get(kind, 0) + 1
     pieces.append(text[position:])
-    return Redaction(text="".join(pieces), removed=tuple(removed), scrubber=scrubber_version())
+    return Redaction(text="".join(pieces), removed=tuple(counts), scrubber=scrubber_version(),
+                     counts=tuple(counts.items()))

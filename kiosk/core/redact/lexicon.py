@@ -287,6 +287,23 @@ ADDRESS_CUES = (
     ("move", "to"), ("moving", "to"), ("deliver", "to"), ("delivered", "to"), ("lived", "at"),
     ("stayed", "at"), ("flat", "at"), ("house", "at"),
 )
+# After these, the street's name alone ("the street is rowan brae") or the house number alone.
+STREET_NAME_CUES = (("street", "is"), ("road", "is"), ("street's",), ("street", "was"))
+HOUSE_NUMBER_CUES = (("house", "number", "is"), ("door", "number", "is"),
+                     ("flat", "number", "is"), ("house", "number's"))
+
+# Words that begin like a Gaelic surname but are not one (derived from a British English word
+# list: its lower-case words starting with "mac" or "mc"), and a few more.
+NOT_MAC_NAMES = frozenset(
+    """macabre macadam macaroni macaronies macaronis macaroon macaroons macaws macerate
+    macerated macerates macerating maceration machete machetes machinable machination
+    machinations machine machined machinery machines machining machinist machinists machismo
+    macing macintosh macintoshes mackerel mackerels mackinaw mackinaws mackintosh mackintoshes
+    macrobiotic macrobiotics macrocosm macrocosms macrologies macrology macron macrons macros
+    macroscopic machair macbook macbooks mcdonalds macula macular maculae macrophage
+    macrophages""".split()
+)
+
 # Words that end an address's street words after a cue ("... walters creek now").
 ADDRESS_STOP_WORDS = frozenset(
     """now then today tonight tomorrow yesterday please thanks upstairs downstairs anyway

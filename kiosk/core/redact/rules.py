@@ -36,12 +36,14 @@ from kiosk.core.redact.lexicon import (
     EMAIL_JOINERS,
     EMAIL_TLDS,
     FUNCTION_WORDS,
+    HOUSE_NUMBER_CUES,
     INSTITUTION_PREFIXES,
     INSTITUTIONS,
     INTRO_CLOSERS,
     INTRO_CUES,
     MULTIPLIERS,
     NOT_HOUSE_NUMBER_BEFORE,
+    NOT_MAC_NAMES,
     NOT_ROLE_BEFORE,
     NOT_STREET_WORDS,
     NUMBER_WORDS,
@@ -55,6 +57,7 @@ from kiosk.core.redact.lexicon import (
     SHORT_VERBS,
     SPEECH_VERBS,
     SPOKEN_LETTERS,
+    STREET_NAME_CUES,
     STREET_TYPES,
     STRONG_CUES,
     TEENS,
@@ -68,6 +71,14 @@ from kiosk.core.redact.stamp import scrubber_version
 
 # Names that are also ordinary words: taken out only when the context shows a name.
 _COMMON_NAMES = COMMON_WORD_NAMES | ORDINARY_GIVEN_NAMES
+# Surnames known by their form: Gaelic "mac"/"mc"/"o'" ones and Polish "-ski"/"-ska"/"-wicz".
+_SURNAME_FORM = re.compile(r"(?:mac|mc|o')[a-z]{3,}|[a-z]{3,}(?:ska|ski|cka|cki|wicz|czyk|czak)")
+
+
+def _surname_form(word: str) -> bool:
+    return bool(_SURNAME_FORM.fullmatch(word)) and word not in NOT_MAC_NAMES
+
+
 _DIRECTIONS = frozenset("west east north south".split())
 _OBJECT_WORDS = frozenset("it me us them him her out up the a an".split())
 _POSSESSIVES = frozenset("my our his her their your".split())
@@ -606,6 +617,26 @@ class _Scanner:
                 continue
             self.mark(start, end, "ADDRESS")
 
+    def street_and_house_number(self) -> None:
+        """"the street is rowan brae", "the house number is nine": one part of an address."""
+        n = len(self.tokens)
+        for i in range(1, n):
+            if not self.free(i):
+                continue
+            if self.ends_any(i, HOUSE_NUMBER_CUES):
+                after = self._cardinal(i)
+                if after is not None:
+                    self.mark(i, after - 1, "ADDRESS")
+            elif self.ends_any(i, STREET_NAME_CUES):
+                for k in range(i, min(i + 3, n)):
+                    if not self.free(k) or (k > i and self.broken_before(k)) or \
+                            not _wordlike(self.words[k]) or self.words[k] in FUNCTION_WORDS \
+                            and self.words[k] not in STREET_TYPES:
+                        break
+                    if self.words[k] in STREET_TYPES and k > i:
+                        self.mark(i, k, "ADDRESS")
+                        break
+
     def addresses(self) -> None:
         n = len(self.tokens)
         i = 0
@@ -724,7 +755,7 @@ class _Scanner:
                 break
             if w in ORDINARY_GIVEN_NAMES and w not in lists.last:
                 break  # a given name that is also a word ("sat") is no surname
-            if w in lists.last or w in lists.first or re.fullmatch(r"(mac|mc|o')[a-z]{3,}", w):
+            if w in lists.last or w in lists.first or _surname_form(w):
                 if w in _COMMON_NAMES and (
                     not (self._name_follows(j + 1) or self._clause_ends(j + 1))
                     or (j + 1 < n and self.words[j + 1] in _OBJECT_WORDS)
@@ -732,7 +763,7 @@ class _Scanner:
                     break  # "the volunteer jamal read it out": a verb, not a surname
                 j += 1
                 continue
-            if self._plausible_unknown(j) and (
+            if self._plausible_unknown(j) and len(w) >= 4 and (
                 self._clause_ends(j + 1)
                 or (self._name_follows(j + 1) and self.words[j + 1] not in SHORT_VERBS)
                 or (self.tokens[j].raw[:1].isupper() and not title_case)
@@ -828,6 +859,12 @@ class _Scanner:
                     ):
                 is_name = True  # "grace said ...", "mark from the council never came"
 
+            surname_form = not is_name and not ordinary and _surname_form(w) and self.english and (
+                w in lists.last or (previous in lists.first and not self._ordinary(previous))
+                or follows
+            )
+            if surname_form:
+                is_name = True  # "macdonald said", "shug macdonald", "priya lewandowska"
             if is_name:
                 last = self._extend_name(i)
                 if (last + 1 < n and self.words[last + 1] in INSTITUTIONS) or (
@@ -836,9 +873,13 @@ class _Scanner:
                     i = last + 1  # "queen margaret hospital", "st andrew"
                     continue
                 start = i
-                if i > 0 and self.free(i - 1) and not self.broken_before(i) and (
+                if surname_form and i > 0 and self.free(i - 1) and not self.broken_before(i) \
+                        and self.words[i - 1] in lists.first and not self._ordinary(
+                            self.words[i - 1]):
+                    start = i - 1
+                elif i > 0 and self.free(i - 1) and not self.broken_before(i) and (
                     self._plausible_unknown(i - 1)
-                    and (self._sentence_start(i - 1)
+                    and (self._sentence_start(i - 1) or surname_form
                          or self.ends_any(i - 1, STRONG_CUES + INTRO_CUES))
                 ):
                     start = i - 1  # an unlisted first name before a listed surname
@@ -899,6 +940,7 @@ def redact(text: str, language: str = "en") -> Redaction:
         scanner.spoken_postcodes()
         scanner.spoken_numbers()
         scanner.addresses_after_cues()
+        scanner.street_and_house_number()
         scanner.addresses()
     scanner.names()
     pieces: list[str] = []

@@ -375,3 +375,28 @@ def test_command_help_has_an_example() -> None:
     assert result.exit_code == 0
     assert "Example" in result.output and "kiosk redact" in result.output
     assert command.name == "redact"
+
+
+# --- the cases of issue 12 -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my postcode is y o seven six y f", "my postcode is [POSTCODE]"),
+    ("i am in y o seven six y f", "i am in [POSTCODE]"),
+    ("it's e c one a one b b", "it's [POSTCODE]"),
+    ("we moved to n five f five j l", "we moved to [POSTCODE]"),
+    ("i stay in g forty one two p e", "i stay in [POSTCODE]"),
+    ("ma postcode's a b one oh one double a", "ma postcode's [POSTCODE]"),
+    ("Postcode: SW1A 2AA", "Postcode: [POSTCODE]"),
+    ("eilidh from the peer group said it", "[NAME] from the peer group said it"),
+    ("i am mhairi", "i am [NAME]"),
+    ("ask for ruaridh macleod at the centre", "ask for [NAME] at the centre"),
+    ("speak to seonaid at the library", "speak to [NAME] at the library"),
+    ("i live at thirty four walters creek", "i live at [ADDRESS]"),
+    ("our flat is at one hundred and forty seven carey flats", "our flat is at [ADDRESS]"),
+    ("i stay at number eight mill gait", "i stay at [ADDRESS]"),
+    ("it is march and still nothing has changed", "it is march and still nothing has changed"),
+    ("the wee bus stops at the bottom of the brae", "the wee bus stops at the bottom of the brae"),
+    ("the machine at the close is broken", "the machine at the close is broken"),
+])
+def test_issue_12_cases(text: str, expected: str) -> None:
+    assert scrub(text) == expected

@@ -13,10 +13,14 @@ from click.testing import CliRunner
 from kiosk.commands.redact import command
 from kiosk.core.redact import describe_removed, name_lists, redact, scrubber_version
 from kiosk.core.redact import names as redact_names
-from kiosk.core.redact.stamp import PACKAGE_DIR, package_files, stamp_of
+from kiosk.core.redact.stamp import NAME_SOURCES, PACKAGE_DIR, package_files, stamp_of
 from tests.support import redaction_eval
 
 EVAL_SET = Path(__file__).parent / "data" / "redaction_eval.tsv"
+# Written apart from the rules (tests/support/make_independent_eval.py); its "report" half, like
+# the first set's "heldout" half, is never tuned on.
+INDEPENDENT_SET = Path(__file__).parent / "data" / "redaction_eval_independent.tsv"
+REPORTING_HALVES = {EVAL_SET: "heldout", INDEPENDENT_SET: "report"}
 
 
 def scrub(text: str) -> str:
@@ -96,7 +100,7 @@ def test_id_numbers(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("i was born on the third of march nineteen fifty", "i was born on the [DATE_OF_BIRTH]"),
+    ("i was born on the third of march nineteen fifty", "i was born on [DATE_OF_BIRTH]"),
     ("my date of birth is 03/03/1950", "my date of birth is [DATE_OF_BIRTH]"),
     ("d o b twelfth of may nineteen sixty one", "d o b [DATE_OF_BIRTH]"),
     ("I was born on 3rd March 1950 in Greenock.", "I was born on [DATE_OF_BIRTH] in Greenock."),
@@ -178,8 +182,8 @@ def test_describe_removed() -> None:
 
 # --- name data -------------------------------------------------------------------------------
 
-def test_name_lists_match_what_faker_gives_on_import() -> None:
-    """Reading Faker's provider files as text must give the same names as importing them."""
+def test_name_lists_match_what_faker_and_gender_guesser_give_on_import() -> None:
+    """Reading the name sources' files as text must give the same names as importing them."""
     lists = name_lists()
     imported_first: set[str] = set()
     imported_last: set[str] = set()
@@ -190,13 +194,31 @@ def test_name_lists_match_what_faker_gives_on_import() -> None:
                 continue
             if not isinstance(values, (tuple, list, dict)) or "middle" in attr:
                 continue
-            target = imported_first if "first_names" in attr else imported_last
-            if "first_names" in attr or "last_names" in attr:
+            plain = attr.replace("romanized_", "")
+            target = imported_first if "first_names" in plain else imported_last
+            if "first_names" in plain or "last_names" in plain:
                 for raw in values:
                     redact_names._add_names(target, raw)
-    assert lists.first == imported_first
+    detector = importlib.import_module("gender_guesser.detector").Detector(case_sensitive=False)
+    columns = [detector.COUNTRIES.index(c) for c in redact_names.NAM_DICT_COUNTRIES]
+    # a name written "a+b" in the file is kept by the detector as "a b", "a-b" and "ab"
+    joined = {k.replace(" ", "") for k in detector.names if " " in k}
+    at_least: set[str] = set()
+    at_most: set[str] = set()
+    for name, genders in detector.names.items():
+        redact_names._add_names(at_most, name)  # the detector keeps one line per name and sex
+        if any(any(c < len(v) and v[c] != " " for c in columns) for v in genders.values()):
+            if name not in joined:
+                redact_names._add_names(at_least, name)
     assert lists.last == imported_last
-    assert len(lists.first) > 5000 and len(lists.last) > 10000
+    assert imported_first | at_least <= lists.first <= imported_first | at_most
+    assert len(lists.first) > 15000 and len(lists.last) > 10000
+    # the names people in Scotland have: Gaelic, Irish, Polish, South Asian, Chinese, Arabic
+    for name in ("eilidh", "mhairi", "seonaid", "niamh", "krzysztof", "gurpreet", "wei",
+                 "xiulan", "khaled", "fatima"):
+        assert name in lists.first, name
+    for name in ("campbell", "murphy", "kowalczyk", "patel", "chen", "wang"):
+        assert name in lists.last, name
 
 
 def test_speed_after_first_call() -> None:
@@ -225,10 +247,56 @@ def test_evaluation_set_meets_targets() -> None:
     assert whole.retention >= 0.98
 
 
+def test_independent_set_is_split_once_and_covers_every_kind() -> None:
+    """The split is written in the file (by a hash of each sentence, made once) and every kind
+    of detail, hand-written Scots speech and sentences with no detail are in both halves."""
+    examples = redaction_eval.load(INDEPENDENT_SET)
+    assert len(examples) >= 300
+    assert sum(e.form.endswith("/hand") for e in examples) >= 100
+    for half in ("tune", "report"):
+        part = [e for e in examples if e.split == half]
+        kinds = {kind for e in part for _word, kind in e.words}
+        assert set(redact_kinds()) | {None} <= kinds, half
+    assert {e.split for e in examples} == {"tune", "report"}
+
+
+def redact_kinds() -> tuple[str, ...]:
+    from kiosk.core.redact import KINDS
+    return KINDS
+
+
+@pytest.mark.parametrize("path", list(REPORTING_HALVES), ids=lambda p: p.name)
+def test_reporting_half_meets_targets(path: Path) -> None:
+    """Recall at least 0.98 and retention at least 0.99 on the half that is never tuned on,
+    computed here from the scrubber's output."""
+    half = REPORTING_HALVES[path]
+    scores = redaction_eval.report(redaction_eval.load(path))
+    print(redaction_eval.kind_table(scores))
+    score = scores[half]
+    print(f"{path.name} {half}: recall {score.recall:.2%} ({score.detail_removed}/"
+          f"{score.detail_words}), retention {score.retention:.2%} ({score.content_kept}/"
+          f"{score.content_words})")
+    assert score.recall >= 0.98
+    assert score.retention >= 0.99
+
+
+def test_speed_on_both_sets_under_one_millisecond() -> None:
+    texts = [e.plain for path in REPORTING_HALVES for e in redaction_eval.load(path)]
+    redact("warm up the name lists")
+    best = float("inf")
+    for _ in range(3):  # the best of three runs: the machine is shared
+        start = time.perf_counter()
+        for text in texts:
+            redact(text)
+        best = min(best, (time.perf_counter() - start) / len(texts))
+    print(f"redact: {best * 1000:.3f} ms per sentence over {len(texts)} sentences")
+    assert best < 0.001
+
+
 def test_the_same_scrubber_twice_finds_nothing_new() -> None:
     """Sync skips answers stamped with this scrubber's version; that is only sound because a
     second pass of the same scrubber over its own output changes nothing."""
-    examples = redaction_eval.load(EVAL_SET)
+    examples = redaction_eval.load(EVAL_SET) + redaction_eval.load(INDEPENDENT_SET)
     for example in examples:
         once = redact(" ".join(word for word, _kind in example.words), "en")
         twice = redact(once.text, "en")
@@ -250,7 +318,8 @@ def test_scrubber_version_covers_every_file_of_the_package(tmp_path: Path) -> No
     """A change to any file of the redaction package (the word lists included) changes the
     stamp; otherwise sync would skip answers that the changed scrubber must scrub again."""
     names = {p.relative_to(PACKAGE_DIR).as_posix() for p in package_files()}
-    assert {"__init__.py", "lexicon.py", "names.py", "rules.py", "stamp.py"} <= names
+    assert {"__init__.py", "lexicon.py", "names.py", "ordinary_names.py", "rules.py",
+            "stamp.py"} <= names
     copy = tmp_path / "redact"
     shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
     original = stamp_of(copy)
@@ -264,6 +333,8 @@ def test_scrubber_version_covers_every_file_of_the_package(tmp_path: Path) -> No
     assert stamp_of(copy) == original
     (copy / "extra.py").write_text("WORDS = ()\n", encoding="utf-8")  # a new module counts too
     assert stamp_of(copy) != original
+    # the name sources read from outside the package count by their versions
+    assert set(NAME_SOURCES) == {"faker", "gender-guesser"}
 
 
 # --- command -----------------------------------------------------------------------------------
@@ -275,8 +346,57 @@ def test_command_scrubs_line_by_line_and_keeps_empty_lines() -> None:
     assert result.output == "my name is [NAME]\n\nemail me at [EMAIL]\nall fine\n"
 
 
+def test_command_explain_counts_kinds_per_line_never_the_words() -> None:
+    lines = ("my name is susan holt call me on oh seven seven double nine one two three four "
+             "five six\n\nit is march and still nothing has changed\n"
+             "i stay in y o seven six y f and my pal eilidh came with seonaid\n")
+    result = CliRunner().invoke(command, ["--explain"], input=lines)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "line 1: 1 name, 1 phone",
+        "line 2: nothing taken out",
+        "line 3: nothing taken out",
+        "line 4: 1 postcode, 2 name",
+        "total: 3 name, 1 phone, 1 postcode in 2 of 4 lines",
+    ]
+    for removed in ("susan", "holt", "seven", "eilidh", "seonaid", "y o"):
+        assert removed not in result.output
+
+
+def test_redaction_counts_each_kind() -> None:
+    result = redact("thanks to eilidh and seonaid call 0131 496 0018")
+    assert result.counts == (("NAME", 2), ("PHONE", 1))
+    assert result.removed == ("NAME", "PHONE")
+    assert redact("all fine").counts == ()
+
+
 def test_command_help_has_an_example() -> None:
     result = CliRunner().invoke(command, ["--help"])
     assert result.exit_code == 0
     assert "Example" in result.output and "kiosk redact" in result.output
     assert command.name == "redact"
+
+
+# --- the cases of issue 12 -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my postcode is y o seven six y f", "my postcode is [POSTCODE]"),
+    ("i am in y o seven six y f", "i am in [POSTCODE]"),
+    ("it's e c one a one b b", "it's [POSTCODE]"),
+    ("we moved to n five f five j l", "we moved to [POSTCODE]"),
+    ("i stay in g forty one two p e", "i stay in [POSTCODE]"),
+    ("ma postcode's a b one oh one double a", "ma postcode's [POSTCODE]"),
+    ("Postcode: SW1A 2AA", "Postcode: [POSTCODE]"),
+    ("eilidh from the peer group said it", "[NAME] from the peer group said it"),
+    ("i am mhairi", "i am [NAME]"),
+    ("ask for ruaridh macleod at the centre", "ask for [NAME] at the centre"),
+    ("speak to seonaid at the library", "speak to [NAME] at the library"),
+    ("i live at thirty four walters creek", "i live at [ADDRESS]"),
+    ("our flat is at one hundred and forty seven carey flats", "our flat is at [ADDRESS]"),
+    ("i stay at number eight mill gait", "i stay at [ADDRESS]"),
+    ("it is march and still nothing has changed", "it is march and still nothing has changed"),
+    ("the wee bus stops at the bottom of the brae", "the wee bus stops at the bottom of the brae"),
+    ("the machine at the close is broken", "the machine at the close is broken"),
+])
+def test_issue_12_cases(text: str, expected: str) -> None:
+    assert scrub(text) == expected

@@ -10,7 +10,7 @@ Two figures:
              content words are all words except a few function words ("the", "and", "of"...)
 
 Usage:
-    python -m tests.support.redaction_eval tests/data/redaction_eval.tsv [--show tune|heldout|all]
+    python -m tests.support.redaction_eval tests/data/redaction_eval.tsv [--show tune]
 """
 
 from __future__ import annotations
@@ -56,6 +56,18 @@ class Score:
     other_words: int = 0
     other_kept: int = 0
     misses: list[str] = field(default_factory=list)
+    # per kind of detail: [detail words, removed]; and per kind found in a sentence ("NONE" for
+    # sentences with no detail): [content words, kept]
+    by_kind: dict[str, list[int]] = field(default_factory=dict)
+    content_by_kind: dict[str, list[int]] = field(default_factory=dict)
+
+    def kind_recall(self, kind: str) -> float | None:
+        words, removed = self.by_kind.get(kind, (0, 0))
+        return removed / words if words else None
+
+    def kind_retention(self, kind: str) -> float | None:
+        words, kept = self.content_by_kind.get(kind, (0, 0))
+        return kept / words if words else None
 
     @property
     def recall(self) -> float:
@@ -116,10 +128,14 @@ def score(examples: list[Example]) -> Score:
         scrubbed = redact(example.plain).text
         kept = kept_flags([w for w, _ in example.words], scrubbed)
         wrong = False
+        kinds = {kind for _word, kind in example.words if kind is not None} or {"NONE"}
         for (word, kind), was_kept in zip(example.words, kept, strict=True):
             if kind is not None:
                 result.detail_words += 1
                 result.detail_removed += not was_kept
+                tally = result.by_kind.setdefault(kind, [0, 0])
+                tally[0] += 1
+                tally[1] += not was_kept
                 wrong |= was_kept
             else:
                 result.other_words += 1
@@ -127,6 +143,10 @@ def score(examples: list[Example]) -> Score:
                 if _norm(word) not in _FUNCTION_WORDS:
                     result.content_words += 1
                     result.content_kept += was_kept
+                    for found in kinds:
+                        tally = result.content_by_kind.setdefault(found, [0, 0])
+                        tally[0] += 1
+                        tally[1] += was_kept
                     wrong |= not was_kept
         if wrong:
             result.misses.append(f"{example.marked}\n    -> {scrubbed}")
@@ -143,12 +163,35 @@ def report(examples: list[Example]) -> dict[str, Score]:
     return scores
 
 
+KIND_ORDER = ("NAME", "PHONE", "EMAIL", "ADDRESS", "POSTCODE", "ID_NUMBER", "DATE_OF_BIRTH",
+              "NONE")
+
+
+def kind_table(scores: dict[str, Score]) -> str:
+    """Recall and retention per kind of detail for each portion, as a Markdown table."""
+    portions = [p for p in scores if p != "all"]
+    header = "| kind | " + " | ".join(f"{p} recall | {p} retention" for p in portions) + " |"
+    lines = [header, "|---" * (1 + 2 * len(portions)) + "|"]
+
+    def cell(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    for kind in KIND_ORDER:
+        row = [kind.lower().replace("_", " ") if kind != "NONE" else "(no detail)"]
+        for p in portions:
+            row += [cell(scores[p].kind_recall(kind)) if kind != "NONE" else "n/a",
+                    cell(scores[p].kind_retention(kind))]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print recall and retention per portion; exit 1 if the whole set misses a target."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", type=Path)
-    parser.add_argument("--show", choices=["none", "tune", "heldout", "all"], default="none",
-                        help="print the sentences with mistakes from this portion")
+    parser.add_argument("--show", default="none",
+                        help="print the sentences with mistakes from this portion (tune: the "
+                             "reporting halves, heldout and report, are not for tuning)")
     args = parser.parse_args(argv)
     examples = load(args.path)
     scores = report(examples)
@@ -160,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  retention={s.retention:.2%} ({s.content_kept}/{s.content_words})"
             f"  retention_all_words={s.retention_all_words:.2%}"
         )
+    print(kind_table(scores))
     if args.show != "none":
         for line in scores[args.show].misses:
             print(line)

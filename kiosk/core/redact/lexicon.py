@@ -83,7 +83,15 @@ OTHER_ORDINARY = frozenset(
     """christian hindu sikh muslim jewish catholic scottish english irish welsh british polish
     indian african asian chinese deaf blind happy sunny lucky honey early tired sure fine okay
     ok alright able glad well old new sorry poor rich free kirk loch glen ben burn brae wee
-    bonnie ken aye naw hen pal doll""".split()
+    bonnie ken aye naw hen pal doll
+    nae naebody naethin naething nane fae frae wi wae oot doon aboot roon ower oan intae
+    tae telt ma masel yersel hame hoose heid cannae canna cannie disnae dinnae didnae wouldnae
+    couldnae shouldnae isnae wasnae wisnae willnae widnae hasnae havenae huvnae arenae gonnae
+    wantae hud hiv huv gie gied gien ye yer youse yous mibbe mebbe awfy awfu greetin bairn
+    bairns wean weans lassie lassies laddie fella dug scran blether blethers dreich drookit
+    glaikit haver havering braw outwith coorie jings och eh naw aw ah oor thon yon stairheid
+    messages piece jeely peely wally numpty gallus
+    telly cuppa brekkie fiver tenner quid mum mam dad da granny grandad bus pass""".split()
 )
 
 # Places people mention as opinion. Several are also first names ("lewis", "skye", "paisley").
@@ -98,6 +106,15 @@ PLACES = frozenset(
     aviemore nairn forres buckie peterhead fraserburgh stonehaven brechin forfar kirriemuir
     carnoustie troon prestwick girvan stranraer kelso hawick jedburgh selkirk melrose eyemouth
     dunbar haddington lanark airdrie coatbridge wishaw bellshill rutherglen cambuslang clydebank
+    carrick cunninghame galloway lochaber badenoch strathspey sutherland caithness
+    buchan mearns kincardine clackmannan kinross renfrew inverclyde dunoon rothesay bute
+    tiree coll jura barra uist benbecula ullapool mallaig dingwall tain dornoch golspie brora
+    invergordon huntly inverurie ellon banchory aboyne ballater braemar blairgowrie cupar
+    anstruther crail glenrothes methil lochgelly cowdenbeath grangemouth larbert bannockburn
+    dunblane callander killin lochgilphead tarbert inveraray maybole cumnock kilwinning
+    saltcoats ardrossan stevenston dalry beith johnstone erskine dumbarton helensburgh
+    alexandria balloch milngavie bearsden kirkintilloch lenzie strathaven larkhall carluke
+    biggar moffat lockerbie annan gretna langholm kirkcudbright wigtown sanquhar
     dumbarton helensburgh dunoon rothesay bute tiree coll barra uist benbecula iona jura gigha
     scotland england wales ireland britain london manchester liverpool birmingham leeds belfast
     dublin cardiff newcastle carlisle berwick kent devon cornwall york chester lincoln jordan
@@ -186,6 +203,9 @@ ROLES = (
     "driver", "cleaner", "receptionist", "physio", "consultant", "specialist", "councillor",
     "minister", "priest", "pastor", "imam", "warden", "tutor", "trainer", "instructor", "leader",
     "organiser", "host", "counsellor", "pharmacist", "dentist", "surgeon", "midwife", "caseworker",
+    "pal", "mate", "chum", "granddad", "grandpa", "papa", "nana", "nan", "lassie", "laddie",
+    "fella", "boy", "girl", "stepson", "stepdaughter", "sister-in-law", "brother-in-law",
+    "lodger", "flatmate", "landlord", "landlady", "janitor", "caretaker", "postie",
 )
 # Words before a role word that make it no role of one person: "every carer", "a doctor".
 NOT_ROLE_BEFORE = frozenset("a an any every each no some many all".split())
@@ -248,7 +268,47 @@ STREET_TYPES = frozenset(
     """street st road rd avenue ave lane ln drive dr crescent cres terrace terr gardens gdns
     place pl court ct close way square sq wynd brae grove row walk park view loan gate green
     mews quadrant circus path vennel parade boulevard rise hill wharf quay loaning
-    cottages steading farm""".split()
+    cottages steading farm
+    gait gate knowe neuk haugh mains rigg brow dene fold garth holme mead mount nook villas
+    heights flats bank croft yard dell vale approach chase grange glade lea leys meadows
+    orchard promenade ridge broadway causeway causewayside wellgate wynds pend grove
+    gardens terrace crescent""".split()
+)
+
+# Phrases after which a house or flat number and the words that follow it are an address,
+# whatever the street's type word ("i live at thirty four walters creek").
+ADDRESS_CUES = (
+    ("live", "at"), ("living", "at"), ("lives", "at"), ("stay", "at"), ("staying", "at"),
+    ("stays", "at"), ("i'm", "at"), ("we're", "at"), ("we", "are", "at"), ("they're", "at"),
+    ("flat", "is", "at"), ("flat", "is"), ("house", "is", "at"), ("house", "is"),
+    ("home", "is"), ("home", "is", "at"), ("address", "is"), ("address", "is", "at"),
+    ("send", "it", "to"), ("send", "them", "to"), ("post", "it", "to"), ("write", "to"),
+    ("write", "to", "me", "at"), ("come", "to"), ("come", "round", "to"), ("moved", "to"),
+    ("move", "to"), ("moving", "to"), ("deliver", "to"), ("delivered", "to"), ("lived", "at"),
+    ("stayed", "at"), ("flat", "at"), ("house", "at"),
+)
+# After these, the street's name alone ("the street is rowan brae") or the house number alone.
+STREET_NAME_CUES = (("street", "is"), ("road", "is"), ("street's",), ("street", "was"))
+HOUSE_NUMBER_CUES = (("house", "number", "is"), ("door", "number", "is"),
+                     ("flat", "number", "is"), ("house", "number's"))
+
+# Words that begin like a Gaelic surname but are not one (derived from a British English word
+# list: its lower-case words starting with "mac" or "mc"), and a few more.
+NOT_MAC_NAMES = frozenset(
+    """macabre macadam macaroni macaronies macaronis macaroon macaroons macaws macerate
+    macerated macerates macerating maceration machete machetes machinable machination
+    machinations machine machined machinery machines machining machinist machinists machismo
+    macing macintosh macintoshes mackerel mackerels mackinaw mackinaws mackintosh mackintoshes
+    macrobiotic macrobiotics macrocosm macrocosms macrologies macrology macron macrons macros
+    macroscopic machair macbook macbooks mcdonalds macula macular maculae macrophage
+    macrophages""".split()
+)
+
+# Words that end an address's street words after a cue ("... walters creek now").
+ADDRESS_STOP_WORDS = frozenset(
+    """now then today tonight tomorrow yesterday please thanks upstairs downstairs anyway
+    though just since until till near next beside opposite behind round past along up down
+    o'clock am pm sharp every each""".split()
 )
 # Words that cannot be part of a street name: they show a number is a quantity ("a ten minute
 # walk", "three times a week"), not a house number.

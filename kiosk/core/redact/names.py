@@ -1,4 +1,15 @@
-"""First names and surnames, read from the Faker package's person providers once per process."""
+"""First names and surnames, read once per process from two maintained sources.
+
+- the person providers of the Faker package (given names and surnames per locale, the Chinese
+  ones in their romanised form);
+- the name dictionary shipped with the gender-guesser package (Jörg Michael's list of about
+  45,000 given names with their use per country), of which the countries below are taken: it
+  covers the Scottish Gaelic, Irish, South Asian, Arabic and Chinese given names that Faker's
+  locales lack ("eilidh", "seonaid", "gurpreet", "khaled", "wei").
+
+Given names from gender-guesser that are also ordinary English words ("sunny", "will") are
+listed in `ordinary_names.py`; the rules only take them out when the context shows a name.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +27,31 @@ FAKER_LOCALES = (
     "lt_LT", "lv_LV", "ro_RO", "it_IT", "es_ES", "pt_PT", "fr_FR", "de_DE", "nl_NL", "tr_TR",
     "sw", "yo_NG", "ig_NG", "ha_NG", "tw_GH", "zu_ZA", "vi_VN", "id_ID", "sv_SE", "cs_CZ",
     "sk_SK", "hu_HU", "hr_HR", "sl_SI", "et_EE", "fi_FI", "da_DK", "no_NO",
+    "zh_CN", "zh_TW",  # only the romanised names are kept (the others are not in Latin script)
 )
+
+# Columns of gender-guesser's name dictionary, in the file's order (see its header).
+_NAM_DICT_COUNTRIES = (
+    "great_britain ireland usa italy malta portugal spain france belgium luxembourg "
+    "the_netherlands east_frisia germany austria swiss iceland denmark norway sweden finland "
+    "estonia latvia lithuania poland czech_republic slovakia hungary romania bulgaria bosnia "
+    "croatia kosovo macedonia montenegro serbia slovenia albania greece russia belarus moldova "
+    "ukraine armenia azerbaijan georgia the_stans turkey arabia israel china india japan korea "
+    "vietnam other_countries"
+).split()
+# The countries whose given names are taken: Britain and Ireland (Gaelic names included), and
+# the largest communities in Scotland from elsewhere.
+NAM_DICT_COUNTRIES = (
+    "great_britain", "ireland", "usa", "poland", "lithuania", "latvia", "romania", "turkey",
+    "arabia", "china", "india", "vietnam", "other_countries",
+)
+_NAM_DICT_FIRST_COLUMN = 30  # the per-country columns start here
 
 # An assignment such as `first_names_female = (...)` inside a provider class, up to the next
 # statement at the same indentation.
 _NAME_ASSIGNMENT = re.compile(
-    r"^(?P<indent>[ \t]+)(?P<attr>\w*(?:first|last)_names\w*)\s*(?::[^=\n]*)?=(?P<value>.*?)"
+    r"^(?P<indent>[ \t]+)(?P<attr>\w*(?:first|last)_(?:romanized_)?names\w*)"
+    r"\s*(?::[^=\n]*)?=(?P<value>.*?)"
     r"(?=^(?P=indent)\S|\Z)",
     re.M | re.S,
 )
@@ -51,6 +81,28 @@ def _faker_person_dir() -> Path | None:
     return Path(spec.origin).parent / "providers" / "person"
 
 
+def _nam_dict_path() -> Path | None:
+    spec = importlib.util.find_spec("gender_guesser")  # found, not imported
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "data" / "nam_dict.txt"
+
+
+def nam_dict_names(text: str) -> set[str]:
+    """Given names of the chosen countries from the text of gender-guesser's name dictionary."""
+    first = _NAM_DICT_FIRST_COLUMN
+    columns = [_NAM_DICT_COUNTRIES.index(c) for c in NAM_DICT_COUNTRIES]
+    names: set[str] = set()
+    for line in text.splitlines():
+        if line[:1] in ("#", "=", "") or len(line) <= first:
+            continue
+        values = line[first:]
+        if not any(c < len(values) and values[c] != " " for c in columns):
+            continue
+        _add_names(names, line[3:first].strip().replace("+", " "))
+    return names
+
+
 def _add_names(target: set[str], raw: str) -> None:
     # Most names are plain ASCII: skip the (slower) accent folding for them.
     folded = raw.lower() if raw.isascii() else fold(raw)
@@ -62,7 +114,7 @@ def _add_names(target: set[str], raw: str) -> None:
 
 @functools.lru_cache(maxsize=1)
 def name_lists() -> NameLists:
-    """Load first names and surnames from Faker's person providers, once per process.
+    """Load first names and surnames from Faker and gender-guesser, once per process.
 
     The provider modules hold the names as plain string literals, so they are read as text
     (about 20 ms) rather than imported (importing Faker builds its whole locale registry).
@@ -78,8 +130,11 @@ def name_lists() -> NameLists:
                 continue
             source = path.read_text(encoding="utf-8")
             for match in _NAME_ASSIGNMENT.finditer(source):
-                target = first if "first_names" in match["attr"] else last
+                target = first if "first_" in match["attr"] else last
                 for literal in _STRING_LITERAL.finditer(match["value"]):
                     _add_names(target, literal.group(1) or literal.group(2))
+    nam_dict = _nam_dict_path()
+    if nam_dict is not None and nam_dict.is_file():
+        first |= nam_dict_names(nam_dict.read_text(encoding="utf-8"))
     return NameLists(first=frozenset(first), last=frozenset(last))
 

@@ -26,8 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk.core.redact.lexicon import (
+    ADDRESS_CUES,
+    ADDRESS_STOP_WORDS,
     AFTER_NAME,
-    AREA_WORDS,
     CALENDAR,
     CLAUSE_STARTS,
     COMMON_WORD_NAMES,
@@ -35,12 +36,14 @@ from kiosk.core.redact.lexicon import (
     EMAIL_JOINERS,
     EMAIL_TLDS,
     FUNCTION_WORDS,
+    HOUSE_NUMBER_CUES,
     INSTITUTION_PREFIXES,
     INSTITUTIONS,
     INTRO_CLOSERS,
     INTRO_CUES,
     MULTIPLIERS,
     NOT_HOUSE_NUMBER_BEFORE,
+    NOT_MAC_NAMES,
     NOT_ROLE_BEFORE,
     NOT_STREET_WORDS,
     NUMBER_WORDS,
@@ -54,6 +57,7 @@ from kiosk.core.redact.lexicon import (
     SHORT_VERBS,
     SPEECH_VERBS,
     SPOKEN_LETTERS,
+    STREET_NAME_CUES,
     STREET_TYPES,
     STRONG_CUES,
     TEENS,
@@ -62,7 +66,23 @@ from kiosk.core.redact.lexicon import (
     WEAK_INTRO_WORDS,
 )
 from kiosk.core.redact.names import fold, name_lists
+from kiosk.core.redact.ordinary_names import ORDINARY_GIVEN_NAMES
 from kiosk.core.redact.stamp import scrubber_version
+
+# Names that are also ordinary words: taken out only when the context shows a name.
+_COMMON_NAMES = COMMON_WORD_NAMES | ORDINARY_GIVEN_NAMES
+# Surnames known by their form: Gaelic "mac"/"mc"/"o'" ones and Polish "-ski"/"-ska"/"-wicz".
+_SURNAME_FORM = re.compile(r"(?:mac|mc|o')[a-z]{3,}|[a-z]{3,}(?:ska|ski|cka|cki|wicz|czyk|czak)")
+
+
+def _surname_form(word: str) -> bool:
+    return bool(_SURNAME_FORM.fullmatch(word)) and word not in NOT_MAC_NAMES
+
+
+_DIRECTIONS = frozenset("west east north south".split())
+_OBJECT_WORDS = frozenset("it me us them him her out up the a an".split())
+_POSSESSIVES = frozenset("my our his her their your".split())
+_MODALS = frozenset("may will can must might shall should would could did does do".split())
 
 
 def _(s: str) -> str:
@@ -77,6 +97,7 @@ class Redaction:
     text: str  # the scrubbed text
     removed: tuple[str, ...]  # kinds removed, in order of first appearance, no repeats
     scrubber: str | None = None  # scrubber_version() of the scrubber that made `text`
+    counts: tuple[tuple[str, int], ...] = ()  # (kind, how many tags of it), as in `removed`
 
 
 KINDS = ("NAME", "PHONE", "EMAIL", "ADDRESS", "POSTCODE", "ID_NUMBER", "DATE_OF_BIRTH")
@@ -127,6 +148,28 @@ _WRITTEN_DATE = re.compile(r"\b\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:\d{4}|\d
 _WRITTEN_DOB_CUE = re.compile(
     r"\b(?:born|birth|d\.?\s?o\.?\s?b\.?|birthday|b'day|dob)\b", re.IGNORECASE
 )
+
+# The six shapes of a UK postcode, written without the space: A letter, N digit.
+_POSTCODE_SHAPES = ("ANNAA", "ANNNAA", "ANANAA", "AANNAA", "AANNNAA", "AANANAA")
+_INWARD_LETTERS = frozenset("abdefghjlnpqrstuwxyz")  # never C I K M O V in the last two
+
+
+_POSTCODE_STARTS = frozenset(SPOKEN_LETTERS) | frozenset(MULTIPLIERS) | {"o", "oh"}
+
+
+def _shape(chars: str) -> str:
+    return "".join("N" if c.isdigit() else "A" for c in chars)
+
+
+def _postcode_prefix(chars: str) -> bool:
+    """Whether `chars` can begin a postcode of one of the six shapes."""
+    shape = _shape(chars)
+    return any(s.startswith(shape) for s in _POSTCODE_SHAPES)
+
+
+def _postcode_complete(chars: str) -> bool:
+    return _shape(chars) in _POSTCODE_SHAPES and all(c in _INWARD_LETTERS for c in chars[-2:])
+
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _HARD_BREAK = re.compile(r"[.!?;:]")
@@ -325,7 +368,8 @@ class _Scanner:
     # -- dates of birth -----------------------------------------------------------------------
     _DOB_CUES = (
         ("born",), ("date", "of", "birth"), ("dob",), ("d", "o", "b"), ("birthday",),
-        ("birth", "date"), ("birthdate",), ("born", "on"), ("born", "in"),
+        ("birth", "date"), ("birthdate",), ("born", "on"), ("born", "in"), ("birthday's",),
+        ("b'day",),
     )
     _DATE_FILLERS = frozenset("is was on in the of it's its as".split())
 
@@ -357,6 +401,8 @@ class _Scanner:
             if k > j and any(
                 self.words[m] not in ("of", "the", "and") for m in range(j, k)
             ):
+                if j > i and self.words[j - 1] == "the":
+                    j -= 1  # "born on the fourth of july ...": the whole date
                 self.mark(j, k - 1, "DATE_OF_BIRTH")
 
     # -- emails -------------------------------------------------------------------------------
@@ -387,6 +433,7 @@ class _Scanner:
                 s -= 2
             if self.words[s] in FUNCTION_WORDS and self.words[s] not in NUMBER_WORDS:
                 continue
+            s = self._email_start(s)
             if s - 1 >= 0 and len(self.words[s - 1]) == 1 and (
                 self.words[s - 1] not in ("a", "i")
                 or s - 2 < 0
@@ -394,6 +441,22 @@ class _Scanner:
             ):
                 s -= 1  # an initial: "j smith at ..."
             self.mark(s, end, "EMAIL")
+
+    _EMAIL_CUE_WORDS = frozenset("is at to on email address was".split())
+
+    def _email_start(self, s: int) -> int:
+        """Spoken local parts run words together ("big tam seventy two at hotmail dot com"):
+        take up to three more words back to a cue word such as "is" or "to"."""
+        for back in range(1, 4):
+            b = s - back
+            if b < 1 or not self.free(b) or self.broken_before(b + 1):
+                break
+            w = self.words[b]
+            if w in FUNCTION_WORDS and w not in NUMBER_WORDS:
+                break
+            if self.words[b - 1] in self._EMAIL_CUE_WORDS and not self.broken_before(b):
+                return b
+        return s
 
     # -- postcodes ----------------------------------------------------------------------------
     def _letter(self, j: int) -> str | None:
@@ -405,6 +468,8 @@ class _Scanner:
         return SPOKEN_LETTERS.get(w)
 
     def spoken_postcodes(self) -> None:
+        """Postcodes said or typed in pieces: "y o seven six y f", "e c one a one b b",
+        "g forty one two p e", "EH12 9DN", "a b one oh one double a"."""
         n = len(self.tokens)
         i = 0
         while i < n:
@@ -415,32 +480,69 @@ class _Scanner:
             self.mark(i, found - 1, "POSTCODE")
             i = found
 
-    def _postcode_at(self, i: int) -> int | None:
-        """If a spoken postcode starts at token i, return the index after it."""
+    def _symbols(self, j: int) -> list[tuple[int, str]]:
+        """The ways token j (and maybe the next) can be read as postcode characters:
+        (tokens used, characters)."""
         n = len(self.tokens)
-        area = ""
-        j = i
-        if self.words[i] in AREA_WORDS:
-            area = AREA_WORDS[self.words[i]]
-            j = i + 1
-        else:
-            while j < n and len(area) < 2 and self._letter(j) and self.words[j] not in DIGIT_WORDS:
-                area += self._letter(j) or ""
-                j += 1
-        if not area or area not in POSTCODE_AREAS:
+        w = self.words[j]
+        out: list[tuple[int, str]] = []
+        if w in MULTIPLIERS and j + 1 < n and not self.broken_before(j + 1):
+            if w == "double" and self.words[j + 1] in ("u", "you"):
+                out.append((2, "w"))
+            for used, chars in self._symbols(j + 1):
+                if used == 1 and len(chars) == 1:
+                    out.append((2, chars * MULTIPLIERS[w]))
+            return out
+        if w in ("o", "oh"):
+            return [(1, "0"), (1, "o")]
+        if w in DIGIT_WORDS:
+            return [(1, str(DIGIT_WORDS[w]))]
+        if w in TEENS:
+            return [(1, str(TEENS[w]))]
+        if w in TENS:
+            unit = DIGIT_WORDS.get(self.words[j + 1], 0) if j + 1 < n else 0
+            if unit > 0:
+                out.append((2, str(TENS[w] + unit)))
+            out.append((1, str(TENS[w])))
+            return out
+        if len(w) == 1 and w.isalpha():
+            return [(1, w)]
+        if w in SPOKEN_LETTERS:
+            return [(1, SPOKEN_LETTERS[w])]
+        if len(w) <= 7 and w.isascii() and w.isalnum() and (any(c.isdigit() for c in w)
+                                                             or len(w) == 2):
+            return [(1, w)]
+        return out
+
+    def _postcode_at(self, i: int) -> int | None:
+        """If a postcode (any of the six shapes) starts at token i, the index after it."""
+        if self.words[i] not in _POSTCODE_STARTS and not (
+            len(self.words[i]) <= 7 and self.words[i][:1].isalpha() and self.words[i].isalnum()
+            and self.words[i].isascii()
+        ):
             return None
-        cue = self.ends_any(i, POSTCODE_CUES)
-        run = self.number_run(j) if j < n else None
-        if run is None:
-            return None
-        k, digits = run
-        # optional letter after the district ("e c one a ..."): rare, not handled
-        if 2 <= len(digits) <= 3 and self._letter(k) and self._letter(k + 1):
-            after = k + 2
-            return after
-        if cue and 1 <= len(digits) <= 2:
-            return k
-        return None
+        n = len(self.tokens)
+        best: int | None = None
+        stack: list[tuple[int, str]] = [(i, "")]
+        while stack:
+            j, chars = stack.pop()
+            if _postcode_complete(chars) and (best is None or j > best) and self._postcode_ok(
+                i, chars
+            ):
+                best = j
+            if j >= n or len(chars) >= 7 or (j > i and self.broken_before(j)) or not self.free(j):
+                continue
+            for used, more in self._symbols(j):
+                if _postcode_prefix(chars + more):
+                    stack.append((j + used, chars + more))
+        return best
+
+    def _postcode_ok(self, i: int, chars: str) -> bool:
+        """A complete postcode shape: taken when its area is a real one or a cue precedes it."""
+        area = re.match(r"[a-z]+", chars)
+        return area is not None and (
+            area.group() in POSTCODE_AREAS or self.ends_any(i, POSTCODE_CUES)
+        )
 
     # -- addresses ----------------------------------------------------------------------------
     def _cardinal(self, i: int) -> int | None:
@@ -460,6 +562,80 @@ class _Scanner:
         ):
             j += 1
         return j
+
+    def addresses_after_cues(self) -> None:
+        """After an address cue ("i live at", "send it to"), a house or flat number and the
+        street words after it are an address, whatever the street's type word."""
+        n = len(self.tokens)
+        for i in range(1, n):
+            if not self.free(i) or not self.ends_any(i, ADDRESS_CUES):
+                continue
+            start = j = i
+            if self.words[j] in ("number", "no") and j + 1 < n:
+                j += 1
+            if self.words[j] == "flat":
+                j += 1
+                while j < n and self.free(j) and (
+                    self.words[j] in NUMBER_WORDS or self.words[j] in ("stroke", "slash", "and")
+                    or re.fullmatch(r"\d{1,4}[a-z]?", self.words[j])
+                    or (len(self.words[j]) == 1 and self.words[j] in "abcdefgh")
+                ):
+                    j += 1
+                after: int | None = j if j > start + 1 else None
+            else:
+                after = self._cardinal(j) if self.free(j) else None
+            if after is None:
+                continue
+            k = after
+            if k + 1 < n and self.words[k] in ("a", "b", "c", "d") and \
+                    self.words[k + 1] not in FUNCTION_WORDS:
+                k += 1  # "fourteen b mill road"
+            end = None
+            taken = 0
+            m = k
+            while m < n and taken < 4 and self.free(m) and not self.broken_before(m):
+                w = self.words[m]
+                if w not in STREET_TYPES and (
+                    w in FUNCTION_WORDS or w in NUMBER_WORDS or w in ADDRESS_STOP_WORDS
+                    or w in NOT_STREET_WORDS or not _wordlike(w)
+                ):
+                    break
+                taken += 1
+                end = m
+                m += 1
+                if w in STREET_TYPES and not (
+                    m < n and not self.broken_before(m) and self.free(m)
+                    and (self.words[m] in STREET_TYPES or self.words[m] in _DIRECTIONS)
+                ):
+                    break  # the type word ends the street ("park terrace", "road west")
+            if end is None:
+                continue
+            if taken == 1 and self.words[end] not in STREET_TYPES and (
+                self.words[i - 1] != "at" or self.words[end].endswith("s")
+                or self._ordinary(self.words[end])
+            ):
+                continue
+            self.mark(start, end, "ADDRESS")
+
+    def street_and_house_number(self) -> None:
+        """"the street is rowan brae", "the house number is nine": one part of an address."""
+        n = len(self.tokens)
+        for i in range(1, n):
+            if not self.free(i):
+                continue
+            if self.ends_any(i, HOUSE_NUMBER_CUES):
+                after = self._cardinal(i)
+                if after is not None:
+                    self.mark(i, after - 1, "ADDRESS")
+            elif self.ends_any(i, STREET_NAME_CUES):
+                for k in range(i, min(i + 3, n)):
+                    if not self.free(k) or (k > i and self.broken_before(k)) or \
+                            not _wordlike(self.words[k]) or self.words[k] in FUNCTION_WORDS \
+                            and self.words[k] not in STREET_TYPES:
+                        break
+                    if self.words[k] in STREET_TYPES and k > i:
+                        self.mark(i, k, "ADDRESS")
+                        break
 
     def addresses(self) -> None:
         n = len(self.tokens)
@@ -516,7 +692,7 @@ class _Scanner:
 
     # -- names --------------------------------------------------------------------------------
     def _ordinary(self, w: str) -> bool:
-        return w in COMMON_WORD_NAMES or w in CALENDAR or w in OTHER_ORDINARY or w in PLACES
+        return w in _COMMON_NAMES or w in CALENDAR or w in OTHER_ORDINARY or w in PLACES
 
     def _listed(self, w: str) -> bool:
         lists = name_lists()
@@ -577,14 +753,17 @@ class _Scanner:
             if (w in FUNCTION_WORDS or w in NUMBER_WORDS or w in PLACES or w in CALENDAR
                     or w in OTHER_ORDINARY or w in INSTITUTIONS or not _wordlike(w)):
                 break
-            if w in lists.last or w in lists.first or re.fullmatch(r"(mac|mc|o')[a-z]{3,}", w):
-                if w in COMMON_WORD_NAMES and not (
-                    self._name_follows(j + 1) or self._clause_ends(j + 1)
+            if w in ORDINARY_GIVEN_NAMES and w not in lists.last:
+                break  # a given name that is also a word ("sat") is no surname
+            if w in lists.last or w in lists.first or _surname_form(w):
+                if w in _COMMON_NAMES and (
+                    not (self._name_follows(j + 1) or self._clause_ends(j + 1))
+                    or (j + 1 < n and self.words[j + 1] in _OBJECT_WORDS)
                 ):
-                    break
+                    break  # "the volunteer jamal read it out": a verb, not a surname
                 j += 1
                 continue
-            if self._plausible_unknown(j) and (
+            if self._plausible_unknown(j) and len(w) >= 4 and (
                 self._clause_ends(j + 1)
                 or (self._name_follows(j + 1) and self.words[j + 1] not in SHORT_VERBS)
                 or (self.tokens[j].raw[:1].isupper() and not title_case)
@@ -607,6 +786,10 @@ class _Scanner:
             w = self.words[i]
             if not self.free(i) or w in FUNCTION_WORDS or w in NUMBER_WORDS or not _wordlike(w):
                 i += 1
+                continue
+            if (i + 1 < n and self.gap(i + 1) == "-" and not self._listed(self.words[i + 1])) \
+                    or (i > 0 and self.gap(i) == "-" and not self._listed(self.words[i - 1])):
+                i += 1  # part of a hyphenated word ("co-production"), not a name
                 continue
             listed = w in lists.first or w in lists.last
             first = w in lists.first
@@ -635,12 +818,23 @@ class _Scanner:
                     is_name = True
                 elif listed or w in CALENDAR or w in PLACES or self._plausible_unknown(i):
                     is_name = (follows and not next_is_number) or (
+                        # "my granddaughter rose set up the tablet"
+                        i >= 2 and self.words[i - 2] in _POSSESSIVES and w not in _MODALS
+                        and i + 1 < n and not self.broken_before(i + 1)
+                        and self.words[i + 1] not in FUNCTION_WORDS and not next_is_number
+                    ) or (
                         written_cap and self._plausible_unknown(i)
                     ) or (
                         # an unlisted first name and surname: "my worker kasia nowicka helps"
                         not ordinary and i + 1 < n and self._plausible_unknown(i + 1)
                         and self._name_follows(i + 2)
                     )
+            elif intro and w in CALENDAR and i >= 1 and self.words[i - 1] in ("is", "it's") \
+                    and not (
+                i + 1 < n and (self.words[i + 1] in INTRO_CLOSERS
+                               or self.words[i + 1] in SPEECH_VERBS)
+            ):
+                is_name = False  # "it is march and still nothing has changed"
             elif intro:
                 if first and not ordinary:
                     is_name = True
@@ -658,9 +852,19 @@ class _Scanner:
             elif written_cap and first and w not in CALENDAR and w not in PLACES:
                 is_name = True
             elif (self._sentence_start(i) or previous == "and") and listed and \
-                    w in COMMON_WORD_NAMES and i + 1 < n and self.words[i + 1] in SPEECH_VERBS:
-                is_name = True  # "grace said ..."
+                    w in _COMMON_NAMES and i + 1 < n and (
+                        self.words[i + 1] in SPEECH_VERBS
+                        or (self.words[i + 1] == "from" and i + 2 < n
+                            and self.words[i + 2] in ("the", "my", "our"))
+                    ):
+                is_name = True  # "grace said ...", "mark from the council never came"
 
+            surname_form = not is_name and not ordinary and _surname_form(w) and self.english and (
+                w in lists.last or (previous in lists.first and not self._ordinary(previous))
+                or follows
+            )
+            if surname_form:
+                is_name = True  # "macdonald said", "shug macdonald", "priya lewandowska"
             if is_name:
                 last = self._extend_name(i)
                 if (last + 1 < n and self.words[last + 1] in INSTITUTIONS) or (
@@ -669,9 +873,13 @@ class _Scanner:
                     i = last + 1  # "queen margaret hospital", "st andrew"
                     continue
                 start = i
-                if i > 0 and self.free(i - 1) and not self.broken_before(i) and (
+                if surname_form and i > 0 and self.free(i - 1) and not self.broken_before(i) \
+                        and self.words[i - 1] in lists.first and not self._ordinary(
+                            self.words[i - 1]):
+                    start = i - 1
+                elif i > 0 and self.free(i - 1) and not self.broken_before(i) and (
                     self._plausible_unknown(i - 1)
-                    and (self._sentence_start(i - 1)
+                    and (self._sentence_start(i - 1) or surname_form
                          or self.ends_any(i - 1, STRONG_CUES + INTRO_CUES))
                 ):
                     start = i - 1  # an unlisted first name before a listed surname
@@ -731,16 +939,18 @@ def redact(text: str, language: str = "en") -> Redaction:
         scanner.spoken_emails()
         scanner.spoken_postcodes()
         scanner.spoken_numbers()
+        scanner.addresses_after_cues()
+        scanner.street_and_house_number()
         scanner.addresses()
     scanner.names()
     pieces: list[str] = []
-    removed: list[str] = []
+    counts: dict[str, int] = {}  # in order of first appearance
     position = 0
     for start, end, kind in scanner.spans():
         pieces.append(text[position:start])
         pieces.append(f"[{kind}]")
         position = end
-        if kind not in removed:
-            removed.append(kind)
+        counts[kind] = counts.get(kind, 0) + 1
     pieces.append(text[position:])
-    return Redaction(text="".join(pieces), removed=tuple(removed), scrubber=scrubber_version())
+    return Redaction(text="".join(pieces), removed=tuple(counts), scrubber=scrubber_version(),
+                     counts=tuple(counts.items()))

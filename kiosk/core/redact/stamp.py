@@ -10,6 +10,8 @@ from pathlib import Path
 
 # The redaction package: every file in it can change what the scrubber removes.
 PACKAGE_DIR = Path(__file__).resolve().parent
+# The packages whose data files names.py reads: a new version can change what is removed.
+NAME_SOURCES = ("faker", "gender-guesser")
 
 
 def package_files(package_dir: Path = PACKAGE_DIR) -> list[Path]:
@@ -38,18 +40,19 @@ def stamp_of(package_dir: Path) -> str | None:
         digest = hashlib.sha256(source_digest(package_files(package_dir), package_dir))
     except OSError:
         return None
-    try:
-        digest.update(importlib.metadata.version("faker").encode())
-    except importlib.metadata.PackageNotFoundError:
-        digest.update(b"no faker")
+    for source in NAME_SOURCES:
+        try:
+            digest.update(f"{source} {importlib.metadata.version(source)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"no {source}".encode())
     return digest.hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=1)
 def scrubber_version() -> str | None:
     """What identifies this scrubber's behaviour: a digest of every file of the redaction
-    package (the rules, the word lists, the name loading and this stamp) and of the version of
-    Faker, whose name lists it reads.
+    package (the rules, the word lists, the name loading and this stamp) and of the versions of
+    Faker and gender-guesser, whose name lists it reads.
 
     Answers are stamped with it when they are scrubbed on the kiosk. Sync scrubs an incoming
     answer again only when its stamp differs from the receiving side's (an older kiosk, an older

@@ -178,3 +178,22 @@ def test_the_data_folder_is_kiosk_data_unless_given(path: tuple[str, ...], args:
     assert given.params["data_dir"] == Path("other")
     monkeypatch.delenv("KIOSK_DATA")
     assert command.make_context(name, list(args)).params["data_dir"] == Path("data")
+
+
+@pytest.mark.parametrize("words", [["sync"], ["export"], ["simulate"], ["models", "install"]])
+def test_every_command_with_progress_takes_quiet(words: list[str]) -> None:
+    result = CliRunner().invoke(main, [*words, "--help"])
+    assert result.exit_code == 0 and "--quiet" in result.output and "No progress bar" \
+        in result.output
+
+
+def test_quiet_means_no_progress_bar(tmp_path: Path) -> None:
+    runner = CliRunner()
+    loud = runner.invoke(main, ["simulate", "--data", str(tmp_path / "a"), "--participants",
+                                "20"])
+    quiet = runner.invoke(main, ["simulate", "--data", str(tmp_path / "b"), "--participants",
+                                 "20", "--quiet"])
+    assert loud.exit_code == quiet.exit_code == 0
+    assert "Simulating" in loud.stderr and quiet.stderr == ""
+    assert quiet.stdout.replace(str(tmp_path / "b"), "") \
+        == loud.stdout.replace(str(tmp_path / "a"), "")  # the same work, the same summary

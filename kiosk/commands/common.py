@@ -25,6 +25,10 @@ data_option = click.option(
     help="Folder holding the kiosk's store, staff settings and packs.")
 
 
+# Every command that shows progress takes `--quiet`: no bar (for scripts, cron and logs).
+quiet_option = click.option("--quiet", is_flag=True, help="No progress bar.")
+
+
 class Command(click.Command):
     """A click command that still accepts, for one release, the old spelling of a renamed option.
 

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from kiosk.commands.common import quiet_option
 from kiosk.outputs.export import FORMATS, export
 from kiosk.outputs.report import ReportError, report_files
 from kiosk.outputs.rows import ExportError
@@ -27,8 +28,9 @@ from kiosk.outputs.rows import ExportError
               help="CSV: write text starting with = + - @, a tab or a carriage return as "
                    "stored. Without it such text gets a ' in front, so that a spreadsheet "
                    "program never runs it as a formula.")
+@quiet_option
 def command(source: str, fmt: str, out: str, session: str | None, pack: str | None,
-            min_group: int, raw_text: bool) -> None:
+            min_group: int, raw_text: bool, quiet: bool) -> None:
     """Export the kept answers from a kiosk or shared store.
 
     \b
@@ -41,7 +43,7 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
-        if total < 20_000:  # small stores finish before a bar helps
+        if quiet or total < 20_000:  # small stores finish before a bar helps
             return
         if bar is None:
             bar = click.progressbar(length=total, label="Exporting",

@@ -8,6 +8,7 @@ from typing import cast
 
 import click
 
+from kiosk.commands.common import quiet_option
 from kiosk.speech import models as model_store
 from kiosk.speech.loader import ModelLoadError, check_model_dir, load_model
 
@@ -66,12 +67,14 @@ def list_models(models_dir: Path | None) -> None:
 @click.option("--url", help="Download from this URL instead of the one in the model list.")
 @click.option("--sha256", help="The expected SHA-256 of the zip (required with --url).")
 @_dir_option
+@quiet_option
 def install_model(
     language: str,
     zip_file: Path | None,
     url: str | None,
     sha256: str | None,
     models_dir: Path | None,
+    quiet: bool,
 ) -> None:
     """Download (or copy from a zip), verify and unpack the model for LANGUAGE.
 
@@ -88,6 +91,8 @@ def install_model(
     bar: dict[str, object] = {}
 
     def progress(done: int, total: int | None) -> None:
+        if quiet:
+            return
         if "bar" not in bar:
             bar["bar"] = click.progressbar(length=total or 0, label=f"Downloading {language} model")
             bar["bar"].__enter__()  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from kiosk.commands.common import quiet_option
 from kiosk.core.pack import PackError, default_pack_path, load_pack
 from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.store.db import Store, StoreError, store_in
@@ -21,7 +22,9 @@ from kiosk.store.db import Store, StoreError, store_in
               help="The same seed gives the same contributions.")
 @click.option("--pack", "pack_path", type=click.Path(dir_okay=False),
               help="Question pack to ask (default: the built-in pack).")
-def command(data_dir: str, participants: int, seed: int, pack_path: str | None) -> None:
+@quiet_option
+def command(data_dir: str, participants: int, seed: int, pack_path: str | None,
+            quiet: bool) -> None:
     """Run simulated participants through the real session logic into a kiosk store.
 
     Demo data only: do not run it on a kiosk's real data folder.
@@ -40,10 +43,13 @@ def command(data_dir: str, participants: int, seed: int, pack_path: str | None) 
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        with click.progressbar(length=participants, label="Simulating",
-                               file=sys.stderr) as bar:
-            result = simulate(store, pack, participants, seed, read_pack_source(path),
-                              progress=lambda done, total: bar.update(done - bar.pos))
+        if quiet:
+            result = simulate(store, pack, participants, seed, read_pack_source(path))
+        else:
+            with click.progressbar(length=participants, label="Simulating",
+                                   file=sys.stderr) as bar:
+                result = simulate(store, pack, participants, seed, read_pack_source(path),
+                                  progress=lambda done, total: bar.update(done - bar.pos))
     finally:
         store.close()
     click.echo(f"{store.path}: {result.participants} participants, {result.answers} answers, "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.commands.common import data_option
+from kiosk.commands.common import data_option, quiet_option
 from kiosk.store.db import Store, StoreError, store_in
 from kiosk.store.hub.client import sync_to_target
 from kiosk.store.hub.token import HubError
@@ -21,7 +21,7 @@ from kiosk.store.sync import SyncError
                    "file (made if missing), or a hub, http://HOST:PORT.")
 @click.option("--token", default=None,
               help="The hub's token (default: the one kept by `kiosk hub-token set`).")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 def command(data_dir: Path, target: str, token: str | None, quiet: bool) -> None:
     """Send this kiosk's new contributions to a shared store, exactly once.
 

@@ -127,12 +127,14 @@ def test_xlsx_has_no_formula_and_keeps_the_text_exact(stores: tuple[Path, Path],
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     texts.add(cell.value)
-    # XML reads a carriage return that openpyxl wrote unescaped as a line feed: the one
-    # change to a text in XLSX, and not a formula either way.
-    exact = {t.replace("\r", "\n") for t in ATTACKS + ORDINARY}
-    assert texts >= exact | {EVENT, QUESTION}
-    answers = [r[1] for r in book["meaning"].iter_rows(min_row=3, values_only=True)]
-    assert set(answers) >= {t.replace("\r", "\n") for t in ATTACKS}
+    # Without lxml, openpyxl writes a carriage return unescaped and XML reads it back as a line
+    # feed: the one change to a text in XLSX, and not a formula either way. With lxml it is kept.
+    def found(text: str, among: set[str]) -> bool:
+        return text in among or text.replace("\r", "\n") in among
+
+    assert all(found(t, texts) for t in [*ATTACKS, *ORDINARY, EVENT, QUESTION])
+    answers = {r[1] for r in book["meaning"].iter_rows(min_row=3, values_only=True)}
+    assert all(found(t, answers) for t in ATTACKS)
 
 
 def test_json_lines_keep_the_text_exact(stores: tuple[Path, Path], tmp_path: Path) -> None:

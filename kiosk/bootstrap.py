@@ -18,7 +18,7 @@ from kiosk.core.redact import describe_removed, redact
 from kiosk.core.screens import IdleTimes
 from kiosk.core.session import Session, first_speeches
 from kiosk.i18n import Catalogs
-from kiosk.ids import new_id
+from kiosk.ids import new_id, random_below
 from kiosk.staff.settings import StaffSettings
 from kiosk.ui import runtime
 
@@ -62,7 +62,8 @@ def build_session(pack: QuestionPack, catalogs: Catalogs, options: LaunchOptions
     """The core session with the real translations and the real personal-details scrubber."""
     return Session(
         pack, translate=catalogs.translate, scrub=redact,
-        describe_removed=describe_removed, today=date.today, new_id=new_id, event_id=event_id,
+        describe_removed=describe_removed, today=date.today, new_id=new_id,
+        random_below=random_below, event_id=event_id,
         times=IdleTimes(idle=options.idle_seconds, warning=options.warning_seconds))
 
 

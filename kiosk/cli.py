@@ -38,6 +38,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "results": ("kiosk.commands.results",
                 "Serve the live results page of a shared store for a projector, without a "
                 "hub."),
+    "withdraw": ("kiosk.commands.withdraw",
+                 "Withdraw the participant who was given CODE on the thanks screen."),
     "export": ("kiosk.commands.export", "Export the kept answers from a kiosk or shared store."),
     "simulate": ("kiosk.commands.simulate",
                  "Run simulated participants through the real session logic into a kiosk "

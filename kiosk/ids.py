@@ -12,3 +12,8 @@ import secrets
 def new_id() -> str:
     """A random id that links records without identifying a person or a device."""
     return secrets.token_hex(8)
+
+
+def random_below(n: int) -> int:
+    """A random whole number from 0 to n - 1 (for the words of a withdrawal code)."""
+    return secrets.randbelow(n)

@@ -350,10 +350,11 @@ def test_older_shared_schema_is_migrated(tmp_path: Path, monkeypatch: pytest.Mon
     def add_notes(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE syncs ADD COLUMN note TEXT")
 
+    newer = shared.SHARED_SCHEMA_VERSION + 1
     monkeypatch.setattr(shared, "SHARED_MIGRATIONS", [*shared.SHARED_MIGRATIONS, add_notes])
-    monkeypatch.setattr(shared, "SHARED_SCHEMA_VERSION", 2)
+    monkeypatch.setattr(shared, "SHARED_SCHEMA_VERSION", newer)
     conn, _ = open_shared_store(target)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == newer
     assert "note" in [r[1] for r in conn.execute("PRAGMA table_info(syncs)")]
     conn.close()
     conn, _ = open_shared_store(target)  # and the migrated file passes the schema check

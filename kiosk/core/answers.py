@@ -32,12 +32,17 @@ class ParticipantSession:
     language: str
     date: str  # ISO date only, never a time of day
     event_id: str | None = None
+    # The hash of the participant's withdrawal code (kiosk.core.withdrawal.code_hash), never the
+    # code itself; None if they were given none.
+    code_hash: str | None = None
 
     @classmethod
     def begin(cls, pack_id: str, pack_version: int, language: str, today: datetime.date,
-              event_id: str | None = None, *, new_id: Callable[[], str]) -> ParticipantSession:
+              event_id: str | None = None, *, new_id: Callable[[], str],
+              code_hash: str | None = None) -> ParticipantSession:
         """A new session with a fresh id from `new_id` (kiosk.ids.new_id), dated `today`."""
-        return cls(new_id(), pack_id, pack_version, language, today.isoformat(), event_id)
+        return cls(new_id(), pack_id, pack_version, language, today.isoformat(), event_id,
+                   code_hash)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from kiosk.core.pack import Question, QuestionPack
 from kiosk.core.redact import redact
 from kiosk.core.screens import Action, BeginParticipant, SaveAnswer, Withdraw
 from kiosk.core.session import Session
-from kiosk.ids import new_id
+from kiosk.ids import new_id, random_below
 from kiosk.store.db import Store
 
 # How often things happen, per participant or per question.
@@ -225,7 +225,7 @@ def simulate(store: Store, pack: QuestionPack, participants: int, seed: int = 1,
         event_id = store.start_event(name, venue, day)
         result.events.append(event_id)
         session = Session(pack, scrub=_scrub, today=functools.partial(_the_day, day),
-                          new_id=new_id, event_id=event_id)
+                          new_id=new_id, random_below=random_below, event_id=event_id)
         for language in pack.languages:
             session.set_voice(language, True)
         sessions.append(session)

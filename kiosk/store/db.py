@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.answers import Answer, AnswerValue, ParticipantSession
+from kiosk.core.withdrawal import code_hash
 from kiosk.ids import new_id
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The kiosk's store inside its data folder (`--data DIR`).
 STORE_FILE_NAME = "kiosk.sqlite"
@@ -94,7 +95,16 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE answers ADD COLUMN scrubbed_with TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+def _migration_3(conn: sqlite3.Connection) -> None:
+    # The hash of the withdrawal code each participant is given on the thanks screen (the code
+    # itself is never kept). Participants kept before this are NULL: they have no code.
+    run_statements(conn, """
+        ALTER TABLE participants ADD COLUMN code_hash TEXT;
+        CREATE INDEX participants_by_code ON participants (code_hash)""")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2,
+                                                          _migration_3]
 
 
 @dataclass(frozen=True)
@@ -211,9 +221,9 @@ class Store:
         with self.transaction():
             self.conn.execute(
                 "INSERT OR IGNORE INTO participants (id, kiosk_id, event_id, pack_id, "
-                "pack_version, language, date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "pack_version, language, date, code_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (session.id, self.kiosk_id, session.event_id, session.pack_id,
-                 session.pack_version, session.language, session.date))
+                 session.pack_version, session.language, session.date, session.code_hash))
 
     def save_answer(self, answer: Answer) -> None:
         """Commit one confirmed answer durably before returning."""
@@ -232,9 +242,9 @@ class Store:
         with self.transaction():
             self.conn.executemany(
                 "INSERT OR IGNORE INTO participants (id, kiosk_id, event_id, pack_id, "
-                "pack_version, language, date) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((s.id, self.kiosk_id, s.event_id, s.pack_id, s.pack_version, s.language, s.date)
-                 for s in sessions))
+                "pack_version, language, date, code_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                ((s.id, self.kiosk_id, s.event_id, s.pack_id, s.pack_version, s.language, s.date,
+                  s.code_hash) for s in sessions))
             self.conn.executemany(
                 "INSERT INTO answers (id, participant_id, question_id, question_type, seq, "
                 "value, text, method, language, scrubbed_with) "
@@ -251,6 +261,19 @@ class Store:
             self.conn.execute("UPDATE participants SET withdrawn = 1 WHERE id = ?",
                               (participant_id,))
         return int(removed)
+
+    def withdraw_code(self, code: str) -> bool:
+        """Withdraw whoever was given this withdrawal code (after the event, through staff), as
+        `withdraw` does; returns whether anyone has it. The next syncs carry the withdrawal."""
+        with self.transaction():
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT id FROM participants WHERE code_hash = ?", (code_hash(code),))]
+            for participant_id in ids:
+                self.conn.execute("DELETE FROM answers WHERE participant_id = ?",
+                                  (participant_id,))
+                self.conn.execute("UPDATE participants SET withdrawn = 1 WHERE id = ?",
+                                  (participant_id,))
+        return bool(ids)
 
     def current_answers(self, participant_id: str) -> list[Answer]:
         """A participant's latest answer to each question, in the order they were given."""

@@ -18,7 +18,8 @@ and versioned by ``PRAGMA user_version``. Tables:
 - ``packs``, ``events``, ``participants``, ``answers`` and the view ``current_answers``: as in a
   kiosk's own store (see :mod:`kiosk.store`), with ``sync_id`` on participants and answers saying
   which sync brought them. A withdrawn participant keeps a row (``withdrawn = 1``) and has no
-  answers.
+  answers. ``participants.code_hash`` is the hash of the participant's withdrawal code (shared
+  schema 2; NULL for participants of older kiosks), never exported.
 
 Opening a shared store checks it before anything is written: the SQLite header, the marker, the
 schema version (older ones are migrated, newer ones refused) and every table, index, view and
@@ -35,10 +36,11 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
+from kiosk.core.withdrawal import code_hash
 from kiosk.ids import new_id
 from kiosk.store.db import run_statements
 
-SHARED_SCHEMA_VERSION = 1
+SHARED_SCHEMA_VERSION = 2
 # "KSHR": marks a SQLite file as a kiosk shared store (PRAGMA application_id).
 SHARED_APPLICATION_ID = 0x4B534852
 SHARED_FILE_NAME = "shared.sqlite"
@@ -108,8 +110,36 @@ def _shared_migration_1(conn: sqlite3.Connection) -> None:
     )
 
 
+def _shared_migration_2(conn: sqlite3.Connection) -> None:
+    # The hash of each participant's withdrawal code, as in a kiosk store (NULL: no code), so
+    # that `kiosk withdraw CODE --from SHARED` works here too.
+    run_statements(conn, """
+        ALTER TABLE participants ADD COLUMN code_hash TEXT;
+        CREATE INDEX participants_by_code ON participants (code_hash)""")
+
+
 # Index i holds the migration from shared schema version i to i + 1.
-SHARED_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_shared_migration_1]
+SHARED_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_shared_migration_1,
+                                                                 _shared_migration_2]
+
+
+def withdraw_code(conn: sqlite3.Connection, code: str) -> bool:
+    """Withdraw, in an open shared store, whoever was given this withdrawal code: their answers
+    deleted, their row kept as a tombstone (as a synced withdrawal does; later syncs never bring
+    their answers back). Returns whether anyone has the code."""
+    digest = code_hash(code)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        ids = [r[0] for r in conn.execute("SELECT id FROM participants WHERE code_hash = ?",
+                                          (digest,))]
+        for participant_id in ids:
+            conn.execute("DELETE FROM answers WHERE participant_id = ?", (participant_id,))
+            conn.execute("UPDATE participants SET withdrawn = 1 WHERE id = ?", (participant_id,))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return bool(ids)
 
 
 def _expected_schema(version: int) -> set[tuple[str, str, str, str | None]]:

@@ -41,6 +41,7 @@ from kiosk.core.screens import (
 )
 from kiosk.core.session.states import Overlay, State
 from kiosk.core.session.views import Views
+from kiosk.core.withdrawal import code_hash, new_code
 
 Translate = Callable[[str, str], str]  # (language, message) -> translated message
 
@@ -87,6 +88,9 @@ class Session:
         today: the date recorded with each participant session (no time of day); the shell
             passes the clock's (datetime.date.today), tests a fixed day.
         new_id: makes the random ids of participant sessions and answers (kiosk.ids.new_id).
+        random_below: a random whole number below its argument (kiosk.ids.random_below), for
+            the withdrawal code each participant is given on the thanks screen; without it,
+            no code is given.
         event_id: the staff-named event participants are taking part in, if any.
         times: idle, warning and thank-you timeouts in seconds.
 
@@ -99,6 +103,7 @@ class Session:
                  describe_removed: Callable[[tuple[str, ...], Callable[[str], str]], str]
                  = lambda kinds, translate: "",
                  *, today: Callable[[], date], new_id: Callable[[], str],
+                 random_below: Callable[[int], int] | None = None,
                  event_id: str | None = None, times: IdleTimes | None = None) -> None:
         self._pack = pack
         self._translate = translate
@@ -106,6 +111,7 @@ class Session:
         self._describe_removed = describe_removed
         self._today = today
         self._new_id = new_id
+        self._random_below = random_below
         self._event_id = event_id
         self._times = times or IdleTimes()
         self._voice_languages: set[str] = set()
@@ -122,6 +128,8 @@ class Session:
         self._state: State = State.WELCOME
         self._index = 0
         self._participant: ParticipantSession | None = None
+        # The participant's withdrawal code, shown on the thanks screen; only its hash is kept.
+        self._withdrawal_code: str | None = None
         self._answers: dict[str, Answer] = {}
         self._seq = 0
         self._draft = ""
@@ -206,6 +214,11 @@ class Session:
     def participant(self) -> ParticipantSession | None:
         """The participant session begun at consent, or None before it."""
         return self._participant
+
+    @property
+    def withdrawal_code(self) -> str | None:
+        """The code the participant can give staff later to withdraw, or None if none."""
+        return self._withdrawal_code
 
     @property
     def answers(self) -> Mapping[str, Answer]:
@@ -447,9 +460,13 @@ class Session:
 
     def _press_consent(self, control_id: str) -> list[Action]:
         if control_id == "agree":
+            # Drawn now, so the hash is in the participant's row from its first sync on.
+            self._withdrawal_code = (new_code(self._random_below)
+                                     if self._random_below is not None else None)
             self._participant = ParticipantSession.begin(
                 self._pack.id, self._pack.version, self._language, self._today(), self._event_id,
-                new_id=self._new_id)
+                new_id=self._new_id,
+                code_hash=code_hash(self._withdrawal_code) if self._withdrawal_code else None)
             self._state = State.QUESTION
             self._index = 0
             return [BeginParticipant(self._participant), *self._show_state()]

@@ -326,8 +326,16 @@ class Views:
                       "mind, you can remove your answers now.")
         controls = (Control("finish", self._("Finish")),
                     Control("withdraw", self._("Remove my answers")))
+        speech = f"{title}. {body}"
+        code = self.session.withdrawal_code
+        if code:
+            # On its own line, at the screen's text size, and said slowly word by word.
+            later = self._("If you change your mind later, give staff this code:")
+            body = f"{body}\n\n{later}\n{code}"
+            speech = f"{speech} {later} {', '.join(code.split())}. " + self._(
+                "Again: {code}.").format(code=", ".join(code.split()))
         return Screen("thanks", self.session.language, title, body,
-                      (*self._top(), *controls, *self._nav()), f"{title}. {body}")
+                      (*self._top(), *controls, *self._nav()), speech)
 
     def _withdraw_screen(self) -> Screen:
         title = self._("Remove your answers?")

@@ -26,6 +26,7 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, via: str) -> BatchResult
     answers = []
     ours = scrubber_version()
     stamps = batch.scrubbed_with or [None] * len(batch.answers)
+    hashes = batch.code_hashes or [None] * len(batch.participants)
     for a, stamp in zip(batch.answers, stamps, strict=True):
         text, value, changed = a.text, a.value, False
         # Only free text can hold personal details; choice answers are the pack's own words.
@@ -44,9 +45,10 @@ def apply_batch(conn: sqlite3.Connection, batch: Batch, via: str) -> BatchResult
         current = begin_batch(conn, batch, via)
         result.participants_added = conn.executemany(
             "INSERT OR IGNORE INTO participants (id, kiosk_id, event_id, pack_id, pack_version, "
-            "language, date, withdrawn, sync_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "language, date, withdrawn, sync_id, code_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(p.id, p.kiosk_id, p.event_id, p.pack_id, p.pack_version, p.language, p.date,
-              p.withdrawn, batch.sync_id) for p in batch.participants]).rowcount
+              p.withdrawn, batch.sync_id, digest)
+             for p, digest in zip(batch.participants, hashes, strict=True)]).rowcount
         # A participant's answers never come back once they withdrew, even from an old batch.
         insert_answer = (
             "INSERT OR IGNORE INTO answers (id, participant_id, question_id, question_type, seq, "

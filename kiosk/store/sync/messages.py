@@ -53,6 +53,9 @@ class Batch:
     # Per answer, the scrubber that made its text (None: unknown). Missing from older kiosks'
     # batches, and ignored by older hubs, which scrub everything: both stay correct.
     scrubbed_with: list[str | None] | None = None
+    # Per participant, the hash of their withdrawal code (None: no code), beside the rows as
+    # scrubbed_with is: missing from older kiosks' batches (no codes), ignored by older hubs.
+    code_hashes: list[str | None] | None = None
 
     def rows(self) -> int:
         """Participants and answers carried (what progress counts)."""
@@ -83,7 +86,8 @@ class Batch:
             mark = KioskMark(**_dict(data.get("mark"), "mark"))
             fields: dict[str, Any] = {
                 k: data.get(k) for k in ("kiosk_id", "sync_id", "synced_at", "packs", "events",
-                                         "participants", "answers", "withdrawn", "scrubbed_with")}
+                                         "participants", "answers", "withdrawn", "scrubbed_with",
+                                         "code_hashes")}
         except TypeError as exc:
             raise SyncError(f"batch: unexpected mark fields ({exc})") from None
         for key in ("packs", "events", "participants", "answers"):

@@ -13,7 +13,9 @@ from kiosk.store.sync.rows import AnswerRow, EventRow, PackRow, ParticipantRow, 
 # Raw SQL throughout: these reads run over every new row of a sync.
 _PACKS = f"SELECT {columns(PackRow)} FROM packs ORDER BY rowid"
 _EVENTS = f"SELECT {columns(EventRow)} FROM events ORDER BY rowid"
-_PARTICIPANTS = f"SELECT {columns(ParticipantRow)} FROM participants WHERE rowid > ? ORDER BY rowid"
+# The record's fields, then the code's hash, which travels beside the rows (code_hashes).
+_PARTICIPANTS = (f"SELECT {columns(ParticipantRow)}, code_hash FROM participants WHERE rowid > ? "
+                 "ORDER BY rowid")
 # The record's fields, then the scrubber stamp, which travels beside the rows (scrubbed_with).
 _ANSWERS = (f"SELECT {columns(AnswerRow)}, scrubbed_with FROM answers WHERE rowid > ? "
             "ORDER BY rowid")
@@ -112,8 +114,10 @@ def read_batches(store: Store, state: DestinationState, sync_id: str, synced_at:
                                                KioskMark(**asdict(batch.mark)))
                             size = 0
                         if kind == "p":
-                            participant = ParticipantRow._make(row)
+                            participant = ParticipantRow._make(row[:-1])  # hash: last
                             batch.participants.append(participant)
+                            assert batch.code_hashes is not None
+                            batch.code_hashes.append(row[-1])
                             batch.mark.participants_mark = participant.rowid
                             size += 200
                         else:
@@ -136,4 +140,4 @@ def read_batches(store: Store, state: DestinationState, sync_id: str, synced_at:
 
 def _new_batch(kiosk_id: str, sync_id: str, synced_at: str, base: KioskMark) -> Batch:
     return Batch(kiosk_id, sync_id, synced_at, KioskMark(**asdict(base)),
-                 KioskMark(**asdict(base)), scrubbed_with=[])
+                 KioskMark(**asdict(base)), scrubbed_with=[], code_hashes=[])

@@ -56,6 +56,10 @@ PARTICIPANT_OK = " AND ".join((
     # '+0 days' makes date() roll an impossible day over (2024-02-30 becomes 2024-03-01)
     "date(s.date, '+0 days') = s.date)",
     "(typeof(s.withdrawn) = 'integer' AND s.withdrawn IN (0, 1))"))
+# A participant's withdrawal code hash (alias s) that validate_batch would pass: none, or 64 hex.
+CODE_HASH_OK = ("(s.code_hash IS NULL OR (typeof(s.code_hash) = 'text' AND "
+                "length(CAST(s.code_hash AS BLOB)) = 64 AND length(s.code_hash) = 64 AND "
+                "s.code_hash NOT GLOB '*[^0-9a-f]*'))")
 # A value is plainly a JSON string, or true/false; anything else (escapes, lists) is decoded by
 # Python, exactly as validate_batch does. json_valid() refuses raw control characters in a
 # string, as json.loads does (tests/test_sync.py checks this SQLite does).

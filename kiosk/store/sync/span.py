@@ -17,6 +17,7 @@ from kiosk.store.sync.rows import AnswerRow, ParticipantRow, columns
 from kiosk.store.sync.rules import (
     ANSWER_COLUMNS,
     CHANGED,
+    CODE_HASH_OK,
     NEEDS_SCRUB,
     PARTICIPANT_COLUMNS,
     PARTICIPANT_OK,
@@ -53,7 +54,9 @@ class _Judge:
         self.error: SyncError | None = None
 
     def participant(self, *row: Any) -> int:
-        return self._judge(participants=[ParticipantRow._make(row)])
+        # The record's fields, then the code's hash (which travels beside the rows).
+        return self._judge(participants=[ParticipantRow._make(row[:-1])],
+                           code_hashes=[row[-1]])
 
     def answer(self, *row: Any) -> int:
         return self._judge(answers=[AnswerRow._make(row)])
@@ -121,13 +124,14 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan) -> BatchResult:
     validate_batch(batch)  # the packs, events and withdrawals it carries
     result = BatchResult()
     judge = _Judge(batch)
-    conn.create_function("kiosk_participant_fits", 9, judge.participant)
+    conn.create_function("kiosk_participant_fits", 10, judge.participant)
     conn.create_function("kiosk_answer_fits", 10, judge.answer)
     params = {"kiosk": batch.kiosk_id, "sync": batch.sync_id, "ours": scrubber_version()}
     # Each participant is checked in the same pass that copies it, each answer by a _Checker
     # meanwhile; a row that breaks a rule stops the batch, and it is rolled back.
-    participant_ok = (f"(CASE WHEN {PARTICIPANT_OK} THEN 1 ELSE kiosk_participant_fits("
-                      f"s.rowid, {columns(ParticipantRow, 's', skip=1)}) END)")
+    participant_ok = (f"(CASE WHEN {PARTICIPANT_OK} AND {CODE_HASH_OK} THEN 1 ELSE "
+                      f"kiosk_participant_fits(s.rowid, {columns(ParticipantRow, 's', skip=1)}, "
+                      "s.code_hash) END)")
     # Not BEGIN IMMEDIATE: that would take the kiosk store's write lock too and hold up the
     # answers being saved meanwhile. begin_batch writes first, which takes the shared store's.
     checker = None
@@ -139,8 +143,8 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan) -> BatchResult:
             span = {**params, "start": batch.participants_span[0],
                     "end": batch.participants_span[1]}
             result.participants_added = conn.execute(
-                f"INSERT OR IGNORE INTO main.participants ({PARTICIPANT_COLUMNS}, sync_id) "
-                f"SELECT {columns(ParticipantRow, 's', skip=1)}, :sync "
+                f"INSERT OR IGNORE INTO main.participants ({PARTICIPANT_COLUMNS}, sync_id, "
+                f"code_hash) SELECT {columns(ParticipantRow, 's', skip=1)}, :sync, s.code_hash "
                 f"FROM {SOURCE}.participants s WHERE s.rowid > :start AND s.rowid <= :end "
                 f"AND {participant_ok} ORDER BY s.rowid", span).rowcount
             withdrawn_here = {r[0] for r in conn.execute(

@@ -30,7 +30,7 @@ ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _PACK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _SCRUBBER = re.compile(r"^[0-9a-f]{16}$")
 _SYNCED_AT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 
@@ -131,7 +131,7 @@ def validate_batch(batch: Batch) -> None:
                "must be a whole number")
         _text(pack.title, f"{where} title", MAX_NAME * 4)
         _text(pack.source, f"{where} source", MAX_PACK_SOURCE)
-        _text(pack.sha256, f"{where} sha256", 64, _SHA256)
+        _text(pack.sha256, f"{where} sha256", 64, SHA256)
     for raw_event in batch.events:
         where = f"event {_label(raw_event, 0)}"
         _check(_shaped(raw_event, 5), where, "must have 5 fields")
@@ -177,6 +177,13 @@ def validate_batch(batch: Batch) -> None:
         _check(isinstance(batch.withdrawn, list), "batch withdrawn", "must be a list")
         for pid in batch.withdrawn:
             _text(pid, "withdrawn participant id", 64, ID)
+    if batch.code_hashes is not None:
+        _check(isinstance(batch.code_hashes, list)
+               and len(batch.code_hashes) == len(batch.participants), "batch code_hashes",
+               "must be a list with one entry per participant")
+        for digest in batch.code_hashes:
+            if digest is not None:
+                _text(digest, "batch code_hashes", 64, SHA256)
     if batch.scrubbed_with is not None:
         _check(isinstance(batch.scrubbed_with, list)
                and len(batch.scrubbed_with) == len(batch.answers), "batch scrubbed_with",

@@ -525,7 +525,7 @@ class StaffMode(ModalView):
         """Counts, the active pack and event, and what staff can change."""
         self._begin("menu", self.dismiss)
         store = self.app.store
-        counts = store.counts() if store is not None else None
+        counts = store.tally() if store is not None else None
         config = self.settings.load()
         pack = self.app.session.pack
         event = store.event(config.event_id) if store is not None and config.event_id else None
@@ -533,8 +533,10 @@ class StaffMode(ModalView):
             f"Pack: {pack.title.get(pack.default_language)} ({pack.id}, version {pack.version})",
             f"Session: {event['name']}, {event['venue']}, {event['date']}" if event
             else "Session: not named",
-            f"Contributions: {counts.participants} people, {counts.answers} answers, "
-            f"{counts.withdrawn} withdrawn" if counts else "Contributions: no store",
+            # In the words of every count (kiosk.store.tally): `kiosk sync`, the hub's status
+            # page and `kiosk export` give the same figures for the same store.
+            f"Contributions: {', '.join(counts.people())}; {', '.join(counts.answers())}"
+            if counts else "Contributions: no store",
         ]
         title = "Staff menu"
         self._text(title, bold=True)

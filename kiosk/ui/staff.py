@@ -461,7 +461,22 @@ class StaffMode(ModalView):
                 font_px=self.font_px, fonts=sorted({float(w.font_size) for w in labels}),
                 target=self.app.metrics.target, clipped=self._clipped(labels),
                 more=self.more_lane.text, window=[int(Window.width), int(Window.height)])
+        Clock.schedule_once(lambda dt: self._reveal_cut_off(generation), 0.15)
         Clock.schedule_once(trace, 0.3)
+
+    def _reveal_cut_off(self, generation: int) -> None:
+        """Once laid out: a focused control cut off at the bottom (by the "More" lane, say) is
+        scrolled up just enough to be whole; one wholly below stays there, as the message and
+        title above it come first and "▼ More" says there is more."""
+        focused = self._focused()
+        if generation != self.generation or focused is None or self._following:
+            return
+        widget = focused.widget
+        low = self.scroller.to_window(self.scroller.x, self.scroller.y)[1]
+        high = low + self.scroller.height
+        bottom = widget.to_window(widget.x, widget.y)[1]
+        if bottom < low - 1 and bottom + widget.height > low + 1 and bottom < high:
+            self.scroller.scroll_to(widget, padding=self.app.gap_px, animate=False)
 
     def _control_boxes(self) -> dict[str, list[int]]:
         """Controls wholly visible now, by name: [x, y from the top, width, height] in window

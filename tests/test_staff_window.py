@@ -149,6 +149,17 @@ def test_staff_mode_by_keys_alone_in_large_print_and_speech(display: VirtualDisp
         assert "Session: Summer fair, Library" in menu["text"]
         assert said_since(window, start)[-1].startswith(
             "Staff menu. The session is named: Summer fair, Library.")
+        # After a message the menu goes on below the 800x480 window (issue 17, item 10): a
+        # "▼ More" lane says so, and the last control is reached by keys and scrolled into view,
+        # where nothing is left below.
+        assert "Leave kiosk mode" not in menu["controls"] and menu["more"] == "▼ More"
+        start = window.mark()
+        window.key("shift+Tab")
+        last = window.wait_for(lambda e: e["event"] == "staff-focus", since=start)
+        assert last["control"] == "Leave kiosk mode"
+        assert "Leave kiosk mode" in shown(window)
+        layout = [e for e in window.events() if e["event"] == "staff-layout"][-1]
+        assert layout["more"] == ""
         with sqlite3.connect(store_in(data)) as db:
             assert db.execute("SELECT name, venue FROM events").fetchall() == \
                 [("Summer fair", "Library")]

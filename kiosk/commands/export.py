@@ -9,7 +9,7 @@ import click
 from kiosk.commands.common import quiet_option
 from kiosk.outputs.export import FORMATS, export
 from kiosk.outputs.report import ReportError, report_files
-from kiosk.outputs.rows import ExportError
+from kiosk.outputs.rows import ExportError, open_store, tally_of
 
 
 @click.command("export")
@@ -60,8 +60,23 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
         if bar is not None:
             bar.update((bar.length or 0) - bar.pos)
             bar.__exit__(None, None, None)
+    kept = f"{count} answer{'' if count == 1 else 's'} kept (latest per question)"
     if fmt == "report":
         files = ", ".join(str(path) for path in report_files(out))
-        click.echo(f"Wrote {files} with {count} answers.")
+        click.echo(f"Wrote {files} with {kept}.")
     else:
-        click.echo(f"{out}: wrote {fmt} with {count} answers.")
+        click.echo(f"{out}: wrote {fmt} with {kept}.")
+    click.echo(left_out(source, session, pack))
+
+
+def left_out(source: str, session: str | None, pack: str | None) -> str:
+    """Whose answers, and which, an export leaves out: in the words of every count
+    (kiosk.store.tally), so its figure can be set beside the sync's and the staff screen's."""
+    conn = open_store(source)
+    try:
+        figures = tally_of(conn, session, pack)
+    finally:
+        conn.close()
+    return (f"From {figures.took_part} {'person' if figures.took_part == 1 else 'people'} who "
+            f"took part. Not in it: {figures.changed} changed answers (earlier versions), "
+            f"{figures.withdrew} who withdrew, {figures.empty} empty sessions (nothing kept).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from kiosk.outputs.results import ResultsSite
+from kiosk.outputs.status import Either, StatusSite
 from kiosk.store.hub.server import Hub
 from kiosk.store.hub.token import HubError
 from kiosk.store.shared import SharedStoreError
@@ -21,8 +22,10 @@ def command(data_dir: str, host: str, port: int) -> None:
     """Serve a shared store so kiosks can sync to it over the local network.
 
     Prints the address and token; give the token to each kiosk once with
-    `kiosk hub-token set`. Also serves "what we heard so far" at /results for a projector or
-    any phone on the network, with the quotes staff approve at /moderate. Stop with Ctrl+C.
+    `kiosk hub-token set`. Prints a line for each batch a kiosk syncs (time, kiosk, what it
+    added), and serves the same at /status for the laptop. Also serves "what we heard so
+    far" at /results for a projector or any phone on the network, with the quotes staff
+    approve at /moderate. Stop with Ctrl+C.
 
     \b
     Example:
@@ -31,7 +34,11 @@ def command(data_dir: str, host: str, port: int) -> None:
     try:
         hub = Hub(data_dir, host, port)
         # The results pages, on the store and token the hub has just opened or made.
-        hub.site = ResultsSite(hub.path, hub.token)
+        # and the status page of the kiosks that have synced, by the hub's own clock.
+        hub.site = Either(StatusSite(hub.path, lambda: dict(hub.seen)),
+                          ResultsSite(hub.path, hub.token))
+        # One line per batch applied, on standard output (the addresses go to standard error).
+        hub.announce = click.echo
     except (HubError, SharedStoreError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
@@ -43,6 +50,8 @@ def command(data_dir: str, host: str, port: int) -> None:
     click.echo(f"On each kiosk: kiosk hub-token set {hub.token} --data DIR", err=True)
     click.echo(f"Results for a projector: http://{bound_host}:{bound_port}/results (choose the "
                "quotes shown at /moderate, with the token)", err=True)
+    click.echo(f"Kiosks synced so far: http://{bound_host}:{bound_port}/status (a line is "
+               "printed here for each batch a kiosk sends)", err=True)
     try:
         hub.serve_forever()
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from kiosk.commands.common import quiet_option
 from kiosk.core.pack import PackError, default_pack_path, load_pack
 from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.store.db import Store, StoreError, store_in
+from kiosk.store.tally import Tally
 
 
 @click.command("simulate")
@@ -42,6 +43,7 @@ def command(data_dir: str, participants: int, seed: int, pack_path: str | None,
         store = Store(store_in(data_dir))
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
+    before = store.tally()
     try:
         if quiet:
             result = simulate(store, pack, participants, seed, read_pack_source(path))
@@ -50,7 +52,24 @@ def command(data_dir: str, participants: int, seed: int, pack_path: str | None,
                                    file=sys.stderr) as bar:
                 result = simulate(store, pack, participants, seed, read_pack_source(path),
                                   progress=lambda done, total: bar.update(done - bar.pos))
+        after = store.tally()
     finally:
         store.close()
-    click.echo(f"{store.path}: {result.participants} participants, {result.answers} answers, "
-               f"{result.withdrawn} withdrew.")
+    for line in summary_lines(store.path, result.participants, result.answers, before, after):
+        click.echo(line)
+
+
+def summary_lines(path: Path, sessions: int, given: int, before: Tally, after: Tally
+                  ) -> list[str]:
+    """What a simulation added, in the words every count of the kiosk uses (kiosk.store.tally):
+    the answers given are those kept, changed and removed with the people who withdrew."""
+    added = after - before
+    removed = given - added.answers_held
+    lines = [f"{path}: simulated {sessions} sessions, in which {given} answers were given.",
+             *added.lines()]
+    if removed:
+        who = "the person" if added.withdrew == 1 else f"the {added.withdrew} people"
+        lines.append(f"Removed: {removed} answers, with {who} who withdrew.")
+    if before.sessions:
+        lines += ["The store now holds, with what it held before:", *after.lines()]
+    return lines

@@ -53,6 +53,7 @@ def command(data_dir: Path, target: str, token: str | None, quiet: bool) -> None
 
     try:
         report = sync_to_target(store, target, data_dir, token, progress)
+        held = store.tally()
     except (SyncError, HubError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -62,3 +63,7 @@ def command(data_dir: Path, target: str, token: str | None, quiet: bool) -> None
     for note in report.notes:
         click.echo(f"Note: {note}.", err=True)
     click.echo(report.message())
+    # The same figures as the staff screen, the hub's status page and `kiosk export`.
+    click.echo("This kiosk holds:")
+    for line in held.lines():
+        click.echo(f"  {line}")

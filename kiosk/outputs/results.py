@@ -404,6 +404,9 @@ class ResultsSite:
             parts += _question_html(summary, q, number, self.languages.get(q.pack, ""))
         parts.append("<h2>About these figures</h2>")
         parts += [f"<p>{e(line)}</p>" for line in closing_lines(summary)]
+        # The words of every count (kiosk.store.tally): these are the answers kept.
+        parts.append("<p>The answers counted are the answers kept: each person's latest answer "
+                     "to each question. Earlier answers people changed are not counted.</p>")
         parts.append("<p>Quotes appear here only once staff have approved them.</p>")
         parts.append("</main></body></html>")
         return "\n".join(parts)

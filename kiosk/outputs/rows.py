@@ -19,6 +19,7 @@ from urllib.parse import quote
 from kiosk.core.pack import QuestionPack, parse_pack
 from kiosk.store.db import STORE_FILE_NAME
 from kiosk.store.shared import MAX_VALUE_BYTES, SHARED_FILE_NAME
+from kiosk.store.tally import Tally, tally
 
 COLUMNS = ("participant", "pack", "question_id", "question", "answer", "method", "language",
            "session", "date")
@@ -124,6 +125,17 @@ def _filters(conn: sqlite3.Connection, session: str | None, pack: str | None
         where.append("p.pack_id = ?")
         params.append(pack)
     return (" AND " + " AND ".join(where)) if where else "", params
+
+
+def tally_of(conn: sqlite3.Connection, session: str | None = None, pack: str | None = None
+             ) -> Tally:
+    """The store's figures by kind (kiosk.store.tally) for the participants an export with
+    these filters reads: its answers kept are the rows it writes."""
+    events = None
+    if session:
+        events = [r[0] for r in conn.execute("SELECT id FROM events WHERE id = ? OR name = ?",
+                                             (session, session))]
+    return tally(conn, event_ids=events, pack_id=pack or None)
 
 
 def count_answers(conn: sqlite3.Connection) -> int:

@@ -21,6 +21,7 @@ from typing import Any
 from kiosk.core.answers import Answer, AnswerValue, ParticipantSession
 from kiosk.core.withdrawal import code_hash
 from kiosk.ids import new_id
+from kiosk.store.tally import Tally, tally
 
 SCHEMA_VERSION = 3
 
@@ -285,12 +286,14 @@ class Store:
                 for r in rows]
 
     def counts(self) -> Counts:
-        """How many participants answered, how many answers are kept, how many withdrew."""
-        participants, answers = self.conn.execute(
-            "SELECT COUNT(DISTINCT participant_id), COUNT(*) FROM current_answers").fetchone()
-        withdrawn = self.conn.execute(
-            "SELECT COUNT(*) FROM participants WHERE withdrawn = 1").fetchone()[0]
-        return Counts(participants, answers, withdrawn)
+        """How many people took part, how many answers are kept, how many withdrew (the
+        figures of `tally`)."""
+        figures = self.tally()
+        return Counts(figures.took_part, figures.kept, figures.withdrew)
+
+    def tally(self) -> Tally:
+        """Everything this store holds, counted by kind (see kiosk.store.tally)."""
+        return tally(self.conn)
 
     def integrity_ok(self) -> bool:
         """Whether SQLite's own integrity check passes."""

@@ -77,6 +77,25 @@ Builder.load_string("""
             rectangle: (self.x + 3, self.y + 3, self.width - 6, self.height - 6)
             width: app.outline_px / 2
 
+<StaffMore>:
+    # Its own lane under the scrolling part, as on participant screens: the screen goes on
+    # below, so a control pushed down by a message (Leave kiosk mode) is never lost unseen.
+    font_name: app.font_name
+    bold: True
+    color: app.bg
+    halign: "right"
+    valign: "middle"
+    padding: app.gap_px, 0
+    text_size: self.size
+    size_hint_y: None
+    height: 0
+    canvas.before:
+        Color:
+            rgba: app.fg if self.height else (0, 0, 0, 0)
+        Rectangle:
+            pos: self.pos
+            size: self.size
+
 <StaffProgress>:
     size_hint_y: None
     height: app.target_px / 2
@@ -109,6 +128,10 @@ class StaffField(TextInput):
     def insert_text(self, substring: str, from_undo: bool = False) -> Any:
         # Multi-line only so that long text (a path, a hub's address) wraps: never a new line.
         return super().insert_text(substring.replace("\n", " ").replace("\r", ""), from_undo)
+
+
+class StaffMore(Label):
+    """"▼ More" under a staff screen taller than the window, while some of it is below."""
 
 
 class StaffProgress(Widget):
@@ -163,7 +186,17 @@ class StaffMode(ModalView):
                                    scroll_type=["bars", "content"])
         self.scroller.add_widget(self.box)
         self.scroller.bind(scroll_y=lambda *_: self._layout_changed())
-        self.add_widget(self.scroller)
+        # "▼ More" in a lane of its own below the scrolling part, whenever some of the screen
+        # is below the window: after a message the last control may be (on 800x480 it is).
+        self.more_lane = StaffMore(font_size=self.font_px)
+        frame = BoxLayout(orientation="vertical")
+        frame.add_widget(self.scroller)
+        frame.add_widget(self.more_lane)
+        self.add_widget(frame)
+        self._frame = frame
+        for widget, name in ((self.scroller, "scroll_y"), (self.scroller, "height"),
+                             (self.box, "height"), (frame, "height")):
+            widget.bind(**{name: lambda *_: self._update_more()})
         self.show_pin()
 
     # Sizes ---------------------------------------------------------------------------------------
@@ -290,6 +323,21 @@ class StaffMode(ModalView):
             self.app.trace("staff-focus", control=chosen.name, text=text)
         return text
 
+    @property
+    def more_below(self) -> bool:
+        """Whether some of the screen is hidden below the visible part."""
+        hidden = (self.box.height - self.scroller.height) * self.scroller.scroll_y
+        return hidden > 4
+
+    def _update_more(self) -> None:
+        """Open the lane while the screen is taller than the room it has without the lane (so
+        the lane never keeps itself open), and say "More" in it while some is below."""
+        taller = self.box.height > self._frame.height + 4
+        wanted = self.font_px * 1.3 if taller else 0
+        if self.more_lane.height != wanted:
+            self.more_lane.height = wanted
+        self.more_lane.text = "▼ More" if taller and self.more_below else ""
+
     def _scroll_to_focus(self) -> None:
         """Scroll the focused control into view (as little as needed)."""
         focused = self._focused()
@@ -412,8 +460,23 @@ class StaffMode(ModalView):
                 focus=focused.name if focused else None,
                 font_px=self.font_px, fonts=sorted({float(w.font_size) for w in labels}),
                 target=self.app.metrics.target, clipped=self._clipped(labels),
-                window=[int(Window.width), int(Window.height)])
+                more=self.more_lane.text, window=[int(Window.width), int(Window.height)])
+        Clock.schedule_once(lambda dt: self._reveal_cut_off(generation), 0.15)
         Clock.schedule_once(trace, 0.3)
+
+    def _reveal_cut_off(self, generation: int) -> None:
+        """Once laid out: a focused control cut off at the bottom (by the "More" lane, say) is
+        scrolled up just enough to be whole; one wholly below stays there, as the message and
+        title above it come first and "▼ More" says there is more."""
+        focused = self._focused()
+        if generation != self.generation or focused is None or self._following:
+            return
+        widget = focused.widget
+        low = self.scroller.to_window(self.scroller.x, self.scroller.y)[1]
+        high = low + self.scroller.height
+        bottom = widget.to_window(widget.x, widget.y)[1]
+        if bottom < low - 1 and bottom + widget.height > low + 1 and bottom < high:
+            self.scroller.scroll_to(widget, padding=self.app.gap_px, animate=False)
 
     def _control_boxes(self) -> dict[str, list[int]]:
         """Controls wholly visible now, by name: [x, y from the top, width, height] in window
@@ -441,7 +504,8 @@ class StaffMode(ModalView):
         if self._layout_event is not None:
             self._layout_event.cancel()
         self._layout_event = Clock.schedule_once(lambda dt: self.app.trace(
-            "staff-layout", name=self.screen, controls=self._control_boxes()), 0.3)
+            "staff-layout", name=self.screen, controls=self._control_boxes(),
+            more=self.more_lane.text), 0.3)
 
     def _say(self, text: str) -> None:
         self.app.speak(text, self.app.session.language)
@@ -525,7 +589,7 @@ class StaffMode(ModalView):
         """Counts, the active pack and event, and what staff can change."""
         self._begin("menu", self.dismiss)
         store = self.app.store
-        counts = store.counts() if store is not None else None
+        counts = store.tally() if store is not None else None
         config = self.settings.load()
         pack = self.app.session.pack
         event = store.event(config.event_id) if store is not None and config.event_id else None
@@ -533,8 +597,10 @@ class StaffMode(ModalView):
             f"Pack: {pack.title.get(pack.default_language)} ({pack.id}, version {pack.version})",
             f"Session: {event['name']}, {event['venue']}, {event['date']}" if event
             else "Session: not named",
-            f"Contributions: {counts.participants} people, {counts.answers} answers, "
-            f"{counts.withdrawn} withdrawn" if counts else "Contributions: no store",
+            # In the words of every count (kiosk.store.tally): `kiosk sync`, the hub's status
+            # page and `kiosk export` give the same figures for the same store.
+            f"Contributions: {', '.join(counts.people())}; {', '.join(counts.answers())}"
+            if counts else "Contributions: no store",
         ]
         title = "Staff menu"
         self._text(title, bold=True)

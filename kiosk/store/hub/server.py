@@ -10,6 +10,11 @@ Requests (JSON):
 - ``GET /state?kiosk=ID`` -> ``{"store_id": ..., "mark": {...}}``
 - ``POST /batch`` with a batch (see :class:`kiosk.store.sync.Batch`) -> ``{"result": {...}}``
 
+Each batch applied is told to `announce` (``kiosk hub`` prints it) as one line for staff at the
+laptop: the hub's time, the kiosk's short id and what the batch added, in the words of
+kiosk.store.tally; never an answer or a token. The hub's time of each kiosk's last batch is kept
+in `seen` for the status page.
+
 Any other address goes to the hub's `site`, when it was given one (``kiosk hub`` gives it the
 results page, see kiosk/outputs/results.py): the site decides for itself what needs the token.
 """
@@ -23,7 +28,9 @@ import re
 import sqlite3
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import asdict
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
@@ -69,6 +76,11 @@ class Hub:
         finally:
             self.conn.close()
         self._lock = threading.Lock()  # one batch at a time: SQLite has one writer anyway
+        # Told one line per batch applied (see sync_line); None: nothing is said.
+        self.announce: Callable[[str], None] | None = None
+        # Each kiosk's last batch since the hub started, by the hub's clock (kiosks' clocks may
+        # be wrong: a Raspberry Pi has none of its own without a network).
+        self.seen: dict[str, datetime] = {}
         self.server = _Server((host, port), _handler(self))
         self.server.daemon_threads = True
 
@@ -98,9 +110,14 @@ class Hub:
         with self._lock:
             conn = self._connection()
             try:
-                return apply_batch(conn, batch, "hub")
+                result = apply_batch(conn, batch, "hub")
             finally:
                 conn.close()
+            now = datetime.now()
+            self.seen[batch.kiosk_id] = now
+        if self.announce is not None:
+            self.announce(sync_line(now, batch.kiosk_id, result))
+        return result
 
     def serve_forever(self) -> None:
         """Serve until interrupted."""
@@ -110,6 +127,29 @@ class Hub:
         """Stop serving."""
         self.server.shutdown()
         self.server.server_close()
+
+
+def short_id(kiosk_id: str) -> str:
+    """A kiosk's id as staff see it: its first eight characters."""
+    return kiosk_id[:8] + ("…" if len(kiosk_id) > 8 else "")
+
+
+def sync_line(when: datetime, kiosk_id: str, result: BatchResult) -> str:
+    """One batch applied, for the hub's console: time, kiosk, what it added (counts only)."""
+    parts = []
+    if result.participants_added:
+        n = result.participants_added
+        parts.append(f"+{n} session{'' if n == 1 else 's'}")
+    if result.answers_added:
+        n = result.answers_added
+        parts.append(f"+{n} answer{'' if n == 1 else 's'} (every version)")
+    if result.withdrawals_applied:
+        n = result.withdrawals_applied
+        parts.append(f"{n} {'person' if n == 1 else 'people'} withdrawn")
+    if result.redacted:
+        parts.append(f"personal details removed from {result.redacted}")
+    return f"{when:%H:%M}  kiosk {short_id(kiosk_id)}  " + \
+        (", ".join(parts) if parts else "up to date, nothing new")
 
 
 class _Server(ThreadingHTTPServer):

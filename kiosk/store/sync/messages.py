@@ -163,10 +163,15 @@ class SyncReport:
         """One sentence for staff."""
         if not (self.participants_added or self.answers_added or self.withdrawals_applied):
             return f"{self.destination}: already up to date; nothing new to send."
-        text = (f"{self.destination}: added {self.answers_added} answers from "
-                f"{self.participants_added} participants")
+        # Labelled as kiosk.store.tally counts: a sync carries every session begun and every
+        # version of an answer (changed ones too), not only what an export keeps.
+        text = (f"{self.destination}: added {self.participants_added} "
+                f"session{'' if self.participants_added == 1 else 's'} and "
+                f"{self.answers_added} answer{'' if self.answers_added == 1 else 's'} "
+                "(every version, changed ones included)")
         if self.withdrawals_applied:
-            text += f"; removed the answers of {self.withdrawals_applied} who withdrew"
+            text += (f"; removed the answers of {self.withdrawals_applied} "
+                     f"{'person' if self.withdrawals_applied == 1 else 'people'} who withdrew")
         if self.redacted:
             text += f"; removed personal details from {self.redacted} answers"
         return text + "."

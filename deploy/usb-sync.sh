@@ -154,7 +154,9 @@ rm -f "$request"
 sync -f "$mount_point" 2>/dev/null || sync
 unmount
 
-if [[ $summary =~ added\ ([0-9]+)\ answer ]] && [ "${BASH_REMATCH[1]}" != 0 ]; then
+# "added 3 sessions and 18 answers ..." (older kiosks: "added 18 answers from 3 participants").
+if { [[ $summary =~ added\ [0-9]+\ sessions?\ and\ ([0-9]+)\ answer ]] \
+     || [[ $summary =~ added\ ([0-9]+)\ answer ]]; } && [ "${BASH_REMATCH[1]}" != 0 ]; then
   done_message="Finished. ${BASH_REMATCH[1]} new answers copied. You can remove the USB stick now."
 else
   done_message="Finished. There were no new answers to copy. You can remove the USB stick now."

@@ -293,9 +293,9 @@ def test_staff_mode_behind_a_pin_chooses_the_pack(display: VirtualDisplay, tmp_p
         touch_staff("Start")
         menu = window.wait_for(lambda e: e["event"] == "staff-screen" and e["name"] == "menu",
                                timeout=60, what="the sync to finish")
-        assert "from 3 participants" in menu["text"], menu["text"]
+        assert "added 3 sessions and 18 answers" in menu["text"], menu["text"]
         spoken = [e["text"] for e in window.events() if e["event"] == "say"][-1]
-        assert "from 3 participants" in spoken  # the result is said aloud too
+        assert "added 3 sessions and 18 answers" in spoken  # the result is said aloud too
         with sqlite3.connect(shared) as db:
             assert db.execute("SELECT COUNT(DISTINCT participant_id) FROM answers").fetchone() \
                 == (3,)

@@ -111,38 +111,43 @@ class TraceMixin(ShellBase):
         return boxes
 
     def _save_pages(self, screen: Screen, name: str, page: int,
-                    then: Callable[[], None]) -> None:
+                    then: Callable[[], None], top: float | None = None) -> None:
         """With `pages` (rehearsals), one picture per screenful of a screen that scrolls
         (NAME-p1.png, NAME-p2.png..., a line of overlap between them), so staff see every word
-        a participant will read; NAME.png when it all fits. Then back to the top, and `then()`.
-        """
+        a participant will read; NAME.png when it all fits. Then back where it was scrolled
+        to, and `then()`. Without `pages` nothing is scrolled: a person may be scrolling."""
         if screen is not self.screen_model:
             return
         scroller, content = self.root.scroller, self.root.content
         hidden = content.height - scroller.height
         line = self.font_px * 1.3
         step = max(line, scroller.height - line)
-        pages = 1 if hidden <= 1 else 1 + math.ceil(hidden / step)
-        if not self.options.pages:
-            pages = 1  # pages are for staff checking a pack (`kiosk rehearse`)
+        pages = 1 if hidden <= 1 or not self.options.pages else 1 + math.ceil(hidden / step)
+        if pages == 1:
+            self._photograph(screen, name, 0, 1, then)
+            return
+        if top is None:
+            top = scroller.scroll_y
         if page >= pages:
-            scroller.scroll_y = 1
+            scroller.scroll_y = top
             self._render_frame = self._frames
             Clock.schedule_once(lambda dt: self._when_drawn(screen, then), 0.05)
             return
-        if page > 0:
-            scroller.scroll_y = max(0.0, 1 - page * step / hidden)
+        scroller.scroll_y = max(0.0, 1 - page * step / hidden)
         self._render_frame = self._frames
         # A scroll shows on the next frames: photograph once they are drawn.
         Clock.schedule_once(lambda dt: self._when_drawn(screen, partial(
-            self._photograph, screen, name, page, pages, then)), 0.05 if page else 0)
+            self._photograph, screen, name, page, pages, then, top)), 0.05)
 
     def _photograph(self, screen: Screen, name: str, page: int, pages: int,
-                    then: Callable[[], None]) -> None:
-        suffix = f"-p{page + 1}" if pages > 1 else ""
+                    then: Callable[[], None], top: float | None = None) -> None:
         assert self.options.screenshots is not None
-        self.save_screenshot(self.options.screenshots / f"{name}{suffix}.png")
-        self._save_pages(screen, name, page + 1, then)
+        if pages == 1:
+            self.save_screenshot(self.options.screenshots / f"{name}.png")
+            then()
+            return
+        self.save_screenshot(self.options.screenshots / f"{name}-p{page + 1}.png")
+        self._save_pages(screen, name, page + 1, then, top)
 
     def _when_drawn(self, screen: Screen, then: Callable[[], None]) -> None:
         """`then()` once the screen has been drawn twice since the last change (still the

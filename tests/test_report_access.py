@@ -129,3 +129,23 @@ def test_staff_get_plain_words_on_handing_the_recordings_over(report: Path) -> N
     for words in ("USB stick", "phone", "CD", "report.m3u", "en/", "ko/"):
         assert words in text
     assert max(len(line) for line in text.splitlines()) <= 92
+
+
+def test_a_report_written_again_leaves_no_old_chapter(report: Path, tmp_path: Path) -> None:
+    """As on a USB stick that gets the report after every sync: a chapter of an older report
+    with more questions would be handed over with the new one."""
+    out = tmp_path / "report"
+    old = out / "report-audio" / "en"
+    old.mkdir(parents=True)
+    (old / "report.m3u").write_text("#EXTM3U\n09-question-8.wav\n", encoding="utf-8")
+    (old / "09-question-8.wav").write_bytes(b"RIFF")
+    (old / "notes.txt").write_text("staff notes", encoding="utf-8")
+    gone = out / "report-audio" / "pl"
+    gone.mkdir()
+    (gone / "report.m3u").write_text("#EXTM3U\n", encoding="utf-8")
+    store = report.parent / "shared.sqlite"
+    export(store, "report", out)
+    assert not (old / "09-question-8.wav").exists() and (old / "notes.txt").exists()
+    assert not gone.exists()
+    assert (old / "report.m3u").read_text(encoding="utf-8") == \
+        (report / "report-audio" / "en" / "report.m3u").read_text(encoding="utf-8")

@@ -1,4 +1,6 @@
-"""The summary report for participants and staff: large-print PDF and HTML, and an audio version.
+"""The summary report for participants and staff: large-print HTML, a tagged PDF (PDF/UA-1) made
+from that HTML by WeasyPrint, and the report read aloud in chapters (one recording per question,
+with a playlist) in each language answers were given in.
 
 In the manner of the event write-ups the kiosk's users already know: who took part and where, then
 question by question what people said. Choice, multi, yes/no and scale questions get their counts
@@ -654,9 +656,10 @@ def _seconds(wav: Path) -> int:
 
 def write_audio(summary: Summary, folder: Path, languages: dict[str, dict[str, str]]) -> None:
     """The audio report in `folder`: for each language (code -> `pack_words` for it), a folder
-    of chapters (01-introduction.wav, 02-question-1-....wav, ...) and report.m3u listing them in
+    of chapters (01-introduction.wav, 02-question-1.wav, ...) and report.m3u listing them in
     order with their titles; and README.txt, for staff, on handing the recordings over."""
     folder.mkdir(parents=True, exist_ok=True)
+    _clear_old_recordings(folder)
     for language, words in languages.items():
         place = folder / language
         place.mkdir(exist_ok=True)
@@ -672,6 +675,20 @@ def write_audio(summary: Summary, folder: Path, languages: dict[str, dict[str, s
         (place / PLAYLIST).write_text("\n".join(playlist) + "\n", encoding="utf-8")
     (folder / AUDIO_README).write_text(audio_readme(summary, sorted(languages)),
                                        encoding="utf-8")
+
+
+def _clear_old_recordings(folder: Path) -> None:
+    """Remove the chapters and playlists an earlier report left in `folder` (as on a USB stick
+    a report is written to again), so no chapter of an older report is handed over with the
+    new one. Only the report's own files go; anything else is left, and its folder with it."""
+    for place in folder.iterdir():
+        if not place.is_dir() or not (place / PLAYLIST).is_file():
+            continue
+        for old in place.iterdir():
+            if old.name == PLAYLIST or re.fullmatch(r"\d\d-[a-z0-9-]+\.wav", old.name):
+                old.unlink()
+        if not any(place.iterdir()):
+            place.rmdir()
 
 
 def audio_readme(summary: Summary, languages: list[str]) -> str:

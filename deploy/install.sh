@@ -52,6 +52,7 @@ packages=(python3 python3-venv python3-dev
           libsdl2-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0 libsdl2-mixer-2.0-0 libgl1 libegl1 libmtdev1
           xvfb xauth x11-utils fonts-dejavu-core fonts-nanum
           espeak-ng libespeak-ng1 libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins sox
+          libpango-1.0-0 libpangoft2-1.0-0
           libgbm1 libdrm2 libgles2 libudev1 util-linux rsync alsa-utils sqlite3)
 
 # -- how actions are taken ------------------------------------------------------------------

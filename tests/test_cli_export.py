@@ -55,19 +55,20 @@ def test_a_file_name_gets_the_report_files_beside_it(shared_store: Path, tmp_pat
     names = sorted(path.name for path in folder.iterdir())
     html_name = given if given.endswith(".html") else f"{stem}.html"
     pdf_name = given if given.lower().endswith(".pdf") else f"{stem}.pdf"
-    assert names == sorted([pdf_name, html_name, f"{stem}.wav"])
+    assert names == sorted([pdf_name, html_name, f"{stem}-audio"])
     assert "Winter forum" in pdf_text(folder / pdf_name)
     assert "Winter forum" in (folder / html_name).read_text(encoding="utf-8")
-    assert (folder / f"{stem}.wav").read_bytes()[:4] == b"RIFF"
-    assert str(folder / pdf_name) in output and str(folder / f"{stem}.wav") in output
+    assert (folder / f"{stem}-audio" / "en" / "01-introduction.wav").read_bytes()[:4] == b"RIFF"
+    assert str(folder / pdf_name) in output and str(folder / f"{stem}-audio") in output
 
 
-def test_a_folder_still_gets_the_three_files(shared_store: Path, tmp_path: Path) -> None:
+def test_a_folder_still_gets_the_three_parts(shared_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "report"
     code, output = run_export(shared_store, out)
     assert code == 0, output
-    assert sorted(path.name for path in out.iterdir()) == ["report.html", "report.pdf",
-                                                          "report.wav"]
+    assert sorted(path.name for path in out.iterdir()) == ["report-audio", "report.html",
+                                                          "report.pdf"]
+    assert "README.txt" in output
 
 
 @pytest.mark.parametrize("given", ["report.wav", "answers.csv", "notes.txt"])

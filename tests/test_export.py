@@ -167,7 +167,7 @@ def test_report_pdf_html_and_audio(shared_store: Path, tmp_path: Path) -> None:
     assert "%)" in text
     fonts = subprocess.run(["pdffonts", str(out / "report.pdf")], capture_output=True,
                            text=True, check=True).stdout
-    assert "DejaVuSansBold" in fonts and "Oblique" not in fonts
+    assert "DejaVu-Sans-Bold" in fonts and "Oblique" not in fonts
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1",
                     str(out / "report.pdf"), str(tmp_path / "page")], check=True)
     page = Image.open(tmp_path / "page-1.png")
@@ -175,7 +175,7 @@ def test_report_pdf_html_and_audio(shared_store: Path, tmp_path: Path) -> None:
     page_html = (out / "report.html").read_text(encoding="utf-8")
     assert "font-size: 18pt" in page_html and "line-height: 1.5" in page_html
     assert "<i>" not in page_html and "<u>" not in page_html and "italic" not in page_html
-    assert (out / "report.wav").read_bytes()[:4] == b"RIFF"
+    assert (out / "report-audio" / "en" / "01-introduction.wav").read_bytes()[:4] == b"RIFF"
 
 
 def test_small_groups_are_hidden_in_breakdowns(tmp_path: Path) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from kiosk.commands.common import quiet_option
 from kiosk.outputs.export import FORMATS, export
-from kiosk.outputs.report import ReportError, report_files
+from kiosk.outputs.report import AUDIO_README, ReportError, report_files
 from kiosk.outputs.rows import ExportError, open_store, tally_of
 
 
@@ -16,7 +17,9 @@ from kiosk.outputs.rows import ExportError, open_store, tally_of
 @click.option("--from", "source", required=True, type=click.Path(),
               help="A kiosk store, a shared store, or a data folder holding one.")
 @click.option("--format", "fmt", required=True, type=click.Choice(FORMATS),
-              help="csv, xlsx, json (JSON Lines) or report (large-print PDF, HTML and audio).")
+              help="csv, xlsx, json (JSON Lines) or report (large-print tagged PDF, HTML, and "
+                   "the report read aloud: one recording per question and a playlist, in each "
+                   "language answers were given in).")
 @click.option("--out", required=True, type=click.Path(),
               help="The file to write. For report: a folder, or a name ending in .pdf or .html "
                    "(the other report files are written beside it).")
@@ -24,13 +27,15 @@ from kiosk.outputs.rows import ExportError, open_store, tally_of
 @click.option("--pack", default=None, help="Only this question pack (pack id).")
 @click.option("--min-group", default=3, show_default=True, type=click.IntRange(1, 100),
               help="Report: hide group counts below this, so nobody can be identified.")
+@click.option("--no-audio", is_flag=True,
+              help="Report: leave out the recordings (they take a while to make).")
 @click.option("--raw-text", is_flag=True,
               help="CSV: write text starting with = + - @, a tab or a carriage return as "
                    "stored. Without it such text gets a ' in front, so that a spreadsheet "
                    "program never runs it as a formula.")
 @quiet_option
 def command(source: str, fmt: str, out: str, session: str | None, pack: str | None,
-            min_group: int, raw_text: bool, quiet: bool) -> None:
+            min_group: int, no_audio: bool, raw_text: bool, quiet: bool) -> None:
     """Export the kept answers from a kiosk or shared store.
 
     \b
@@ -53,7 +58,7 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
 
     try:
         count = export(source, fmt, out, progress, session=session, pack=pack,
-                       min_group=min_group, raw_text=raw_text)
+                       min_group=min_group, raw_text=raw_text, audio=not no_audio)
     except (ExportError, ReportError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -62,8 +67,10 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
             bar.__exit__(None, None, None)
     kept = f"{count} answer{'' if count == 1 else 's'} kept (latest per question)"
     if fmt == "report":
-        files = ", ".join(str(path) for path in report_files(out))
-        click.echo(f"Wrote {files} with {kept}.")
+        pdf, page, sound = report_files(out)
+        recordings = "" if no_audio else \
+            f" and the recordings in {sound}{os.sep} (read {sound / AUDIO_README} first)"
+        click.echo(f"Wrote {pdf}, {page}{recordings} with {kept}.")
     else:
         click.echo(f"{out}: wrote {fmt} with {kept}.")
     click.echo(left_out(source, session, pack))

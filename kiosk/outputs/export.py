@@ -41,6 +41,7 @@ from kiosk.outputs.rows import (
     answer_tuples,
     count_answers,
     open_store,
+    question_order,
     rows,
     tick,
 )
@@ -192,11 +193,16 @@ def write_xlsx(conn: sqlite3.Connection, out: Path, progress: Progress | None = 
             for sheet in (overview, *sheets.values()):
                 _discard(sheet)
             raise
+        # The question sheets in the pack's order (as asked), not the order answers came in;
+        # a write-only workbook writes its sheets in the order of this list.
+        order = question_order(conn)
+        ranked = sorted(sheets, key=lambda key: order.get(key, len(order)))
+        workbook._sheets = [overview, *(sheets[key] for key in ranked)]
         overview.append(["Answers kept", n])
         overview.append([])
         overview.append(["pack", "question id", "question", "sheet", "answers"])
-        for line in counts.values():
-            overview.append(cells(overview, line))
+        for key in ranked:
+            overview.append(cells(overview, counts[key]))
         workbook.save(handle)
         return n
 
@@ -213,13 +219,14 @@ def _discard(sheet: Any) -> None:
 
 def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | None = None,
            session: str | None = None, pack: str | None = None,
-           min_group: int = 3, raw_text: bool = False) -> int:
+           min_group: int = 3, raw_text: bool = False, audio: bool = True) -> int:
     """Write an export of `store` in `fmt` (csv, xlsx, json, report) to `out`.
 
     Returns how many answers were written. `progress(done, total)` is called now and then.
-    For "report", `out` is a folder that receives report.pdf, report.html and report.wav, or a
-    name ending in .pdf or .html with the other files written beside it. `raw_text` writes
-    CSV cells that a spreadsheet would read as formulas as stored, without the quote in front.
+    For "report", `out` is a folder that receives report.pdf, report.html and the recordings in
+    report-audio/, or a name ending in .pdf or .html with the others written beside it (`audio`
+    False: no recordings). `raw_text` writes CSV cells that a spreadsheet would read as formulas
+    as stored, without the quote in front.
     """
     if fmt not in FORMATS:
         raise ExportError(f"--format {fmt}: use one of {', '.join(FORMATS)}")
@@ -230,7 +237,7 @@ def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | No
             from kiosk.outputs.report import write_report
 
             return write_report(conn, out, progress=progress, session=session, pack=pack,
-                                min_group=min_group)
+                                min_group=min_group, audio=audio)
         out.parent.mkdir(parents=True, exist_ok=True)
         if out.is_dir():
             raise ExportError(f"{out}: is a folder; give a file name, such as "

@@ -1,4 +1,6 @@
-"""The summary report for participants and staff: large-print PDF and HTML, and an audio version.
+"""The summary report for participants and staff: large-print HTML, a tagged PDF (PDF/UA-1) made
+from that HTML by WeasyPrint, and the report read aloud in chapters (one recording per question,
+with a playlist) in each language answers were given in.
 
 In the manner of the event write-ups the kiosk's users already know: who took part and where, then
 question by question what people said. Choice, multi, yes/no and scale questions get their counts
@@ -36,7 +38,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kiosk.outputs.rows import Progress, answer_tuples, count_answers
+from kiosk.outputs.rows import (
+    Progress,
+    answer_tuples,
+    count_answers,
+    packs_in,
+    question_order,
+    sessions_of,
+)
 
 BODY_PT = 18
 HEADING_PT = 26
@@ -293,16 +302,19 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
         done += 1
         if progress and done % 5000 == 0:
             progress(done // 2, total)
-    # The sessions people took part in (only the one asked for, when a session was).
-    sessions = [tuple(r) for r in conn.execute(
-        "SELECT name, venue, date FROM events WHERE id IN (SELECT DISTINCT event_id FROM "
-        "participants WHERE withdrawn = 0) AND (? IS NULL OR id = ? OR name = ?) "
-        "ORDER BY date, name", (session or None, session, session))]
-    titles = [r[0] for r in conn.execute("SELECT DISTINCT title FROM packs")]
+    # The sessions the people counted took part in, within the same filters, each named once.
+    sessions = sessions_of(conn, participants, session, pack)
+    # Questions in their pack's order (as asked), not in the order answers happened to come.
+    order = question_order(conn)
+    ranked = sorted(questions.values(),
+                    key=lambda q: order.get((q.pack, q.question_id), len(order)))
+    # The title of the packs the answers came from (all the store's, when none are kept).
+    used = {q.pack for q in ranked}
+    titles = sorted({title for pack_id, version, title in conn.execute(
+        "SELECT id, version, title FROM packs") if f"{pack_id} v{version}" in used or not used})
     group_sizes = Counter(groups.values())
     return Summary(titles[0] if len(titles) == 1 else "Contributions", len(participants), answers,
-                   methods, languages, sessions, list(questions.values()), group_question,
-                   group_sizes, min_group)  # type: ignore[arg-type]
+                   methods, languages, sessions, ranked, group_question, group_sizes, min_group)
 
 
 def _top_themes(terms: Counter[str], everywhere: Counter[str], answers: int,
@@ -419,105 +431,6 @@ def closing_lines(summary: Summary) -> list[str]:
     ]
 
 
-# PDF ------------------------------------------------------------------------------------------
-
-def _font_file(pattern: str, fallback: str) -> str | None:
-    """A font file by fontconfig pattern, else the Debian package's usual place."""
-    if shutil.which("fc-match"):
-        try:
-            found = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True,
-                                   text=True, timeout=10).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            found = ""
-        if found and Path(found).name == Path(fallback).name and Path(found).is_file():
-            return found
-    return fallback if Path(fallback).is_file() else None
-
-
-def write_pdf(summary: Summary, out: Path) -> None:
-    """The report as a large-print A4 PDF with bar charts."""
-    from fpdf import FPDF
-
-    # fontTools reports tables it leaves out when subsetting; nothing for staff to act on.
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-
-    bold = _font_file("DejaVu Sans:bold",
-                      "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-    if bold is None:
-        raise ReportError("the DejaVu Sans Bold font is missing; install the fonts-dejavu-core "
-                          "package")
-    pdf = FPDF(format="A4")
-    pdf.set_margins(20, 20, 20)
-    pdf.set_auto_page_break(True, 20)
-    pdf.add_font("body", "", bold)
-    fallbacks = []
-    nanum = _font_file("NanumGothic:bold", "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf")
-    if nanum:
-        pdf.add_font("korean", "", nanum)
-        fallbacks.append("korean")
-    if fallbacks:
-        pdf.set_fallback_fonts(fallbacks)
-    pdf.set_title(summary.title)
-    pdf.set_text_color(0, 0, 0)
-    pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-
-    def para(text: str, size: float = BODY_PT, after: float = 3) -> None:
-        pdf.set_font("body", size=size)
-        # 1.5 line spacing: line height 1.5 x the point size, in millimetres.
-        pdf.multi_cell(width, size * 1.5 * 0.3528, text, align="L",
-                       new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(after)
-
-    para(summary.title, HEADING_PT)
-    para("What people told us", SUBHEADING_PT, after=5)
-    for line in intro_lines(summary):
-        para(line)
-    for number, q in enumerate(summary.questions, 1):
-        pdf.ln(4)
-        if pdf.get_y() > pdf.h * 0.7:  # keep a question's heading with what follows it
-            pdf.add_page()
-        para(f"Question {number}: {q.question}", SUBHEADING_PT)
-        for kind, text in question_lines(summary, q):
-            if kind == "bar":
-                _pdf_bar(pdf, width, *text.split("\t"))
-            elif kind == "heading":
-                para(text, BODY_PT + 2)
-            elif kind == "theme":
-                para(text, BODY_PT + 1, after=1)
-            elif kind == "quote":
-                pdf.set_x(pdf.l_margin + 8)
-                pdf.set_font("body", size=BODY_PT)
-                pdf.multi_cell(width - 8, BODY_PT * 1.5 * 0.3528, f"‘{text}’", align="L",
-                               new_x="LMARGIN", new_y="NEXT")
-                pdf.ln(2)
-            else:
-                para(text)
-    pdf.ln(4)
-    para("About this summary", SUBHEADING_PT)
-    for line in closing_lines(summary):
-        para(line)
-    pdf.output(str(out))
-
-
-def _pdf_bar(pdf: Any, width: float, label: str, count: str, total: str, largest: str) -> None:
-    """One bar: its label above, then a solid bar sized by the count, with the number beside."""
-    n, whole, top = int(count), max(int(total), 1), max(int(largest), 1)
-    line = BODY_PT * 1.5 * 0.3528
-    pdf.set_font("body", size=BODY_PT)
-    pdf.multi_cell(width, line, label, align="L", new_x="LMARGIN", new_y="NEXT")
-    if pdf.get_y() + 12 > pdf.h - pdf.b_margin:
-        pdf.add_page()
-    bar_space = width - 55
-    bar = max(1.0, bar_space * n / top)
-    y = pdf.get_y() + 1
-    pdf.set_fill_color(0, 0, 0)
-    pdf.rect(pdf.l_margin, y, bar, 9, style="F")
-    pdf.set_xy(pdf.l_margin + bar + 3, y - 1)
-    pdf.cell(50, 11, f"{n} ({_percent(n, whole)})", align="L")
-    pdf.set_xy(pdf.l_margin, y + 13)
-
-
 # HTML -----------------------------------------------------------------------------------------
 
 _CSS = """
@@ -525,14 +438,22 @@ body { font-family: Verdana, Arial, "DejaVu Sans", sans-serif; font-size: 18pt; 
        line-height: 1.5; text-align: left; max-width: 40em; margin: 1em; color: #000;
        background: #fff; font-style: normal; }
 h1 { font-size: 26pt; } h2 { font-size: 21pt; margin-top: 1.5em; } h3 { font-size: 19pt; }
+h1, h2, h3 { font-weight: bold; }
 a { text-decoration: none; } blockquote { margin: 0 0 0.5em 1em; }
 .bar { background: #000; height: 1em; display: inline-block; vertical-align: middle; }
 .choice { margin: 0.5em 0; }
+@page { size: A4; margin: 20mm; }
+@media print {
+  body { font-family: "DejaVu Sans", "NanumGothic", sans-serif; max-width: none; margin: 0; }
+  h2, h3 { break-after: avoid; }
+  .choice, blockquote { break-inside: avoid; }
+}
 """
 
 
-def write_html(summary: Summary, out: Path) -> None:
-    """The report as one large-print HTML page (charts as bars with their numbers)."""
+def html_page(summary: Summary) -> str:
+    """The report as one large-print HTML page (charts as bars with their numbers): the web
+    report, and the source the PDF is made from."""
     e = html.escape
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -552,33 +473,121 @@ def write_html(summary: Summary, out: Path) -> None:
             elif kind in ("heading", "theme"):
                 parts.append(f"<h3>{e(text)}</h3>")
             elif kind == "quote":
-                parts.append(f"<blockquote>‘{e(text)}’</blockquote>")
+                # Said in another language: marked, so a screen reader reads it in its voice.
+                language = q.quote_languages.get(text, "en")
+                lang = "" if language.startswith("en") else f' lang="{e(language)}"'
+                parts.append(f"<blockquote{lang}>‘{e(text)}’</blockquote>")
             else:
                 parts.append(f"<p>{e(text)}</p>")
     parts.append("<h2>About this summary</h2>")
     parts += [f"<p>{e(line)}</p>" for line in closing_lines(summary)]
     parts.append("</body></html>")
-    out.write_text("\n".join(parts), encoding="utf-8")
+    return "\n".join(parts)
+
+
+def write_html(summary: Summary, out: Path) -> None:
+    """The report as one large-print HTML page."""
+    out.write_text(html_page(summary), encoding="utf-8")
+
+
+def write_pdf(summary: Summary, out: Path) -> None:
+    """The report as a tagged, large-print A4 PDF (PDF/UA-1), made by WeasyPrint from the very
+    HTML of the web report: headings, paragraphs and quotes are tagged as such, with the
+    document's title and language, so a screen reader can move through it by heading."""
+    # WeasyPrint and fontTools report CSS they skip and tables they leave out of font subsets;
+    # nothing for staff to act on.
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise ReportError(f"the PDF needs WeasyPrint and Pango ({exc}); install the "
+                          "libpango-1.0-0 and libpangoft2-1.0-0 packages and run script/setup") \
+            from None
+    if _font_file("DejaVu Sans:bold",
+                  "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf") is None:
+        raise ReportError("the DejaVu Sans Bold font is missing; install the fonts-dejavu-core "
+                          "package")
+    HTML(string=html_page(summary)).write_pdf(str(out), pdf_variant="pdf/ua-1",
+                                              pdf_tags=True)
+
+
+def _font_file(pattern: str, fallback: str) -> str | None:
+    """A font file by fontconfig pattern, else the Debian package's usual place."""
+    if shutil.which("fc-match"):
+        try:
+            found = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True,
+                                   text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            found = ""
+        if found and Path(found).name == Path(fallback).name and Path(found).is_file():
+            return found
+    return fallback if Path(fallback).is_file() else None
 
 
 # Audio ----------------------------------------------------------------------------------------
 
-def spoken_text(summary: Summary) -> str:
-    """The report as plain sentences for speech."""
-    lines = [f"{summary.title}. What people told us."] + intro_lines(summary)
+def _base(language: str) -> str:
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+def spoken_chapters(summary: Summary, language: str | None = None,
+                    words: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The report as chapters of plain sentences for speech, as (title, text): an
+    introduction, one chapter per question in the pack's order, and what the summary is.
+
+    For one `language` of several: question texts and choice words in that language where
+    `words` (the pack's texts, from `pack_words`) has them, and only the quotes said in it.
+    """
+    words = words or {}
+    several = language is not None and len({_base(lang) for lang in summary.languages}) > 1
+    chapters = [("Introduction", "\n".join(
+        [f"{summary.title}. What people told us.", *intro_lines(summary)]))]
     for number, q in enumerate(summary.questions, 1):
-        lines.append(f"Question {number}. {q.question}")
+        title = f"Question {number}: {q.question}"
+        lines = [f"Question {number}. {words.get(q.question, q.question)}"]
+        elsewhere = 0
         for kind, text in question_lines(summary, q):
             if kind == "bar":
                 label, count, total, _largest = text.split("\t")
+                label = words.get(label, label)
                 lines.append(f"{label}: {count}, {_percent(int(count), int(total))}.")
             elif kind == "quote":
+                said_in = q.quote_languages.get(text, "en")
+                if several and _base(said_in) != _base(language or "en"):
+                    elsewhere += 1
+                    continue
                 lines.append(f"Someone said: {text}")
             else:
                 lines.append(text + ("" if text.endswith(".") else "."))
-    lines.append("About this summary.")
-    lines += closing_lines(summary)
-    return "\n".join(lines)
+        if elsewhere:
+            lines.append(f"{_plural(elsewhere, 'more quote was', 'more quotes were')} said in "
+                         "another language, and is in that language's recording.")
+        chapters.append((title, "\n".join(lines)))
+    chapters.append(("About this summary", "\n".join(["About this summary.",
+                                                       *closing_lines(summary)])))
+    return chapters
+
+
+def spoken_text(summary: Summary) -> str:
+    """The report as plain sentences for speech, in one piece."""
+    return "\n".join(text for _title, text in spoken_chapters(summary))
+
+
+def pack_words(conn: sqlite3.Connection, language: str) -> dict[str, str]:
+    """Question texts and choice words in the pack's first language (as the report shows them)
+    mapped to the same in `language`, from the packs the store used."""
+    words: dict[str, str] = {}
+    for pack in packs_in(conn).values():
+        first = pack.default_language
+        for question in pack.questions:
+            words.setdefault(question.text.get(first), question.text.get(language))
+            for choice in question.choices:
+                label, said = choice.text.get(first), choice.text.get(language)
+                if question.type == "scale":
+                    label, said = f"{choice.id} – {label}", f"{choice.id} – {said}"
+                words.setdefault(label, said)
+    return words
 
 
 def render_speech_to_wav(text: str, out: Path, language: str = "en") -> None:
@@ -604,15 +613,18 @@ REPORT_SUFFIXES = (".pdf", ".html", ".htm")
 # Names that are plainly some other kind of file, not a folder: refused rather than made a folder.
 OTHER_FILE_SUFFIXES = frozenset({
     ".wav", ".mp3", ".ogg", ".txt", ".csv", ".json", ".jsonl", ".xlsx", ".xls", ".ods", ".odt",
-    ".doc", ".docx", ".rtf", ".md", ".zip", ".sqlite", ".db", ".png", ".jpg",
+    ".doc", ".docx", ".rtf", ".md", ".zip", ".sqlite", ".db", ".png", ".jpg", ".m3u",
 })
+AUDIO_README = "README.txt"
+PLAYLIST = "report.m3u"
 
 
 def report_files(out: str | Path) -> tuple[Path, Path, Path]:
-    """The PDF, HTML and audio files a report written to `out` consists of.
+    """The PDF, the HTML page and the audio folder a report written to `out` consists of.
 
-    `out` is a folder (they are report.pdf, report.html and report.wav in it), or a file name
-    ending in .pdf or .html (the other two are written beside it, with the same name).
+    `out` is a folder (they are report.pdf, report.html and report-audio/ in it), or a file
+    name ending in .pdf or .html (the others are written beside it, with the same name: for
+    summary.pdf, summary.html and summary-audio/).
     Raises ReportError with a one-line hint for anything else that names a file.
     """
     out = Path(out)
@@ -623,24 +635,116 @@ def report_files(out: str | Path) -> tuple[Path, Path, Path]:
                               f"{out.with_name(out.stem + '-report' + out.suffix)}")
         pdf = out if suffix == ".pdf" else out.with_suffix(".pdf")
         page = out if suffix != ".pdf" else out.with_suffix(".html")
-        return pdf, page, out.with_suffix(".wav")
+        return pdf, page, out.with_name(f"{out.stem}-audio")
     if suffix in OTHER_FILE_SUFFIXES and not out.is_dir():
-        raise ReportError(f"{out}: a report is a PDF, an HTML page and a WAV file; give a "
-                          f"folder, or a name ending in .pdf or .html, such as "
+        raise ReportError(f"{out}: a report is a PDF, an HTML page and a folder of recordings; "
+                          f"give a folder, or a name ending in .pdf or .html, such as "
                           f"{out.with_suffix('.pdf')}")
-    return out / "report.pdf", out / "report.html", out / "report.wav"
+    return out / "report.pdf", out / "report.html", out / "report-audio"
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "chapter"
+
+
+def _seconds(wav: Path) -> int:
+    import wave
+
+    with wave.open(str(wav), "rb") as handle:
+        return round(handle.getnframes() / max(handle.getframerate(), 1))
+
+
+def write_audio(summary: Summary, folder: Path, languages: dict[str, dict[str, str]]) -> None:
+    """The audio report in `folder`: for each language (code -> `pack_words` for it), a folder
+    of chapters (01-introduction.wav, 02-question-1.wav, ...) and report.m3u listing them in
+    order with their titles; and README.txt, for staff, on handing the recordings over."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _clear_old_recordings(folder)
+    for language, words in languages.items():
+        place = folder / language
+        place.mkdir(exist_ok=True)
+        playlist = ["#EXTM3U", f"#PLAYLIST:{summary.title}"]
+        chapters = spoken_chapters(summary, language, words)
+        for number, (title, text) in enumerate(chapters, 1):
+            # 01-introduction.wav, 02-question-1.wav, ..., 0N-about-this-summary.wav
+            wav = place / f"{number:02d}-{_slug(title.split(':')[0])}.wav"
+            render_speech_to_wav(text, wav, language)
+            said = title.split(": ", 1)
+            shown = f"{said[0]}: {words.get(said[1], said[1])}" if len(said) == 2 else title
+            playlist += [f"#EXTINF:{_seconds(wav)},{shown}", wav.name]
+        (place / PLAYLIST).write_text("\n".join(playlist) + "\n", encoding="utf-8")
+    (folder / AUDIO_README).write_text(audio_readme(summary, sorted(languages)),
+                                       encoding="utf-8")
+
+
+def _clear_old_recordings(folder: Path) -> None:
+    """Remove the chapters and playlists an earlier report left in `folder` (as on a USB stick
+    a report is written to again), so no chapter of an older report is handed over with the
+    new one. Only the report's own files go; anything else is left, and its folder with it."""
+    for place in folder.iterdir():
+        if not place.is_dir() or not (place / PLAYLIST).is_file():
+            continue
+        for old in place.iterdir():
+            if old.name == PLAYLIST or re.fullmatch(r"\d\d-[a-z0-9-]+\.wav", old.name):
+                old.unlink()
+        if not any(place.iterdir()):
+            place.rmdir()
+
+
+def audio_readme(summary: Summary, languages: list[str]) -> str:
+    """Plain words for staff: what the recordings are and how to hand them over."""
+    folders = ", ".join(f"{lang}/" for lang in languages)
+    return f"""The spoken report: {summary.title}
+
+What is here
+- One folder for each language people answered in: {folders}
+- In each folder, the report read aloud in short parts: the introduction, then one part
+  for each question, then what the summary is. The numbers at the start of the file names
+  keep the parts in order.
+- report.m3u in each folder is a playlist: it plays the parts in order, and music players
+  show each part's title.
+
+Handing it over
+- Ask the person how they like to listen: a USB stick, their phone, or a CD.
+- Tell them what is on it before you hand it over: the report, read aloud, in parts, one
+  part for each question. Say how many questions there are.
+
+On a USB stick
+- Copy the whole language folder onto the stick. Copy nothing else: no answers, no exports.
+- Most radios, CD players with a USB socket, talking book players and computers play the
+  files in number order. Open report.m3u to play them in order with their titles.
+- Label the stick in large print (and in braille or with a tactile sticker if the person
+  uses them).
+
+On a phone
+- Connect the phone to the computer with its cable and copy the language folder into the
+  phone's Music folder, or use the phone's own file transfer.
+- Do not send it through an app that uploads it to the internet unless the person asks.
+
+On a CD
+- Burn an audio CD from the .wav files, in number order, one track for each part: the
+  person can skip from question to question with the track buttons. A CD holds 80 minutes.
+- Write the title on the CD in large print.
+
+Checking
+- Before handing it over, play the first part and one question to hear that it works.
+"""
 
 
 def write_report(conn: sqlite3.Connection, out: Path, progress: Progress | None = None,
                  session: str | None = None, pack: str | None = None, min_group: int = 3,
                  audio: bool = True) -> int:
-    """Write the report's PDF, HTML and WAV files (see `report_files`); returns answers."""
-    pdf, html, wav = report_files(out)
+    """Write the report's PDF, HTML and audio (see `report_files`); returns answers.
+
+    The audio is made in each language answers were given in (English when there are none).
+    """
+    pdf, page, sound = report_files(out)
     summary = summarise(conn, session=session, pack=pack, min_group=min_group,
                         progress=progress)
     pdf.parent.mkdir(parents=True, exist_ok=True)
     write_pdf(summary, pdf)
-    write_html(summary, html)
+    write_html(summary, page)
     if audio:
-        render_speech_to_wav(spoken_text(summary), wav)
+        languages = sorted({_base(lang) for lang in summary.languages}) or ["en"]
+        write_audio(summary, sound, {lang: pack_words(conn, lang) for lang in languages})
     return summary.answers

@@ -138,6 +138,31 @@ def tally_of(conn: sqlite3.Connection, session: str | None = None, pack: str | N
     return tally(conn, event_ids=events, pack_id=pack or None)
 
 
+def question_order(conn: sqlite3.Connection) -> dict[tuple[str, str], int]:
+    """Each question's place as (pack name as exported, question id) -> rank: the packs in the
+    order the store recorded them, each pack's questions in the pack's own order. Questions a
+    pack does not list (or of a pack that cannot be read) have no rank: put them last."""
+    order: dict[tuple[str, str], int] = {}
+    for (pack_id, version), pack in packs_in(conn).items():
+        for question in pack.questions:
+            order.setdefault((f"{pack_id} v{version}", question.id), len(order))
+    return order
+
+
+def sessions_of(conn: sqlite3.Connection, participants: set[str], session: str | None = None,
+                pack: str | None = None) -> list[tuple[str, str, str]]:
+    """The sessions (name, venue, date) that `participants` took part in, within the filters,
+    each named once: kiosks at one event each record it, under their own ids."""
+    where, params = _filters(conn, session, pack)
+    found: set[tuple[str, str, str]] = set()
+    for pid, name, venue, day in conn.execute(
+            "SELECT p.id, e.name, e.venue, e.date FROM participants p "
+            f"JOIN events e ON e.id = p.event_id WHERE p.withdrawn = 0{where}", params):
+        if pid in participants:
+            found.add((name, venue, day))
+    return sorted(found, key=lambda s: (s[2], s[0], s[1]))
+
+
 def count_answers(conn: sqlite3.Connection) -> int:
     """An upper bound of the rows an export writes (cheap: for progress bars)."""
     return int(conn.execute("SELECT COUNT(*) FROM answers WHERE value IS NOT NULL").fetchone()[0])

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import json
 import re
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+import wave
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -245,9 +248,16 @@ def test_the_page_is_read_aloud_as_a_wav(hub: tuple[str, str, Path]) -> None:
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed")
     url, _token, _store = hub
+    before = set(Path(tempfile.gettempdir()).iterdir())
     status, headers, body = fetch(f"{url}/results.wav")
     assert status == 200 and headers["Content-Type"] == "audio/wav"
     assert body[:4] == b"RIFF" and body[8:12] == b"WAVE" and len(body) > 100_000
+    with wave.open(io.BytesIO(body)) as speech:  # the header gives the real length
+        seconds = speech.getnframes() / speech.getframerate()
+    assert 5 < seconds < 1200 and len(body) >= speech.getnframes() * 2
+    # Rendered through pipes: no file of it (nor of the quotes it speaks) is left anywhere.
+    assert not [p for p in set(Path(tempfile.gettempdir()).iterdir()) - before
+                if p.name.startswith("kiosk")]
 
 
 @pytest.mark.parametrize("background", [False, True])

@@ -608,6 +608,32 @@ def render_speech_to_wav(text: str, out: Path, language: str = "en") -> None:
         Path(source).unlink(missing_ok=True)
 
 
+def speech_wav_bytes(text: str, language: str = "en") -> bytes:
+    """`text` spoken by espeak-ng as WAV bytes, through pipes only: nothing is written to disk,
+    not even the text (it holds participants' quotes)."""
+    if shutil.which("espeak-ng") is None:
+        raise ReportError("espeak-ng is not installed; install the espeak-ng package")
+    try:
+        done = subprocess.run(["espeak-ng", "-v", language, "-s", "150", "--stdout"],
+                              input=text.encode("utf-8"), check=True, capture_output=True,
+                              timeout=600)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        raise ReportError(f"espeak-ng could not render the speech ({exc})") from None
+    return _wav_sizes_fixed(done.stdout)
+
+
+def _wav_sizes_fixed(data: bytes) -> bytes:
+    """A streamed WAV says "as long as can be" in its header (espeak-ng cannot seek back on a
+    pipe): write the real sizes, so players show the right length."""
+    at = data.find(b"data", 12)
+    if not data.startswith(b"RIFF") or at < 0:
+        return data
+    fixed = bytearray(data)
+    fixed[4:8] = (len(data) - 8).to_bytes(4, "little")
+    fixed[at + 4:at + 8] = (len(data) - at - 8).to_bytes(4, "little")
+    return bytes(fixed)
+
+
 # What `--out` may name for a report: a folder, or one of the report's own files.
 REPORT_SUFFIXES = (".pdf", ".html", ".htm")
 # Names that are plainly some other kind of file, not a folder: refused rather than made a folder.

@@ -42,7 +42,7 @@ from kiosk.outputs.report import (
     closing_lines,
     intro_lines,
     question_lines,
-    render_speech_to_wav,
+    speech_wav_bytes,
     spoken_text,
     summarise,
 )
@@ -341,10 +341,7 @@ class ResultsSite:
         key = (session, version)
         if key not in self._wavs:
             text = "What we heard so far.\n" + spoken_text(summary)
-            with tempfile.TemporaryDirectory(prefix="kiosk-results-") as tmp:
-                out = Path(tmp) / "results.wav"
-                render_speech_to_wav(text, out)
-                data = out.read_bytes()
+            data = speech_wav_bytes(text)
             self._wavs.clear()
             self._wavs[key] = data
         return self._wavs[key]

@@ -210,8 +210,10 @@ def test_name_lists_match_what_faker_and_gender_guesser_give_on_import() -> None
         if any(any(c < len(v) and v[c] != " " for c in columns) for v in genders.values()):
             if name not in joined:
                 redact_names._add_names(at_least, name)
+    gaelic = {redact_names.fold(form) for name in redact_names.GAELIC_GIVEN_NAMES
+              for form in (name, redact_names.lenited(name)) if form}
     assert lists.last == imported_last
-    assert imported_first | at_least <= lists.first <= imported_first | at_most
+    assert imported_first | at_least | gaelic <= lists.first <= imported_first | at_most | gaelic
     assert len(lists.first) > 15000 and len(lists.last) > 10000
     # the names people in Scotland have: Gaelic, Irish, Polish, South Asian, Chinese, Arabic
     for name in ("eilidh", "mhairi", "seonaid", "niamh", "krzysztof", "gurpreet", "wei",
@@ -219,6 +221,20 @@ def test_name_lists_match_what_faker_and_gender_guesser_give_on_import() -> None
         assert name in lists.first, name
     for name in ("campbell", "murphy", "kowalczyk", "patel", "chen", "wang"):
         assert name in lists.last, name
+
+
+def test_gaelic_names_and_their_forms_go_and_the_words_around_them_stay() -> None:
+    """Typed Gaelic (there is no Gaelic recogniser): given names, lenited ones, Mac/Nic
+    surnames; the verbs and most small words next to them are kept ("gu" is also a surname,
+    so a name may take it with it: more taken out, never less)."""
+    text = ("Bha Seonag NicLeòid aig a' choinneimh. Thuirt Mòrag NicAoidh gu robh e math. "
+            "Chunnaic mi Iain MacDhòmhnaill agus Eilidh. Bhruidhinn mi ri Sheonag an-dè.")
+    assert redact(text, "gd").text == (
+        "Bha [NAME] aig a' choinneimh. Thuirt [NAME] robh e math. Chunnaic mi [NAME] agus "
+        "[NAME]. Bhruidhinn mi ri [NAME] an-dè.")
+    # Words that merely begin like the surnames are no names.
+    assert redact("It was nicely done and the machine worked.").text \
+        == "It was nicely done and the machine worked."
 
 
 def test_speed_after_first_call() -> None:

@@ -160,6 +160,13 @@ FUNCTION_WORDS = frozenset(
     road group team staff service services centre center council nhs rnib hospital clinic
     surgery doctor nurse carer worker volunteer manager chair""".split()
 )
+# Scottish Gaelic function words (folded), so that a name is never stretched over the words
+# around it ("Thuirt Mòrag ... robh" keeps "Thuirt"). Left out: those that are also names or
+# surnames elsewhere (ann, le, mu, gu, cha, chan, mi).
+FUNCTION_WORDS = FUNCTION_WORDS | frozenset(
+    """agus bha tha thuirt thu sinn sibh iad ri aig dhan anns nach robh bhith bho ach nuair
+    ris rium leam dhomh dhi aice aige orm ort oirre seo cuideachd bhruidhinn chunnaic chuala
+    innis rinn thainig chaidh""".split())
 
 # Words that may follow a name introduced by a cue ("my carer grace is great", "thanks to hope
 # and the team"). An ordinary-word name is only taken out when one of these (or the end) follows.

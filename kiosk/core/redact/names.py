@@ -112,6 +112,25 @@ def _add_names(target: set[str], raw: str) -> None:
             target.add(part)
 
 
+# Scottish Gaelic given names, which neither Faker nor gender-guesser holds (Faker has no Gaelic
+# locale); their lenited forms ("a Mhòrag", "le Sheonag") are added by `lenited`.
+GAELIC_GIVEN_NAMES = (
+    "Ailig Ailean Alasdair Anna Aonghas Beathag Cairistìona Calum Catrìona Ceit Ciorstaidh "
+    "Coinneach Dòmhnall Dùghall Eachann Ealasaid Eilidh Eòghann Fionnlagh Fionnghal Gormul "
+    "Iain Iseabail Lachlann Magaidh Mairead Màiri Mòrag Murchadh Niall Oighrig Peigi Raghnall "
+    "Raonaid Ruairidh Ruaraidh Seonag Seonaid Seònaid Seòras Seumas Sìne Somhairle Sorcha "
+    "Teàrlach Tormod Uilleam").split()
+
+
+def lenited(name: str) -> str | None:
+    """The Gaelic lenited form of a name (Mòrag -> Mhòrag), or None where lenition adds nothing
+    (a vowel, l, n, r, or sg/sm/sp/st)."""
+    if len(name) < 2 or name[0].lower() not in "bcdfgmpst" or name[1].lower() == "h" \
+            or name[:2].lower() in ("sg", "sm", "sp", "st"):
+        return None
+    return name[0] + "h" + name[1:]
+
+
 @functools.lru_cache(maxsize=1)
 def name_lists() -> NameLists:
     """Load first names and surnames from Faker and gender-guesser, once per process.
@@ -136,5 +155,7 @@ def name_lists() -> NameLists:
     nam_dict = _nam_dict_path()
     if nam_dict is not None and nam_dict.is_file():
         first |= nam_dict_names(nam_dict.read_text(encoding="utf-8"))
+    for name in GAELIC_GIVEN_NAMES:
+        first.update(fold(form) for form in (name, lenited(name)) if form)
     return NameLists(first=frozenset(first), last=frozenset(last))
 

@@ -79,6 +79,11 @@ def _surname_form(word: str) -> bool:
     return bool(_SURNAME_FORM.fullmatch(word)) and word not in NOT_MAC_NAMES
 
 
+# Gaelic surnames as written: Mac/Nic (and the lenited Mhic) joined to a capital, as in
+# MacDhòmhnaill, NicLeòid, NicAoidh. The capital is what tells them from "nicely".
+_GAELIC_SURNAME = re.compile(r"(?:Mac|Mhic|Nic|Nìc|Nig)[A-ZÀÈÌÒÙ][\w'’]+")
+
+
 _DIRECTIONS = frozenset("west east north south".split())
 _OBJECT_WORDS = frozenset("it me us them him her out up the a an".split())
 _POSSESSIVES = frozenset("my our his her their your".split())
@@ -755,7 +760,8 @@ class _Scanner:
                 break
             if w in ORDINARY_GIVEN_NAMES and w not in lists.last:
                 break  # a given name that is also a word ("sat") is no surname
-            if w in lists.last or w in lists.first or _surname_form(w):
+            if w in lists.last or w in lists.first or _surname_form(w) \
+                    or _GAELIC_SURNAME.fullmatch(self.tokens[j].raw):
                 if w in _COMMON_NAMES and (
                     not (self._name_follows(j + 1) or self._clause_ends(j + 1))
                     or (j + 1 < n and self.words[j + 1] in _OBJECT_WORDS)
@@ -791,7 +797,8 @@ class _Scanner:
                     or (i > 0 and self.gap(i) == "-" and not self._listed(self.words[i - 1])):
                 i += 1  # part of a hyphenated word ("co-production"), not a name
                 continue
-            listed = w in lists.first or w in lists.last
+            listed = w in lists.first or w in lists.last \
+                or bool(_GAELIC_SURNAME.fullmatch(self.tokens[i].raw))
             first = w in lists.first
             ordinary = self._ordinary(w)
             # ordinary in every sense: never a name whatever the cue

@@ -29,7 +29,7 @@ def command(data_dir: Path, target: str, token: str | None, quiet: bool) -> None
 
     \b
     Examples:
-        kiosk sync --data ~/kiosk-data --to /media/usb/shared.sqlite
+        kiosk sync --data ~/kiosk-data --to /media/usb
         kiosk sync --data ~/kiosk-data --to http://192.168.1.20:8765
     """
     path = store_in(data_dir)

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from kiosk.store.db import Store
 from kiosk.store.hub.token import MAX_REQUEST_BYTES, HubError, check_token, read_token
+from kiosk.store.shared import SharedStoreError, shared_store_in
 from kiosk.store.sync import (
     Batch,
     BatchResult,
@@ -105,8 +106,6 @@ def sync_to_hub(store: Store, url: str, token: str,
         raise SyncError(str(exc)) from None
 
 
-# Names a folder may hold its shared store under: the stick's, and the hub's and exports'.
-SHARED_STORE_NAMES = ("kiosk-shared.db", "shared.sqlite")
 STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 # host:port, or a bare IPv4 address: an address typed without http://, not a file name.
 _ADDRESS = re.compile(r"^(localhost|[\w.-]*\d[\w.-]*|[\w-]+(\.[\w-]+)+)(:\d{1,5})(/.*)?$"
@@ -131,11 +130,10 @@ def resolve_target(target: str) -> str | Path:
         raise SyncError(f"{target}: looks like a hub address; write http://{text}")
     path = Path(text).expanduser()
     if path.is_dir():
-        found = [path / name for name in SHARED_STORE_NAMES if (path / name).is_file()]
-        if len(found) > 1:
-            raise SyncError(f"{path}: holds more than one shared store ({found[0].name}, "
-                            f"{found[1].name}); give the file itself")
-        return found[0] if found else path / SHARED_STORE_NAMES[0]
+        try:
+            return shared_store_in(path)
+        except SharedStoreError as exc:
+            raise SyncError(str(exc)) from None
     if not path.parent.is_dir():
         raise SyncError(f"{path.parent}: no such folder; check the stick is plugged in and "
                         "the path is right")

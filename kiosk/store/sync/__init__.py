@@ -22,7 +22,7 @@ as well send details phrased so that no scrubber finds them.
 
 Library use (the staff screen)::
 
-    report = sync_to_file(Store(store_in(data_dir)), "/media/stick/shared.sqlite",
+    report = sync_to_file(Store(store_in(data_dir)), "/media/stick/kiosk-shared.db",
                           progress=lambda done, total: ...)
     report.answers_added, report.withdrawals_applied, report.message()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kiosk.outputs.rows import ExportError
 from kiosk.outputs.results import REFRESH_SECONDS, ResultsServer, ResultsSite, store_file
+from kiosk.outputs.rows import ExportError
 from kiosk.store.hub.token import HubError, hub_token
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,15 +14,17 @@ from urllib.parse import urlparse
 
 from kiosk.store.db import Store
 from kiosk.store.hub.token import MAX_REQUEST_BYTES, HubError, check_token, read_token
-from kiosk.store.shared import SharedStoreError, shared_store_in
+from kiosk.store.shared import SharedStoreError, one_line, shared_store_in
 from kiosk.store.sync import (
     Batch,
     BatchResult,
     DestinationState,
     KioskMark,
     Progress,
+    SharedFile,
     SyncError,
     SyncReport,
+    merge_shared,
     sync,
     sync_to_file,
 )
@@ -143,6 +146,14 @@ def resolve_target(target: str) -> str | Path:
     return path
 
 
+def _hub_token(where: str, data_dir: str | Path, token: str | None) -> str:
+    token = token or read_token(data_dir)
+    if not token:
+        raise SyncError(f"no hub token for {where}; run `kiosk hub-token set TOKEN --data "
+                        f"{data_dir}` with the token the hub printed, or pass --token")
+    return token
+
+
 def sync_to_target(store: Store, target: str, data_dir: str | Path, token: str | None = None,
                    progress: Progress | None = None) -> SyncReport:
     """Sync to a shared store file or, for http://HOST:PORT, to a hub (with the kept token).
@@ -152,9 +163,31 @@ def sync_to_target(store: Store, target: str, data_dir: str | Path, token: str |
     """
     where = resolve_target(target)
     if isinstance(where, str):
-        token = token or read_token(data_dir)
-        if not token:
-            raise SyncError(f"no hub token for {where}; run `kiosk hub-token set TOKEN --data "
-                            f"{data_dir}` with the token the hub printed, or pass --token")
-        return sync_to_hub(store, where, token, progress)
+        return sync_to_hub(store, where, _hub_token(where, data_dir, token), progress)
     return sync_to_file(store, where, progress)
+
+
+def merge_into_target(source: str | Path, target: str, data_dir: str | Path,
+                      token: str | None = None, progress: Progress | None = None) -> SyncReport:
+    """Merge the shared store `source` (a file, or a folder holding one) into a target named as
+    for `sync_to_target`: a shared store file, a folder, or a hub. Each row arrives once.
+    Raises SyncError with one line saying what to do."""
+    where = resolve_target(target)
+    try:
+        if isinstance(where, str):
+            return merge_shared(source, HubDestination(where, _hub_token(where, data_dir, token)),
+                                progress)
+        destination = SharedFile(where)
+    except HubError as exc:
+        raise SyncError(str(exc)) from None
+    except SharedStoreError as exc:
+        raise SyncError(str(exc)) from None
+    try:
+        return merge_shared(source, destination, progress)
+    except SharedStoreError as exc:
+        raise SyncError(str(exc)) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise SyncError(f"{where}: could not be written ({one_line(exc)}); nothing from this "
+                        "batch was kept; check the stick and merge again") from None
+    finally:
+        destination.close()

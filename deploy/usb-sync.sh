@@ -9,8 +9,8 @@
 #   --device     mount this block device at MOUNT_POINT first and unmount it at the end
 #                (what kiosk-usb@.service does when a stick is plugged in).
 #
-# The stick is used only if it holds kiosk-shared.db (a shared store) or an empty file named
-# kiosk-shared.request (asking for a new shared store). Any other stick is left alone, silently.
+# The stick is used only if it holds a shared store (kiosk-shared.db, or an older shared.sqlite)
+# or an empty file kiosk-shared.request (asking for a new one). Other sticks are left alone.
 #
 # Environment (defaults are the installed kiosk's):
 #   KIOSK_BIN   the kiosk command           (/opt/kiosk/.venv/bin/kiosk)
@@ -25,7 +25,10 @@ KIOSK_BIN=${KIOSK_BIN:-/opt/kiosk/.venv/bin/kiosk}
 KIOSK_DATA=${KIOSK_DATA:-/var/lib/kiosk}
 KIOSK_USER=${KIOSK_USER-kiosk}
 KIOSK_SAY=${KIOSK_SAY-espeak-ng}
-SHARED_NAME=kiosk-shared.db
+# The shared store's names, as `kiosk` finds them in a folder (kiosk/store/shared.py,
+# shared_store_in): the stick's folder is handed to `kiosk sync --to` and `kiosk export --from`,
+# which use the store already there under either name, or make kiosk-shared.db.
+SHARED_NAMES=(kiosk-shared.db shared.sqlite)
 REQUEST_NAME=kiosk-shared.request
 
 me=usb-sync
@@ -129,10 +132,13 @@ if [ -n "$device" ]; then
 fi
 [ -d "$mount_point" ] || { echo "$me: $mount_point: no such folder" >&2; exit 1; }
 
-shared="$mount_point/$SHARED_NAME"
 request="$mount_point/$REQUEST_NAME"
-if [ ! -f "$shared" ] && [ ! -f "$request" ]; then
-  echo "$me: $mount_point has neither $SHARED_NAME nor $REQUEST_NAME; not a kiosk stick, left alone"
+has_store=0
+for name in "${SHARED_NAMES[@]}"; do
+  [ -f "$mount_point/$name" ] && has_store=1
+done
+if [ "$has_store" -eq 0 ] && [ ! -f "$request" ]; then
+  echo "$me: $mount_point has neither ${SHARED_NAMES[0]} nor $REQUEST_NAME; not a kiosk stick, left alone"
   exit 0
 fi
 
@@ -145,10 +151,10 @@ tell working "Copying answers to the USB stick. Please do not remove it yet."
 
 # The kiosk's own store is written durably (WAL, synchronous commits) and the shared store
 # survives an interrupted sync, so any failure below loses nothing: the next sync carries on.
-summary=$(as_kiosk "$KIOSK_BIN" sync --data "$KIOSK_DATA" --to "$shared" --quiet)
+summary=$(as_kiosk "$KIOSK_BIN" sync --data "$KIOSK_DATA" --to "$mount_point" --quiet)
 echo "$me: $summary"
-as_kiosk "$KIOSK_BIN" export --from "$shared" --format report --out "$mount_point/kiosk-report/"
-as_kiosk "$KIOSK_BIN" export --from "$shared" --format csv --out "$mount_point/kiosk-answers.csv"
+as_kiosk "$KIOSK_BIN" export --from "$mount_point" --format report --out "$mount_point/kiosk-report/"
+as_kiosk "$KIOSK_BIN" export --from "$mount_point" --format csv --out "$mount_point/kiosk-answers.csv"
 rm -f "$request"
 
 sync -f "$mount_point" 2>/dev/null || sync

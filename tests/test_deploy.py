@@ -415,6 +415,24 @@ def test_usb_sync_on_request_creates_the_shared_store_and_report_once(
     assert spoken[-1] == status(data)["message"]
 
 
+def test_usb_sync_uses_a_stick_store_under_the_older_name(kiosk_data: Path,
+                                                         tmp_path: Path) -> None:
+    """A stick synced by hand before to shared.sqlite: that store is used, none is added."""
+    data = tmp_path / "data"
+    shutil.copytree(kiosk_data, data)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    made = run([str(KIOSK), "sync", "--data", str(data), "--to", str(stick / "shared.sqlite"),
+                "--quiet"])
+    assert made.returncode == 0, made.stderr
+    result, _ = usb_sync(stick, data, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not (stick / "kiosk-shared.db").exists()
+    assert answer_ids(stick / "shared.sqlite") == answer_ids(data / "kiosk.sqlite")
+    assert "no new answers" in status(data)["message"]
+    assert (stick / "kiosk-answers.csv").read_text().count("\n") > 5
+
+
 def test_usb_sync_leaves_other_sticks_alone(kiosk_data: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(kiosk_data, data)

@@ -304,7 +304,7 @@ def test_sigkill_of_kiosk_or_hub_during_hub_sync_keeps_every_contribution_exactl
                 _kill(pid)
                 kiosk_kills += 1
             _read_all(fd)
-            shared = ids_in(data / "shared.sqlite")
+            shared = ids_in(data / "kiosk-shared.db")
             assert len(shared) == len(set(shared))
         for folder in (a, b):
             sync(Store(store_in(folder)), HubDestination(url, token))
@@ -312,9 +312,9 @@ def test_sigkill_of_kiosk_or_hub_during_hub_sync_keeps_every_contribution_exactl
         _kill(hub_pid)
         os.close(hub_fd)
     expected = set(ids_in(store_in(a))) | set(ids_in(store_in(b)))
-    shared = ids_in(data / "shared.sqlite")
+    shared = ids_in(data / "kiosk-shared.db")
     lost, duplicated = len(expected - set(shared)), len(shared) - len(set(shared))
-    participants = ids_in(data / "shared.sqlite", "participants")
+    participants = ids_in(data / "kiosk-shared.db", "participants")
     count("kills during hub sync (kiosk)", kiosk_kills)
     count("kills during hub sync (hub)", hub_kills)
     print(f"\nSIGKILL during hub sync: {kiosk_kills} kiosks and {hub_kills} hubs killed "

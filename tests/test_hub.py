@@ -35,7 +35,7 @@ def hub(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
         url = re.search(r"http://127\.0\.0\.1:\d+", first)
         assert url, first
         token = process.stderr.readline().split("Token:")[1].strip()
-        yield url.group(0), token, data / "shared.sqlite"
+        yield url.group(0), token, data / "kiosk-shared.db"
     finally:
         process.terminate()
         process.wait(timeout=10)

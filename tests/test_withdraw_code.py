@@ -406,3 +406,19 @@ def test_older_stores_are_migrated_and_have_no_codes(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     assert conn.execute("SELECT code_hash FROM participants").fetchall() == [(None,)]
     conn.close()
+
+
+def test_a_code_still_works_after_a_stick_is_merged_into_the_hub(
+        kiosk: tuple[Path, list[str]], tmp_path: Path) -> None:
+    """A participant's code travels with them through a stick into the hub's store."""
+    data, codes = kiosk
+    stick, hub = tmp_path / "stick", tmp_path / "hub"
+    stick.mkdir()
+    hub.mkdir()
+    assert run("sync", "--data", str(data), "--to", str(stick), "--quiet")[0] == 0
+    code, output = run("sync", "--from-shared", str(stick), "--to", str(hub), "--quiet")
+    assert code == 0, output
+    code, output = run("withdraw", codes[1], "--from", str(hub))
+    assert code == 0 and "withdrawn" in output, output
+    assert "quieter rooms please" not in kept_texts(hub / "kiosk-shared.db")
+    assert "more ramps at the door" in kept_texts(hub / "kiosk-shared.db")

@@ -15,7 +15,8 @@ from kiosk.outputs.rows import ExportError, open_store, tally_of
 
 @click.command("export")
 @click.option("--from", "source", required=True, type=click.Path(),
-              help="A kiosk store, a shared store, or a data folder holding one.")
+              help="A kiosk store, a shared store, or a folder holding one: a kiosk's data "
+                   "folder, a stick or a hub's folder (its kiosk-shared.db or shared.sqlite).")
 @click.option("--format", "fmt", required=True, type=click.Choice(FORMATS),
               help="csv, xlsx, json (JSON Lines) or report (large-print tagged PDF, HTML, and "
                    "the report read aloud: one recording per question and a playlist, in each "
@@ -40,9 +41,9 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
 
     \b
     Examples:
-        kiosk export --from /media/usb/shared.sqlite --format csv --out answers.csv
-        kiosk export --from shared.sqlite --format report --out report/ --session "Café day"
-        kiosk export --from shared.sqlite --format report --out summary.pdf
+        kiosk export --from /media/usb --format csv --out answers.csv
+        kiosk export --from kiosk-shared.db --format report --out report/ --session "Café day"
+        kiosk export --from ~/hub-data --format report --out summary.pdf
     """
     bar = None
 

@@ -13,7 +13,8 @@ from kiosk.store.shared import SharedStoreError
 
 @click.command("hub")
 @click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
-              help="The hub's data folder: holds shared.sqlite and the hub token.")
+              help="The hub's data folder: holds the shared store (kiosk-shared.db, made if "
+                   "missing; an older hub's shared.sqlite is used where it is) and the hub token.")
 @click.option("--host", default="0.0.0.0", show_default=True,
               help="Address to listen on (0.0.0.0: every network of this device).")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),

@@ -5,12 +5,14 @@ from __future__ import annotations
 import click
 
 from kiosk.outputs.results import REFRESH_SECONDS, ResultsServer, ResultsSite, store_file
+from kiosk.outputs.rows import ExportError
 from kiosk.store.hub.token import HubError, hub_token
 
 
 @click.command("results")
 @click.option("--from", "source", required=True, type=click.Path(exists=True),
-              help="A shared store file, or the folder holding shared.sqlite.")
+              help="A shared store file, or the folder holding one (kiosk-shared.db, or an "
+                   "older shared.sqlite).")
 @click.option("--host", default="0.0.0.0", show_default=True,
               help="Address to listen on (127.0.0.1: this computer only).")
 @click.option("--port", default=8766, show_default=True, type=click.IntRange(0, 65535),
@@ -29,11 +31,14 @@ def command(source: str, host: str, port: int, refresh: int, min_group: int) -> 
 
     \b
     Example:
-        kiosk results --from /media/usb/shared.sqlite --port 8766
+        kiosk results --from /media/usb/kiosk-shared.db --port 8766
     """
-    path = store_file(source)
+    try:
+        path = store_file(source)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
     if not path.is_file():
-        raise click.ClickException(f"{source}: no shared store there; give a shared.sqlite "
+        raise click.ClickException(f"{source}: no shared store there; give a kiosk-shared.db "
                                    "file or the folder holding one")
     try:
         token = hub_token(path.parent)

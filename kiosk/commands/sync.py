@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from kiosk.commands.common import data_option, quiet_option
 from kiosk.store.db import Store, StoreError, store_in
-from kiosk.store.hub.client import sync_to_target
+from kiosk.store.hub.client import merge_into_target, sync_to_target
 from kiosk.store.hub.token import HubError
 from kiosk.store.sync import SyncError
 
@@ -17,21 +19,33 @@ from kiosk.store.sync import SyncError
 @click.command("sync")
 @data_option
 @click.option("--to", "target", required=True,
-              help="Where to: a folder (its kiosk-shared.db, made if missing), a .db or .sqlite "
-                   "file (made if missing), or a hub, http://HOST:PORT.")
+              help="Where to: a folder (the shared store it holds, kiosk-shared.db or an older "
+                   "shared.sqlite; else a new kiosk-shared.db), a .db or .sqlite file (made if "
+                   "missing), or a hub, http://HOST:PORT.")
+@click.option("--from-shared", "source", default=None,
+              type=click.Path(exists=True, path_type=Path),
+              help="Instead of this kiosk's contributions, merge every kiosk's from this shared "
+                   "store (a stick's kiosk-shared.db, or its folder) into the target.")
 @click.option("--token", default=None,
               help="The hub's token (default: the one kept by `kiosk hub-token set`).")
 @quiet_option
-def command(data_dir: Path, target: str, token: str | None, quiet: bool) -> None:
+def command(data_dir: Path, target: str, source: Path | None, token: str | None,
+            quiet: bool) -> None:
     """Send this kiosk's new contributions to a shared store, exactly once.
 
-    Safe to repeat and safe to interrupt: the next sync carries on.
+    Safe to repeat and safe to interrupt: the next sync carries on. With --from-shared, merge
+    one shared store into another instead (a stick's into the hub's): every kiosk's answers
+    and withdrawals, each arriving once however often it is run.
 
     \b
     Examples:
-        kiosk sync --data ~/kiosk-data --to /media/usb/shared.sqlite
+        kiosk sync --data ~/kiosk-data --to /media/usb
         kiosk sync --data ~/kiosk-data --to http://192.168.1.20:8765
+        kiosk sync --from-shared /media/usb/kiosk-shared.db --to http://192.168.1.20:8765
     """
+    if source is not None:
+        _merge(source, target, data_dir, token, quiet)
+        return
     path = store_in(data_dir)
     if not path.exists():
         raise click.ClickException(f"{path}: no kiosk store here; check --data names the "
@@ -40,6 +54,36 @@ def command(data_dir: Path, target: str, token: str | None, quiet: bool) -> None
         store = Store(path)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
+    with _progress_bar(quiet) as progress:
+        try:
+            report = sync_to_target(store, target, data_dir, token, progress)
+            held = store.tally()
+        except (SyncError, HubError) as exc:
+            raise click.ClickException(str(exc)) from None
+        finally:
+            store.close()
+    for note in report.notes:
+        click.echo(f"Note: {note}.", err=True)
+    click.echo(report.message())
+    # The same figures as the staff screen, the hub's status page and `kiosk export`.
+    click.echo("This kiosk holds:")
+    for line in held.lines():
+        click.echo(f"  {line}")
+
+
+def _merge(source: Path, target: str, data_dir: Path, token: str | None, quiet: bool) -> None:
+    """`kiosk sync --from-shared SOURCE --to TARGET`."""
+    with _progress_bar(quiet) as progress:
+        try:
+            report = merge_into_target(source, target, data_dir, token, progress)
+        except (SyncError, HubError) as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"{source} into {report.message()}")
+
+
+@contextmanager
+def _progress_bar(quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback drawing a bar on stderr once there is something to count."""
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -52,18 +96,7 @@ def command(data_dir: Path, target: str, token: str | None, quiet: bool) -> None
         bar.update(done - bar.pos)
 
     try:
-        report = sync_to_target(store, target, data_dir, token, progress)
-        held = store.tally()
-    except (SyncError, HubError) as exc:
-        raise click.ClickException(str(exc)) from None
+        yield progress
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-        store.close()
-    for note in report.notes:
-        click.echo(f"Note: {note}.", err=True)
-    click.echo(report.message())
-    # The same figures as the staff screen, the hub's status page and `kiosk export`.
-    click.echo("This kiosk holds:")
-    for line in held.lines():
-        click.echo(f"  {line}")

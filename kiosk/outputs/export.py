@@ -15,7 +15,7 @@ text exactly as stored, for analysts whose tools read it as data only.
 
 Library use (the staff screen)::
 
-    count = export(Path("shared.sqlite"), "csv", Path("answers.csv"),
+    count = export(Path("kiosk-shared.db"), "csv", Path("answers.csv"),
                    progress=lambda done, total: ...)
 """
 

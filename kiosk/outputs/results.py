@@ -46,9 +46,7 @@ from kiosk.outputs.report import (
     spoken_text,
     summarise,
 )
-from kiosk.outputs.rows import ExportError, open_store, packs_in
-from kiosk.store.db import STORE_FILE_NAME
-from kiosk.store.shared import SHARED_FILE_NAME
+from kiosk.outputs.rows import ExportError, open_store, packs_in, store_in_folder
 
 APPROVALS_FILE_NAME = "results-approvals.json"
 CANDIDATES_PER_THEME = 8  # quotes staff can choose from, for each theme
@@ -128,11 +126,7 @@ SCRIPT = """(function () {
 def store_file(path: str | Path) -> Path:
     """The store file a path names: itself, or the shared (else kiosk) store in a folder."""
     path = Path(path)
-    if path.is_dir():
-        for name in (SHARED_FILE_NAME, STORE_FILE_NAME):
-            if (path / name).exists():
-                return path / name
-    return path
+    return store_in_folder(path) if path.is_dir() else path
 
 
 def quote_id(summary_question: QuestionSummary, text: str) -> str:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from kiosk.core.pack import QuestionPack, parse_pack
 from kiosk.store.db import STORE_FILE_NAME
-from kiosk.store.shared import MAX_VALUE_BYTES, SHARED_FILE_NAME
+from kiosk.store.shared import MAX_VALUE_BYTES, SharedStoreError, shared_store_in
 from kiosk.store.tally import Tally, tally
 
 COLUMNS = ("participant", "pack", "question_id", "question", "answer", "method", "language",
@@ -70,14 +70,23 @@ class Row:
                 self.method, self.language, self.session, self.date)
 
 
+def store_in_folder(folder: Path) -> Path:
+    """The store a folder holds: its shared store (either name), else a kiosk's own store;
+    the shared store's name when it holds neither."""
+    try:
+        shared = shared_store_in(folder)
+    except SharedStoreError as exc:
+        raise ExportError(str(exc)) from None
+    if not shared.exists() and (folder / STORE_FILE_NAME).exists():
+        return folder / STORE_FILE_NAME
+    return shared
+
+
 def open_store(path: str | Path) -> sqlite3.Connection:
     """Open a kiosk store or shared store read-only for export (a folder: the store inside)."""
     path = Path(path)
     if path.is_dir():
-        for name in (SHARED_FILE_NAME, STORE_FILE_NAME):
-            if (path / name).exists():
-                path = path / name
-                break
+        path = store_in_folder(path)
     if not path.is_file():
         raise ExportError(f"{path}: no store there; give a kiosk data folder, a kiosk.sqlite or "
                           "a shared store file")

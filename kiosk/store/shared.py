@@ -1,9 +1,11 @@
 """The shared store: one SQLite file that gathers the contributions of several kiosks.
 
 Staff sync each kiosk into it (a file on a USB stick, or a hub on the local network) and export
-from it. It is a plain SQLite file: open it with ``sqlite-utils tables shared.sqlite`` or
-``datasette shared.sqlite``. It is marked as a kiosk shared store by ``PRAGMA application_id``
-and versioned by ``PRAGMA user_version``. Tables:
+from it. It is a plain SQLite file, named ``kiosk-shared.db`` wherever one is made (a stick, a
+hub's folder; ``shared.sqlite``, the hub's name before, is still found and used where it is):
+open it with ``sqlite-utils tables kiosk-shared.db`` or ``datasette kiosk-shared.db``. It is
+marked as a kiosk shared store by ``PRAGMA application_id`` and versioned by
+``PRAGMA user_version``. Tables:
 
 - ``shared_store``: one row, this shared store's random ``id`` (so that a kiosk notices when the
   file on the stick is swapped for another one) and the date it was created.
@@ -43,7 +45,11 @@ from kiosk.store.db import run_statements
 SHARED_SCHEMA_VERSION = 2
 # "KSHR": marks a SQLite file as a kiosk shared store (PRAGMA application_id).
 SHARED_APPLICATION_ID = 0x4B534852
-SHARED_FILE_NAME = "shared.sqlite"
+# The one name a new shared store is given, in a folder (a stick, a hub's data folder).
+SHARED_FILE_NAME = "kiosk-shared.db"
+# Names a folder's shared store is found under: the name above, then the hub's and exports'
+# older name, still read and written where such a store already is.
+SHARED_FILE_NAMES = (SHARED_FILE_NAME, "shared.sqlite")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Longest value SQLite may hand back from a shared file: larger means a hostile or broken file.
@@ -64,6 +70,23 @@ def one_line(exc: BaseException, limit: int = 200) -> str:
 
 class SharedStoreError(Exception):
     """A shared store that cannot be used, with a one-line reason and what to do."""
+
+
+def shared_store_in(folder: str | Path) -> Path:
+    """The shared store of a folder: the one it holds under a known name, else where a new one
+    goes (``kiosk-shared.db``). A folder holding two is refused: never two stores in one place.
+
+    The one rule for the hub, `kiosk sync --to`, `kiosk export --from`, `kiosk results --from`
+    and the USB stick script (which hands the stick's folder to these commands).
+    """
+    folder = Path(folder)
+    found = [folder / name for name in SHARED_FILE_NAMES if (folder / name).is_file()]
+    if len(found) > 1:
+        raise SharedStoreError(f"{folder}: holds more than one shared store ({found[0].name}, "
+                               f"{found[1].name}); give the file itself, or merge one into the "
+                               f"other with `kiosk sync --from-shared {found[1]} --to "
+                               f"{found[0]}` and move it aside")
+    return found[0] if found else folder / SHARED_FILE_NAME
 
 
 def _shared_migration_1(conn: sqlite3.Connection) -> None:
@@ -251,7 +274,7 @@ def open_shared_store(path: str | Path, create: bool = True) -> tuple[sqlite3.Co
     """
     path = Path(path)
     if path.is_dir():
-        path = path / SHARED_FILE_NAME
+        path = shared_store_in(path)
     refuse_network_filesystem(path)
     if not path.exists() or path.stat().st_size == 0:
         if not create:

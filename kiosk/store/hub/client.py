@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,14 +14,17 @@ from urllib.parse import urlparse
 
 from kiosk.store.db import Store
 from kiosk.store.hub.token import MAX_REQUEST_BYTES, HubError, check_token, read_token
+from kiosk.store.shared import SharedStoreError, one_line, shared_store_in
 from kiosk.store.sync import (
     Batch,
     BatchResult,
     DestinationState,
     KioskMark,
     Progress,
+    SharedFile,
     SyncError,
     SyncReport,
+    merge_shared,
     sync,
     sync_to_file,
 )
@@ -105,8 +109,6 @@ def sync_to_hub(store: Store, url: str, token: str,
         raise SyncError(str(exc)) from None
 
 
-# Names a folder may hold its shared store under: the stick's, and the hub's and exports'.
-SHARED_STORE_NAMES = ("kiosk-shared.db", "shared.sqlite")
 STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 # host:port, or a bare IPv4 address: an address typed without http://, not a file name.
 _ADDRESS = re.compile(r"^(localhost|[\w.-]*\d[\w.-]*|[\w-]+(\.[\w-]+)+)(:\d{1,5})(/.*)?$"
@@ -131,11 +133,10 @@ def resolve_target(target: str) -> str | Path:
         raise SyncError(f"{target}: looks like a hub address; write http://{text}")
     path = Path(text).expanduser()
     if path.is_dir():
-        found = [path / name for name in SHARED_STORE_NAMES if (path / name).is_file()]
-        if len(found) > 1:
-            raise SyncError(f"{path}: holds more than one shared store ({found[0].name}, "
-                            f"{found[1].name}); give the file itself")
-        return found[0] if found else path / SHARED_STORE_NAMES[0]
+        try:
+            return shared_store_in(path)
+        except SharedStoreError as exc:
+            raise SyncError(str(exc)) from None
     if not path.parent.is_dir():
         raise SyncError(f"{path.parent}: no such folder; check the stick is plugged in and "
                         "the path is right")
@@ -143,6 +144,14 @@ def resolve_target(target: str) -> str | Path:
         raise SyncError(f"{target}: not a shared store; give a folder, a file ending in .db "
                         "or .sqlite, or a hub as http://HOST:PORT")
     return path
+
+
+def _hub_token(where: str, data_dir: str | Path, token: str | None) -> str:
+    token = token or read_token(data_dir)
+    if not token:
+        raise SyncError(f"no hub token for {where}; run `kiosk hub-token set TOKEN --data "
+                        f"{data_dir}` with the token the hub printed, or pass --token")
+    return token
 
 
 def sync_to_target(store: Store, target: str, data_dir: str | Path, token: str | None = None,
@@ -154,9 +163,31 @@ def sync_to_target(store: Store, target: str, data_dir: str | Path, token: str |
     """
     where = resolve_target(target)
     if isinstance(where, str):
-        token = token or read_token(data_dir)
-        if not token:
-            raise SyncError(f"no hub token for {where}; run `kiosk hub-token set TOKEN --data "
-                            f"{data_dir}` with the token the hub printed, or pass --token")
-        return sync_to_hub(store, where, token, progress)
+        return sync_to_hub(store, where, _hub_token(where, data_dir, token), progress)
     return sync_to_file(store, where, progress)
+
+
+def merge_into_target(source: str | Path, target: str, data_dir: str | Path,
+                      token: str | None = None, progress: Progress | None = None) -> SyncReport:
+    """Merge the shared store `source` (a file, or a folder holding one) into a target named as
+    for `sync_to_target`: a shared store file, a folder, or a hub. Each row arrives once.
+    Raises SyncError with one line saying what to do."""
+    where = resolve_target(target)
+    try:
+        if isinstance(where, str):
+            return merge_shared(source, HubDestination(where, _hub_token(where, data_dir, token)),
+                                progress)
+        destination = SharedFile(where)
+    except HubError as exc:
+        raise SyncError(str(exc)) from None
+    except SharedStoreError as exc:
+        raise SyncError(str(exc)) from None
+    try:
+        return merge_shared(source, destination, progress)
+    except SharedStoreError as exc:
+        raise SyncError(str(exc)) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise SyncError(f"{where}: could not be written ({one_line(exc)}); nothing from this "
+                        "batch was kept; check the stick and merge again") from None
+    finally:
+        destination.close()

@@ -1,6 +1,7 @@
 """The hub: a shared store served over the local network, so kiosks sync without a USB stick.
 
-``kiosk hub --data DIR`` serves DIR/shared.sqlite; kiosks run ``kiosk sync --to http://HOST:PORT``.
+``kiosk hub --data DIR`` serves DIR/kiosk-shared.db (or the DIR/shared.sqlite an older hub made);
+kiosks run ``kiosk sync --to http://HOST:PORT``.
 Every request carries the hub's token (``Authorization: Bearer TOKEN``); the hub keeps it in
 DIR/hub-token and a kiosk in its own data folder (``kiosk hub-token set``). Each batch is applied
 in one transaction on the hub, exactly as a file sync would, so a retried request adds nothing.
@@ -37,7 +38,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
 
 from kiosk.store.hub.token import MAX_REQUEST_BYTES, hub_token
-from kiosk.store.shared import SHARED_FILE_NAME, SharedStoreError, open_shared_store
+from kiosk.store.shared import SharedStoreError, open_shared_store, shared_store_in
 from kiosk.store.sync import (
     Batch,
     BatchResult,
@@ -67,7 +68,7 @@ class Hub:
                  site: Site | None = None):
         self.site = site
         self.data_dir = Path(data_dir)
-        self.path = self.data_dir / SHARED_FILE_NAME
+        self.path = shared_store_in(self.data_dir)
         self.token = hub_token(self.data_dir)
         # Opened (created, checked, migrated) now, so a bad store stops the hub at once.
         self.conn, self.store_id = open_shared_store(self.path)

@@ -22,7 +22,7 @@ as well send details phrased so that no scrubber finds them.
 
 Library use (the staff screen)::
 
-    report = sync_to_file(Store(store_in(data_dir)), "/media/stick/shared.sqlite",
+    report = sync_to_file(Store(store_in(data_dir)), "/media/stick/kiosk-shared.db",
                           progress=lambda done, total: ...)
     report.answers_added, report.withdrawals_applied, report.message()
 
@@ -40,12 +40,14 @@ Modules, one concern each (the names below are re-exported here for callers):
 - ``shared_file``: a shared store file as a destination; sync_to_file.
 - ``marks``: the kiosk's own note of where it has synced to.
 - ``loop``: the sync itself, through the Destination interface alone.
+- ``merge``: one shared store merged into another, through the same interface.
 """
 
 from kiosk.store.sync.apply import apply_batch, check_integrity, destination_state
 from kiosk.store.sync.errors import SyncError
 from kiosk.store.sync.loop import BATCH_BYTES, BATCH_ROWS, SPAN_ROWS, sync
 from kiosk.store.sync.marks import last_syncs
+from kiosk.store.sync.merge import merge_shared
 from kiosk.store.sync.messages import (
     Batch,
     BatchResult,
@@ -73,6 +75,7 @@ __all__ = [
     "MAX_VALUE_TEXT", "SOURCE", "SPAN_ROWS", "AnswerRow", "Batch", "BatchResult", "Destination",
     "DestinationState", "EventRow", "KioskMark", "PackRow", "ParticipantRow", "Progress",
     "SharedFile", "StoreSpan", "SyncError", "SyncReport", "apply_batch", "attach_source",
-    "check_integrity", "copy_span", "destination_state", "last_syncs", "sync", "sync_to_file",
+    "check_integrity", "copy_span", "destination_state", "last_syncs", "merge_shared", "sync",
+    "sync_to_file",
     "validate_batch",
 ]

@@ -155,7 +155,7 @@ def test_hub_console_status_and_every_count_agree(hub: Hub, tmp_path: Path) -> N
     assert all(line_pattern.match(line) for line in hub.lines), hub.lines
     assert hub.lines[0].split()[2] == ids[0][:8] + "…"
     assert hub.lines[2].endswith("up to date, nothing new")
-    shared = sqlite3.connect(tmp_path / "hub" / "shared.sqlite")
+    shared = sqlite3.connect(tmp_path / "hub" / "kiosk-shared.db")  # a new hub folder's store
     texts = [r[0] for r in shared.execute("SELECT text FROM answers WHERE length(text) > 12")]
     assert texts and not any(t in line for t in texts for line in hub.lines)
     assert not any(hub.token in line for line in hub.lines)
@@ -225,7 +225,7 @@ def test_hub_console_status_and_every_count_agree(hub: Hub, tmp_path: Path) -> N
 
     # export: the answers it writes are the answers kept, and it names what it left out.
     result = CliRunner().invoke(export_command, ["--from", str(tmp_path / "hub" /
-                                                               "shared.sqlite"),
+                                                               "kiosk-shared.db"),
                                                  "--format", "csv", "--out",
                                                  str(tmp_path / "out.csv")])
     assert result.exit_code == 0, result.output

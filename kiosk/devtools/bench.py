@@ -350,7 +350,7 @@ INSERT INTO kiosks (id, first_sync_on, last_sync_on) SELECT id, created_on, crea
 INSERT INTO packs SELECT id, version, title, source, sha256 FROM k.packs;
 INSERT INTO events SELECT id, name, venue, date, kiosk_id FROM k.events;
 INSERT INTO participants SELECT id, kiosk_id, event_id, pack_id, pack_version, language, date,
-  withdrawn, 'cli' FROM k.participants ORDER BY rowid;
+  withdrawn, 'cli', code_hash FROM k.participants ORDER BY rowid;
 INSERT INTO answers SELECT id, participant_id, question_id, question_type, seq, value, text,
   method, language, 'cli' FROM k.answers ORDER BY rowid;
 COMMIT;

@@ -246,7 +246,7 @@ def test_quotes_appear_only_once_approved(hub: tuple[str, str, Path]) -> None:
 
 def test_the_page_is_read_aloud_as_a_wav(hub: tuple[str, str, Path]) -> None:
     if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed")
+        pytest.fail("espeak-ng is not installed; run script/setup --test")
     url, _token, _store = hub
     before = set(Path(tempfile.gettempdir()).iterdir())
     status, headers, body = fetch(f"{url}/results.wav")
@@ -308,11 +308,13 @@ def test_kiosk_results_serves_a_store_file_without_a_hub(tmp_path: Path) -> None
 # A real browser ------------------------------------------------------------------------------
 
 def _browser(tmp_path: Path) -> Any:
-    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium import webdriver  # a test dependency: script/setup --test installs it
+
     driver_path = shutil.which("chromedriver")
     browser = shutil.which("chromium")
     if driver_path is None or browser is None:
-        pytest.skip("Debian's chromium and chromium-driver are not installed")
+        pytest.fail("Debian's chromium and chromium-driver are not installed; run "
+                    "script/setup --test")
     options = webdriver.ChromeOptions()
     options.binary_location = browser
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900",

@@ -5,25 +5,25 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import urllib.error
 import urllib.request
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from kiosk.store.db import Store
 from kiosk.store.hub.token import MAX_REQUEST_BYTES, HubError, check_token, read_token
-from kiosk.store.shared import SharedStoreError, one_line, shared_store_in
+from kiosk.store.shared import SharedStoreError, shared_store_in
 from kiosk.store.sync import (
     Batch,
     BatchResult,
     DestinationState,
     KioskMark,
     Progress,
-    SharedFile,
     SyncError,
     SyncReport,
+    into_file,
     merge_shared,
     sync,
     sync_to_file,
@@ -173,21 +173,10 @@ def merge_into_target(source: str | Path, target: str, data_dir: str | Path,
     for `sync_to_target`: a shared store file, a folder, or a hub. Each row arrives once.
     Raises SyncError with one line saying what to do."""
     where = resolve_target(target)
-    try:
-        if isinstance(where, str):
+    if isinstance(where, str):
+        try:
             return merge_shared(source, HubDestination(where, _hub_token(where, data_dir, token)),
                                 progress)
-        destination = SharedFile(where)
-    except HubError as exc:
-        raise SyncError(str(exc)) from None
-    except SharedStoreError as exc:
-        raise SyncError(str(exc)) from None
-    try:
-        return merge_shared(source, destination, progress)
-    except SharedStoreError as exc:
-        raise SyncError(str(exc)) from None
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-        raise SyncError(f"{where}: could not be written ({one_line(exc)}); nothing from this "
-                        "batch was kept; check the stick and merge again") from None
-    finally:
-        destination.close()
+        except (HubError, SharedStoreError) as exc:
+            raise SyncError(str(exc)) from None
+    return into_file(where, partial(merge_shared, source, progress=progress), "merge again")

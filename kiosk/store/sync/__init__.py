@@ -59,7 +59,7 @@ from kiosk.store.sync.messages import (
     SyncReport,
 )
 from kiosk.store.sync.rows import AnswerRow, EventRow, PackRow, ParticipantRow
-from kiosk.store.sync.shared_file import SharedFile, sync_to_file
+from kiosk.store.sync.shared_file import SharedFile, into_file, sync_to_file
 from kiosk.store.sync.span import SOURCE, attach_source, copy_span
 from kiosk.store.sync.validate import (
     MAX_ANSWER_TEXT,
@@ -76,6 +76,7 @@ __all__ = [
     "DestinationState", "EventRow", "KioskMark", "PackRow", "ParticipantRow", "Progress",
     "SharedFile", "StoreSpan", "SyncError", "SyncReport", "apply_batch", "attach_source",
     "check_integrity", "copy_span", "destination_state", "last_syncs", "merge_shared", "sync",
+    "into_file",
     "sync_to_file",
     "validate_batch",
 ]

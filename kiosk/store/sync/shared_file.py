@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from kiosk.store.db import Store
@@ -58,19 +60,26 @@ class SharedFile:
         self.conn.close()
 
 
-def sync_to_file(store: Store, shared_path: str | Path,
-                 progress: Progress | None = None) -> SyncReport:
-    """Sync a kiosk store into a shared store file (created if missing). See `sync`."""
+def into_file(shared_path: str | Path, send: Callable[[SharedFile], SyncReport],
+              again: str = "sync again") -> SyncReport:
+    """Run `send` into the shared store file at `shared_path` (created if missing), turning a
+    store that cannot be opened or written into a one-line SyncError that ends with `again`."""
     try:
         destination = SharedFile(shared_path)
     except SharedStoreError as exc:
         raise SyncError(str(exc)) from None
     try:
-        return sync(store, destination, progress)
+        return send(destination)
     except SharedStoreError as exc:
         raise SyncError(str(exc)) from None
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise SyncError(f"{shared_path}: could not be written ({one_line(exc)}); nothing from "
-                        "this batch was kept; check the stick and sync again") from None
+                        f"this batch was kept; check the stick and {again}") from None
     finally:
         destination.close()
+
+
+def sync_to_file(store: Store, shared_path: str | Path,
+                 progress: Progress | None = None) -> SyncReport:
+    """Sync a kiosk store into a shared store file (created if missing). See `sync`."""
+    return into_file(shared_path, partial(sync, store, progress=progress))

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from kiosk.commands.hub_token import command as hub_token_command
 from kiosk.commands.sync import command as sync_command
 from kiosk.store.db import store_in
+from kiosk.store.hub.token import new_token, read_token
 from tests.support.kiosks import kiosk_answers, make_kiosk
 from tests.support.paths import ROOT
 
@@ -122,3 +123,12 @@ def test_a_kiosk_gone_mid_request_is_one_line_on_the_hub_console(
     assert said[:2] == ["hub: a kiosk went away in the middle of a request; nothing half-done "
                         "was kept, and the kiosk's next sync carries on"] * 2
     assert len(said) == 3 and "RuntimeError: something else" in said[2]
+
+
+def test_a_new_token_never_looks_like_an_option(tmp_path: Path) -> None:
+    # A token beginning with "-" could not be pasted after `kiosk hub-token set`.
+    assert all(new_token()[0].isalnum() for _ in range(2000))
+    older = "-" + "x" * 31
+    result = CliRunner().invoke(hub_token_command, ["set", "--data", str(tmp_path), "--", older])
+    assert result.exit_code == 0, result.output
+    assert read_token(tmp_path) == older

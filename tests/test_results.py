@@ -353,6 +353,8 @@ def _contrast_of_screenshot(path: Path) -> float:
 @pytest.mark.slow
 def test_in_a_real_browser_axe_finds_nothing_and_contrast_holds(
         tmp_path: Path) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
     store = _shared_store(tmp_path)
     process, url, token = _start(["results", "--from", str(store), "--refresh", "2"])
     driver = _browser(tmp_path)
@@ -374,7 +376,9 @@ def test_in_a_real_browser_axe_finds_nothing_and_contrast_holds(
         assert _axe(driver) == []
         driver.find_element("id", "token").send_keys(token)
         driver.find_element("tag name", "button").click()
-        assert driver.find_elements("css selector", "blockquote")
+        # The click posts the form; wait for the quotes page rather than read the old one.
+        WebDriverWait(driver, 30).until(
+            lambda d: d.find_elements("css selector", "blockquote"))
         violations = _axe(driver)
         assert violations == [], [(v["id"], v["help"]) for v in violations]
         # With scripts on, the page takes in a sync by itself and says so.

@@ -29,6 +29,9 @@ def set_token(token: str, data_dir: Path) -> None:
     \b
     Example:
         kiosk hub-token set Zq3...token... --data ~/kiosk-data
+
+    A token that begins with "-" (made by an older hub) goes after "--":
+    kiosk hub-token set --data ~/kiosk-data -- -Zq3...token...
     """
     try:
         path = save_token(data_dir, token)

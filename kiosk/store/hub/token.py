@@ -53,10 +53,22 @@ def save_token(data_dir: str | Path, token: str) -> Path:
     return path
 
 
+def new_token() -> str:
+    """A fresh random hub token that never begins with "-" or "_".
+
+    Staff paste it after `kiosk hub-token set`; a token beginning with "-" would be
+    read there as an option and refused, so such draws are simply drawn again.
+    """
+    while True:
+        token = secrets.token_urlsafe(24)
+        if token[0].isalnum():
+            return token
+
+
 def hub_token(data_dir: str | Path) -> str:
     """The hub's token: read from its data folder, or made and kept there the first time."""
     token = read_token(data_dir)
     if token is None:
-        token = secrets.token_urlsafe(24)
+        token = new_token()
         save_token(data_dir, token)
     return check_token(token)

@@ -33,8 +33,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "Send this kiosk's new contributions to a shared store, exactly once."),
     "hub": ("kiosk.commands.hub",
             "Serve a shared store so kiosks can sync to it over the local network."),
+    "pair": ("kiosk.commands.pair",
+             "Pair this kiosk with the hub at URL using the CODE the hub shows."),
     "hub-token": ("kiosk.commands.hub_token",
-                  "Keep or show the token a kiosk uses to sync with a hub."),
+                  "Show or keep the hub's own token (staff: /moderate, merging a stick into the "
+                  "hub)."),
     "results": ("kiosk.commands.results",
                 "Serve the live results page of a shared store for a projector, without a "
                 "hub."),

@@ -269,12 +269,17 @@ def test_sigkill_of_kiosk_or_hub_during_hub_sync_keeps_every_contribution_exactl
         return pid, fd, int(_first_line(fd))
 
     hub_pid, hub_fd, port = start_hub(0)
-    url, token = f"http://127.0.0.1:{port}", read_token(data)
+    from kiosk.store.hub.tls import hub_certificate
+
+    # Staff's credential (the hub's token) over HTTPS to the hub's own certificate.
+    url, token = f"https://127.0.0.1:{port}", read_token(data)
+    fingerprint = hub_certificate(data)[2]
     assert token
 
     def syncing(folder: Path) -> object:
         def run(_fd: int) -> None:
-            sync(Store(store_in(folder)), HubDestination(url, token), max_rows=25)
+            sync(Store(store_in(folder)), HubDestination(url, f"Bearer {token}", fingerprint),
+                 max_rows=25)
         return run
 
     kiosk_kills = hub_kills = finished = 0
@@ -307,7 +312,7 @@ def test_sigkill_of_kiosk_or_hub_during_hub_sync_keeps_every_contribution_exactl
             shared = ids_in(data / "kiosk-shared.db")
             assert len(shared) == len(set(shared))
         for folder in (a, b):
-            sync(Store(store_in(folder)), HubDestination(url, token))
+            sync(Store(store_in(folder)), HubDestination(url, f"Bearer {token}", fingerprint))
     finally:
         _kill(hub_pid)
         os.close(hub_fd)

@@ -8,7 +8,6 @@ import json
 import re
 import sqlite3
 import subprocess
-import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -20,7 +19,6 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk.commands.export import command as export_command
-from kiosk.commands.hub_token import command as hub_token_command
 from kiosk.commands.simulate import command as simulate_command
 from kiosk.commands.sync import command as sync_command
 from kiosk.outputs.status import StatusSite
@@ -28,7 +26,7 @@ from kiosk.store.db import Store, store_in
 from kiosk.store.hub.server import sync_line
 from kiosk.store.sync import BatchResult
 from kiosk.store.tally import Tally, tally
-from tests.support.paths import ROOT
+from tests.support.hub import hub_token_of, pair, start_hub
 
 
 def numbers(line: str) -> list[int]:
@@ -46,14 +44,10 @@ class Hub:
     """A real `kiosk hub` process; its console lines are read as they come."""
 
     def __init__(self, data: Path):
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from kiosk.commands.hub import command; command()",
-             "--data", str(data), "--host", "127.0.0.1", "--port", "0"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert self.process.stderr is not None and self.process.stdout is not None
-        self.url = re.search(r"http://127\.0\.0\.1:\d+", self.process.stderr.readline())
-        assert self.url
-        self.token = self.process.stderr.readline().split("Token:")[1].strip()
+        self.process, self.info = start_hub(data, stdout=subprocess.PIPE)
+        assert self.process.stdout is not None
+        self.data = data
+        self.token = hub_token_of(data)
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -64,7 +58,7 @@ class Hub:
             self.lines.append(line.rstrip("\n"))
 
     def get(self, path: str) -> tuple[str, str]:
-        with urllib.request.urlopen(self.url.group(0) + path, timeout=30) as response:
+        with urllib.request.urlopen(self.info.plain + path, timeout=30) as response:
             return response.headers["Content-Type"], response.read().decode("utf-8")
 
     def stop(self) -> None:
@@ -125,8 +119,7 @@ def test_hub_console_status_and_every_count_agree(hub: Hub, tmp_path: Path) -> N
                                                        str(people), "--seed", str(seed)])
         assert result.exit_code == 0, result.output
         said[folder] = result.output
-        assert CliRunner().invoke(hub_token_command, ["set", hub.token, "--data",
-                                                      str(folder)]).exit_code == 0
+        pair(folder, hub.info)
 
     # Before any sync: the status page says so, in large print, refreshing without scripts.
     kind, page = hub.get("/status")
@@ -136,25 +129,27 @@ def test_hub_console_status_and_every_count_agree(hub: Hub, tmp_path: Path) -> N
     synced = {}
     for folder in kiosks:
         result = CliRunner().invoke(sync_command, ["--data", str(folder), "--to",
-                                                   hub.url.group(0), "--quiet"])
+                                                   hub.info.url, "--quiet"])
         assert result.exit_code == 0, result.output
         synced[folder] = result.output
     again = CliRunner().invoke(sync_command, ["--data", str(kiosks[0]), "--to",
-                                              hub.url.group(0), "--quiet"])
+                                              hub.info.url, "--quiet"])
     assert "already up to date" in again.output
 
     # The console: a line per batch, time, short kiosk id and what it added; never a token
     # or an answer's words.
+    # (after a line for each kiosk's pairing).
     for _ in range(100):
-        if len(hub.lines) >= 3:
+        if len(hub.lines) >= 5:
             break
         threading.Event().wait(0.1)
-    assert len(hub.lines) == 3, hub.lines
+    assert len(hub.lines) == 5, hub.lines
     ids = [Store(store_in(folder)).kiosk_id for folder in kiosks]
     line_pattern = re.compile(r"^\d\d:\d\d  kiosk [0-9a-f]{8}…  ")
     assert all(line_pattern.match(line) for line in hub.lines), hub.lines
-    assert hub.lines[0].split()[2] == ids[0][:8] + "…"
-    assert hub.lines[2].endswith("up to date, nothing new")
+    assert [line.split()[-1] for line in hub.lines[:2]] == ["paired", "paired"]
+    assert hub.lines[2].split()[2] == ids[0][:8] + "…"
+    assert hub.lines[4].endswith("up to date, nothing new")
     shared = sqlite3.connect(tmp_path / "hub" / "kiosk-shared.db")  # a new hub folder's store
     texts = [r[0] for r in shared.execute("SELECT text FROM answers WHERE length(text) > 12")]
     assert texts and not any(t in line for t in texts for line in hub.lines)
@@ -174,7 +169,7 @@ def test_hub_console_status_and_every_count_agree(hub: Hub, tmp_path: Path) -> N
     assert 'href="/status.css"' in page
 
     total = Tally()
-    for folder, kiosk_id, console in zip(kiosks, ids, hub.lines, strict=False):
+    for folder, kiosk_id, console in zip(kiosks, ids, hub.lines[2:], strict=False):
         store = Store(store_in(folder))
         held = store.tally()  # what the staff menu shows (Store.counts is the same figures)
         counts = store.counts()

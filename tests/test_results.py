@@ -27,9 +27,11 @@ import pytest
 
 from kiosk.outputs.results import APPROVALS_FILE_NAME, THEMES, ResultsSite
 from kiosk.store.db import Store, store_in
+from kiosk.store.hub.token import read_token
 from kiosk.store.sync import sync_to_file
 from kiosk.ui import theme as ui_theme
 from tests.support.exports import export
+from tests.support.hub import HUB_LINES
 from tests.support.kiosks import make_kiosk
 from tests.support.paths import ROOT
 
@@ -54,15 +56,19 @@ def _shared_store(folder: Path) -> Path:
 
 
 def _start(args: list[str]) -> tuple[subprocess.Popen[str], str, str]:
-    """A real server process; returns it, its address and its token."""
+    """A real server process; returns it, its address (plain http: the pages a projector
+    opens) and its token, read as staff read it, from the folder (it is never printed)."""
+    folder = Path(args[2]) if args[0] == "hub" else Path(args[2]).parent
     process = subprocess.Popen([sys.executable, "-m", "kiosk", *args, "--host", "127.0.0.1",
-                                "--port", "0"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                                "--port", "0"], cwd=ROOT, stdin=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
-    lines = [process.stderr.readline() for _ in range(2)]
-    url = re.search(r"http://127\.0\.0\.1:\d+", lines[0])
+    lines = [process.stderr.readline() for _ in range(HUB_LINES if args[0] == "hub" else 2)]
+    url = re.search(r"https?://127\.0\.0\.1:\d+", lines[0])
     assert url, lines
-    token = lines[1].split("Token:")[1].strip()
-    return process, url.group(0), token
+    token = read_token(folder)
+    assert token and not any(token in line for line in lines)
+    return process, url.group(0).replace("https://", "http://"), token
 
 
 @pytest.fixture(scope="module")
@@ -179,8 +185,8 @@ def test_the_page_is_semantic_large_print_and_updates_without_scripts(
         assert background in css and text in css
     # The same page in another of the kiosk's themes.
     assert 'class="black-on-cream"' in fetch(f"{url}/results?theme=black-on-cream")[2].decode()
-    # The hub's own protocol still wants its token.
-    assert fetch(f"{url}/state?kiosk=abc")[0] == 401
+    # The hub's own protocol is not served over the page's plain http at all.
+    assert fetch(f"{url}/state?kiosk=abc")[0] == 403
 
 
 def test_theme_colours_are_the_kiosks(hub: tuple[str, str, Path]) -> None:

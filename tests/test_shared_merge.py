@@ -194,7 +194,7 @@ def test_merging_both_ways_converges_and_withdrawals_travel(
 
 
 @pytest.fixture
-def hub(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
+def hub(tmp_path: Path) -> Iterator[tuple[str, list[str], Path]]:
     data = tmp_path / "hub"
     server = Hub(data, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -203,25 +203,31 @@ def hub(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
         host, port = server.address
         token = read_token(data)
         assert token
-        yield f"http://{host}:{port}", token, server.path
+        # Staff merge with the hub's token, and the certificate fingerprint the hub printed.
+        yield f"https://{host}:{port}", ["--token", token, "--fingerprint", server.fingerprint], \
+            server.path
     finally:
         server.close()
         thread.join(timeout=10)
 
 
 def test_a_stick_merges_into_a_running_hub_once(two: tuple[Path, Path], tmp_path: Path,
-                                                hub: tuple[str, str, Path]) -> None:
-    url, token, hub_store = hub
+                                                hub: tuple[str, list[str], Path]) -> None:
+    url, staff, hub_store = hub
     assert hub_store.name == "kiosk-shared.db"  # a new hub's store has the one name
     a, b = two
     one, other = sticks(a, b, tmp_path)
-    merge(one, url, "--token", token)
-    merge(other, url, "--token", token)
+    # Without the fingerprint the token is not sent: it could go to anyone at that address.
+    code, output = run(sync_command, "--from-shared", str(one), "--to", url, "--quiet",
+                       *staff[:2])
+    assert code == 1 and "--fingerprint" in output, output
+    merge(one, url, *staff)
+    merge(other, url, *staff)
     direct = tmp_path / "direct.db"
     sync(a, direct)
     sync(b, direct)
     assert contents(hub_store) == contents(direct)
-    assert "already up to date" in merge(one, url, "--token", token)
+    assert "already up to date" in merge(one, url, *staff)
     assert contents(hub_store) == contents(direct)
 
 
@@ -233,7 +239,7 @@ def test_a_store_is_not_merged_into_itself_and_a_typo_is_refused(
     code, output = run(sync_command, "--from-shared", str(one), "--to", str(one.parent))
     assert code == 1 and "same shared store" in output, output
     code, output = run(sync_command, "--from-shared", str(one), "--to", "127.0.0.1:8765")
-    assert code == 1 and "write http://127.0.0.1:8765" in output, output
+    assert code == 1 and "write https://127.0.0.1:8765" in output, output
     code, output = run(sync_command, "--from-shared", str(store_in(a)), "--to",
                        str(tmp_path / "new.db"))
     assert code == 1 and "kiosk's own store, not a shared store" in output, output

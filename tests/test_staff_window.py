@@ -182,15 +182,16 @@ def test_staff_mode_by_keys_alone_in_large_print_and_speech(display: VirtualDisp
         sync = staff_screen(window, "sync-form")
         assert sync["focus"] == "Where to sync"
         assert sync["fonts"] == [body_px] and sync["clipped"] == []
-        token = focus_to(window, "Hub token, for a hub only")
-        assert token["text"] == "Hub token, for a hub only, password field, empty"
+        token = focus_to(window, "Pairing code, for a new hub only")
+        assert token["text"] == "Pairing code, for a new hub only, password field, empty"
         window.type("secret")
         start = window.mark()
         window.key("Tab")
         moved = window.wait_for(lambda e: e["event"] == "staff-focus", since=start)
         assert moved["text"] == "Start, button"
-        back = focus_to(window, "Hub token, for a hub only", key="shift+Tab")
-        assert back["text"] == "Hub token, for a hub only, password field, 6 characters typed"
+        back = focus_to(window, "Pairing code, for a new hub only", key="shift+Tab")
+        assert back["text"] == ("Pairing code, for a new hub only, password field, "
+                                "6 characters typed")
         assert not any("secret" in e.get("text", "") for e in window.events())
         window.key("Escape")
         staff_screen(window, "menu")

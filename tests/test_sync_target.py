@@ -34,10 +34,10 @@ def sync(kiosk: Path, target: str, cwd: Path, monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.parametrize("target, hint", [
-    ("127.0.0.1:8799", "looks like a hub address; write http://127.0.0.1:8799"),
-    ("localhost:8765", "write http://localhost:8765"),
-    ("hub.local:8765/", "write http://hub.local:8765/"),
-    ("192.168.1.20", "write http://192.168.1.20"),
+    ("127.0.0.1:8799", "looks like a hub address; write https://127.0.0.1:8799"),
+    ("localhost:8765", "write https://localhost:8765"),
+    ("hub.local:8765/", "write https://hub.local:8765/"),
+    ("192.168.1.20", "write https://192.168.1.20"),
     ("ftp://192.168.1.20", "not a hub address"),
     ("results", "not a shared store; give a folder, a file ending in .db"),
     ("missing/kiosk-shared.db", "missing: no such folder; check the stick is plugged in"),

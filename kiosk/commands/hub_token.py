@@ -12,11 +12,11 @@ from kiosk.store.hub.token import HubError, read_token, save_token
 
 @click.group("hub-token")
 def command() -> None:
-    """Keep or show the token a kiosk uses to sync with a hub.
+    """Show or keep the hub's own token (staff: /moderate, merging a stick into the hub).
 
     \b
     Example:
-        kiosk hub-token set Zq3...token-printed-by-the-hub... --data ~/kiosk-data
+        kiosk hub-token show --data ~/hub-data
     """
 
 
@@ -24,7 +24,9 @@ def command() -> None:
 @click.argument("token")
 @data_option
 def set_token(token: str, data_dir: Path) -> None:
-    """Keep TOKEN (as printed by `kiosk hub`) in this kiosk's data folder.
+    """Keep TOKEN (the hub's, from `kiosk hub-token show` at the hub) in a data folder.
+
+    For a staff laptop that merges sticks into the hub; a kiosk pairs instead (`kiosk pair`).
 
     \b
     Example:

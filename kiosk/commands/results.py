@@ -26,8 +26,8 @@ def command(source: str, host: str, port: int, refresh: int, min_group: int) -> 
     """Serve the live results page of a shared store for a projector, without a hub.
 
     The page is at /results (figures at /results.json, speech at /results.wav); quotes show
-    only once approved at /moderate with the token printed here (kept beside the store, in
-    hub-token). Stop with Ctrl+C.
+    only once approved at /moderate with the token kept beside the store (in hub-token; see
+    `kiosk hub-token show`). Stop with Ctrl+C.
 
     \b
     Example:
@@ -53,8 +53,9 @@ def command(source: str, host: str, port: int, refresh: int, min_group: int) -> 
                                    "another --port") from None
     bound_host, bound_port = server.address
     click.echo(f"Results of {path} on http://{bound_host}:{bound_port}/results", err=True)
-    click.echo(f"Token: {token}", err=True)
-    click.echo(f"Choose the quotes shown at http://{bound_host}:{bound_port}/moderate",
+    # The token is never printed: a console may be on a projector too.
+    click.echo(f"Choose the quotes shown at http://{bound_host}:{bound_port}/moderate with the "
+               f"token kept beside the store: kiosk hub-token show --data {path.parent}",
                err=True)
     try:
         server.serve_forever()

@@ -21,16 +21,24 @@ from kiosk.store.sync import SyncError
 @click.option("--to", "target", required=True,
               help="Where to: a folder (the shared store it holds, kiosk-shared.db or an older "
                    "shared.sqlite; else a new kiosk-shared.db), a .db or .sqlite file (made if "
-                   "missing), or a hub, http://HOST:PORT.")
+                   "missing), or a hub this kiosk is paired with (`kiosk pair`), "
+                   "https://HOST:PORT.")
 @click.option("--from-shared", "source", default=None,
               type=click.Path(exists=True, path_type=Path),
               help="Instead of this kiosk's contributions, merge every kiosk's from this shared "
                    "store (a stick's kiosk-shared.db, or its folder) into the target.")
 @click.option("--token", default=None,
-              help="The hub's token (default: the one kept by `kiosk hub-token set`).")
+              help="Staff only: the hub's own token (`kiosk hub-token show` on the hub), needed "
+                   "for --from-shared into a hub. A kiosk syncs with its pairing instead.")
+@click.option("--fingerprint", default=None,
+              help="With --token: the hub's certificate fingerprint as `kiosk hub` printed it "
+                   "(a paired folder knows it already).")
+@click.option("--insecure", is_flag=True,
+              help="Allow a hub address of plain http:// (a hub started with --insecure): "
+                   "anyone on the network could read what is sent.")
 @quiet_option
 def command(data_dir: Path, target: str, source: Path | None, token: str | None,
-            quiet: bool) -> None:
+            fingerprint: str | None, insecure: bool, quiet: bool) -> None:
     """Send this kiosk's new contributions to a shared store, exactly once.
 
     Safe to repeat and safe to interrupt: the next sync carries on. With --from-shared, merge
@@ -40,11 +48,12 @@ def command(data_dir: Path, target: str, source: Path | None, token: str | None,
     \b
     Examples:
         kiosk sync --data ~/kiosk-data --to /media/usb
-        kiosk sync --data ~/kiosk-data --to http://192.168.1.20:8765
-        kiosk sync --from-shared /media/usb/kiosk-shared.db --to http://192.168.1.20:8765
+        kiosk sync --data ~/kiosk-data --to https://192.168.1.20:8765
+        kiosk sync --from-shared /media/usb/kiosk-shared.db --to https://192.168.1.20:8765 \\
+            --token TOKEN --fingerprint "AB12 CD34 ..."
     """
     if source is not None:
-        _merge(source, target, data_dir, token, quiet)
+        _merge(source, target, data_dir, token, quiet, fingerprint, insecure)
         return
     path = store_in(data_dir)
     if not path.exists():
@@ -56,7 +65,8 @@ def command(data_dir: Path, target: str, source: Path | None, token: str | None,
         raise click.ClickException(str(exc)) from None
     with _progress_bar(quiet) as progress:
         try:
-            report = sync_to_target(store, target, data_dir, token, progress)
+            report = sync_to_target(store, target, data_dir, token, progress,
+                                    fingerprint=fingerprint, insecure=insecure)
             held = store.tally()
         except (SyncError, HubError) as exc:
             raise click.ClickException(str(exc)) from None
@@ -71,11 +81,13 @@ def command(data_dir: Path, target: str, source: Path | None, token: str | None,
         click.echo(f"  {line}")
 
 
-def _merge(source: Path, target: str, data_dir: Path, token: str | None, quiet: bool) -> None:
+def _merge(source: Path, target: str, data_dir: Path, token: str | None, quiet: bool,
+           fingerprint: str | None, insecure: bool) -> None:
     """`kiosk sync --from-shared SOURCE --to TARGET`."""
     with _progress_bar(quiet) as progress:
         try:
-            report = merge_into_target(source, target, data_dir, token, progress)
+            report = merge_into_target(source, target, data_dir, token, progress,
+                                       fingerprint, insecure)
         except (SyncError, HubError) as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(f"{source} into {report.message()}")

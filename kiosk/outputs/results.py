@@ -455,9 +455,9 @@ class ResultsSite:
         parts = _head("Staff: the hub token", theme) + [
             f'</head><body class="{theme}"><main>', "<h1>Choose the quotes shown</h1>"]
         if wrong:
-            parts.append('<p role="alert">That is not this hub\'s token. It is the one '
-                         "`kiosk hub` printed when it started (also in the hub-token file in "
-                         "its data folder).</p>")
+            parts.append('<p role="alert">That is not this hub\'s token. Run '
+                         "<code>kiosk hub-token show --data DIR</code> at the hub (DIR: its data "
+                         "folder) to read it.</p>")
         parts += ['<form method="post" action="/moderate/login">',
                   '<label for="token">The hub token</label>',
                   '<input id="token" name="token" type="password" autocomplete="current-password" '

@@ -203,7 +203,7 @@ def refuse_network_filesystem(path: str | Path) -> None:
         raise SharedStoreError(
             f"{path}: is on a network filesystem ({fs_type}), where SQLite files get corrupted; "
             "run `kiosk hub --data DIR` on the machine that holds the store and sync with "
-            "`kiosk sync --to http://HOST:PORT` instead")
+            "`kiosk sync --to https://HOST:PORT` instead")
 
 
 def _connect(path: Path, mode: str) -> sqlite3.Connection:

@@ -660,33 +660,31 @@ class StaffMode(ModalView):
         """Where to sync (a shared store file, e.g. on a USB stick, or a hub), then sync."""
         self._begin("sync-form", self.show_menu)
         title = "Sync"
-        how = "Sync to a shared store file or a hub (http://HOST:PORT)."
+        how = "Sync to a shared store file or a hub (https://HOST:PORT)."
         self._text(title, bold=True)
         self._text(how)
         target = self._field("Where to sync",
                              self.settings.load().sync_target or DEFAULT_SYNC_TARGET)
-        from kiosk.store.hub.token import read_token
+        from kiosk.store.hub.pairing import read_pairing
+        from kiosk.store.hub.token import HubError
 
-        kept = read_token(self.data_dir)
-        token = self._field("Hub token, for a hub only" if not kept
-                            else "Hub token kept; type a new one to replace it", password=True)
-        self._button("Start", lambda: self._sync(target.text.strip(), token.text.strip()))
+        try:
+            paired = read_pairing(self.data_dir)
+        except HubError:
+            paired = None
+        # A secret while it lives, so typed like a password: never said aloud.
+        code = self._field("Pairing code, for a new hub only" if not paired
+                           else f"Paired with {paired.url}; a code pairs with another hub",
+                           password=True)
+        self._button("Start", lambda: self._sync(target.text.strip(), code.text.strip()))
         self._button("Cancel", self.show_menu)
         self._show("sync-form", title, said=how)
 
-    def _sync(self, target: str, token: str = "") -> None:
+    def _sync(self, target: str, code: str = "") -> None:
         store = self.app.store
         if store is None or not target:
             self.show_menu("Nothing to sync: no store, or no place to sync to.")
             return
-        if token:
-            # Kept in the data folder, readable by the kiosk only, for every later sync.
-            from kiosk.store.hub.token import HubError, save_token
-            try:
-                save_token(self.data_dir, token)
-            except (HubError, OSError) as exc:
-                self.show_menu(f"The hub token was not kept: {exc}")
-                return
         self.settings.update(sync_target=target)
         self._begin("syncing", None)  # Escape says to wait: a sync is not stopped half-way
         # The file's name is enough on a small screen (the folder is in the form).
@@ -707,7 +705,8 @@ class StaffMode(ModalView):
             # The sync uses its own connection: SQLite connections stay in their own thread.
             own = Store(store.path)
             try:
-                message = sync_to_target(own, target, self.data_dir, progress=progress).message()
+                message = sync_to_target(own, target, self.data_dir, progress=progress,
+                                         pairing_code=code or None).message()
                 # The file's name is enough on a small screen (the folder is in the form).
                 message = message.replace(target, Path(target).name)
             except SyncError as exc:

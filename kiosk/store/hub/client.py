@@ -3,16 +3,25 @@ address from a shared store file."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
-import urllib.error
-import urllib.request
+import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from kiosk.store.db import Store
+from kiosk.store.hub.pairing import (
+    CODE_LENGTH,
+    Pairing,
+    normalise_code,
+    pairing_proof,
+    read_pairing,
+)
+from kiosk.store.hub.tls import PinnedConnection
 from kiosk.store.hub.token import MAX_REQUEST_BYTES, HubError, check_token, read_token
 from kiosk.store.shared import SharedStoreError, shared_store_in
 from kiosk.store.sync import (
@@ -31,43 +40,44 @@ from kiosk.store.sync import (
 
 
 class HubDestination:
-    """A hub as a sync destination (`kiosk sync --to http://HOST:PORT`)."""
+    """A hub as a sync destination (`kiosk sync --to https://HOST:PORT`).
+
+    `credential` is the Authorization header's value: ``Kiosk ID KEY`` for a paired kiosk,
+    ``Bearer TOKEN`` for staff. Over https the hub must show the certificate whose fingerprint
+    is `fingerprint`; plain http only with `insecure` (the hub must allow it too).
+    """
 
     copies_spans = False  # the hub cannot read the kiosk store: batches carry the rows
 
-    def __init__(self, url: str, token: str, timeout: float = 60):
+    def __init__(self, url: str, credential: str, fingerprint: str | None,
+                 insecure: bool = False, timeout: float = 60):
         parsed = urlparse(url)
-        if parsed.scheme != "http" or not parsed.hostname:
-            raise HubError(f"{url}: give the hub as http://HOST:PORT, as `kiosk hub` printed it")
+        if parsed.scheme not in ("https", "http") or not parsed.hostname:
+            raise HubError(f"{url}: give the hub as https://HOST:PORT, as `kiosk hub` printed "
+                           "it")
+        if parsed.scheme == "http" and not insecure:
+            raise HubError(f"{url}: plain http would show the hub's key and every answer to "
+                           "anyone on the network; write https://, or add --insecure for a "
+                           "hub of an older version")
+        if parsed.scheme == "https" and fingerprint is None:
+            raise HubError(f"{url}: no certificate fingerprint for this hub; pair with "
+                           "`kiosk pair`, or give --fingerprint as `kiosk hub` printed it")
         self.base = url.rstrip("/")
         self.name = self.base
-        self.token = check_token(token)
+        self.host, self.port = parsed.hostname, parsed.port
+        self.scheme = parsed.scheme
+        self.credential = credential
+        self.fingerprint = fingerprint
         self.timeout = timeout
 
+    def _connection(self) -> http.client.HTTPConnection:
+        if self.scheme == "https":
+            return PinnedConnection(self.host or "", self.port, self.fingerprint, self.timeout)
+        return http.client.HTTPConnection(self.host or "", self.port, timeout=self.timeout)
+
     def _request(self, method: str, path: str, body: bytes | None = None) -> dict[str, Any]:
-        request = urllib.request.Request(
-            self.base + path, data=body, method=method,
-            headers={"Authorization": f"Bearer {self.token}",
-                     "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                data = json.loads(response.read(MAX_REQUEST_BYTES))
-        except urllib.error.HTTPError as exc:
-            try:
-                message = json.loads(exc.read(10_000)).get("error", exc.reason)
-            except (ValueError, AttributeError):
-                message = exc.reason
-            raise HubError(f"{self.base}: the hub refused ({exc.code}): {message}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise HubError(f"{self.base}: cannot reach the hub ({reason}); check it is running "
-                           "and this kiosk is on the same network") from None
-        except ValueError:
-            raise HubError(f"{self.base}: did not answer like a kiosk hub; check the address") \
-                from None
-        if not isinstance(data, dict):
-            raise HubError(f"{self.base}: did not answer like a kiosk hub; check the address")
-        return data
+        return _exchange(self.base, self._connection, method, path, body,
+                         {"Authorization": self.credential})
 
     def state(self, kiosk_id: str) -> DestinationState:
         """The hub store's id and this kiosk's mark there."""
@@ -100,11 +110,100 @@ class HubDestination:
         """Nothing to do: nothing was attached."""
 
 
-def sync_to_hub(store: Store, url: str, token: str,
+def _exchange(base: str, connect: Callable[[], http.client.HTTPConnection], method: str,
+              path: str, body: bytes | None, headers: dict[str, str],
+              retries: int = 30) -> dict[str, Any]:
+    """One request and its JSON answer; a hub that says "too many requests" is waited for."""
+    for _ in range(retries):
+        connection = connect()
+        try:
+            connection.request(method, path, body=body,
+                               headers={**headers, "Content-Type": "application/json"})
+            response = connection.getresponse()
+            raw = response.read(MAX_REQUEST_BYTES)
+            status = response.status
+            wait = response.getheader("Retry-After")
+        except HubError:
+            raise
+        except (OSError, http.client.HTTPException) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            raise HubError(f"{base}: cannot reach the hub ({reason}); check it is running "
+                           "and this kiosk is on the same network") from None
+        finally:
+            connection.close()
+        if status == 429:
+            time.sleep(min(5.0, float(wait or 1)))
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise HubError(f"{base}: did not answer like a kiosk hub; check the address") \
+                from None
+        if not isinstance(data, dict):
+            raise HubError(f"{base}: did not answer like a kiosk hub; check the address")
+        if status != 200:
+            message = data.get("error", response.reason)
+            raise HubError(f"{base}: the hub refused ({status}): {message}")
+        return data
+    raise HubError(f"{base}: the hub is too busy; try again in a minute")
+
+
+def pair_with_hub(url: str, code: str, data_dir: str | Path, kiosk_id: str,
+                  fingerprint: str | None = None, timeout: float = 30) -> Pairing:
+    """Pair this kiosk with the hub at `url` using the code the hub shows, and keep the
+    pairing in `data_dir`. With `fingerprint` (as the hub printed it), any other certificate is
+    refused; without, the one the hub shows is bound into the proof (see pairing.py)."""
+    parsed = urlparse(url.strip())
+    if parsed.scheme != "https" or not parsed.hostname:
+        raise HubError(f"{url}: pair over https://HOST:PORT, as `kiosk hub` printed it")
+    if len(normalise_code(code)) != CODE_LENGTH:
+        raise HubError(f"{code}: a pairing code has {CODE_LENGTH} letters and digits, as the "
+                       "hub shows it (for example ABCD-EFG-HJK)")
+    base = f"https://{parsed.netloc}"
+    seen: list[str] = []
+
+    def connect() -> http.client.HTTPConnection:
+        connection = PinnedConnection(parsed.hostname or "", parsed.port, fingerprint, timeout)
+        original = connection.connect
+
+        def connect_and_note() -> None:
+            original()
+            seen.append(connection.seen or "")
+        connection.connect = connect_and_note  # type: ignore[method-assign]
+        return connection
+
+    # The first connection only learns the certificate; the proof is bound to it.
+    probe = connect()
+    try:
+        probe.connect()
+    except HubError:
+        raise
+    except OSError as exc:
+        raise HubError(f"{base}: cannot reach the hub ({exc}); check it is running and this "
+                       "kiosk is on the same network") from None
+    finally:
+        probe.close()
+    shown = seen[-1]
+    body = json.dumps({"kiosk": kiosk_id, "proof": pairing_proof(code, shown, kiosk_id)})
+    pinned = fingerprint or shown
+
+    def connect_pinned() -> http.client.HTTPConnection:
+        return PinnedConnection(parsed.hostname or "", parsed.port, pinned, timeout)
+
+    data = _exchange(base, connect_pinned, "POST", "/pair", body.encode(), {})
+    key = data.get("key")
+    if not isinstance(key, str) or not key:
+        raise HubError(f"{base}: did not answer like a kiosk hub; check the address")
+    pairing = Pairing(base, pinned, kiosk_id, key)
+    pairing.save(data_dir)
+    return pairing
+
+
+def sync_to_hub(store: Store, destination: HubDestination,
                 progress: Progress | None = None) -> SyncReport:
     """Sync a kiosk store to a hub (see kiosk.store.sync.sync); HubError becomes SyncError."""
     try:
-        return sync(store, HubDestination(url, token), progress)
+        return sync(store, destination, progress)
     except HubError as exc:
         raise SyncError(str(exc)) from None
 
@@ -116,7 +215,7 @@ _ADDRESS = re.compile(r"^(localhost|[\w.-]*\d[\w.-]*|[\w-]+(\.[\w-]+)+)(:\d{1,5}
 
 
 def resolve_target(target: str) -> str | Path:
-    """Where a sync goes: a hub's http:// address, or the shared store file a path names.
+    """Where a sync goes: a hub's https:// address, or the shared store file a path names.
 
     A path is a store file (created if missing, in a folder that exists) or a folder holding
     one known shared store (or none yet: one is made there). Anything else is refused with
@@ -127,10 +226,10 @@ def resolve_target(target: str) -> str | Path:
     if text.startswith(("http://", "https://")):
         return text
     if "://" in text:
-        raise SyncError(f"{target}: not a hub address; give a hub as http://HOST:PORT, as "
+        raise SyncError(f"{target}: not a hub address; give a hub as https://HOST:PORT, as "
                         "`kiosk hub` printed it")
     if _ADDRESS.match(text):
-        raise SyncError(f"{target}: looks like a hub address; write http://{text}")
+        raise SyncError(f"{target}: looks like a hub address; write https://{text}")
     path = Path(text).expanduser()
     if path.is_dir():
         try:
@@ -142,41 +241,89 @@ def resolve_target(target: str) -> str | Path:
                         "the path is right")
     if not path.exists() and path.suffix.lower() not in STORE_SUFFIXES:
         raise SyncError(f"{target}: not a shared store; give a folder, a file ending in .db "
-                        "or .sqlite, or a hub as http://HOST:PORT")
+                        "or .sqlite, or a hub as https://HOST:PORT")
     return path
 
 
-def _hub_token(where: str, data_dir: str | Path, token: str | None) -> str:
-    token = token or read_token(data_dir)
-    if not token:
-        raise SyncError(f"no hub token for {where}; run `kiosk hub-token set TOKEN --data "
-                        f"{data_dir}` with the token the hub printed, or pass --token")
-    return token
+def _same_hub(a: str, b: str) -> bool:
+    one, other = urlparse(a), urlparse(b)
+    return (one.hostname, one.port) == (other.hostname, other.port)
+
+
+def _fingerprint_for(where: str, data_dir: str | Path, fingerprint: str | None) -> str | None:
+    """The certificate to expect at `where`: as given, else the one this folder paired with."""
+    if fingerprint:
+        return fingerprint
+    pairing = read_pairing(data_dir)
+    return pairing.fingerprint if pairing is not None and _same_hub(pairing.url, where) else None
+
+
+def hub_destination(store: Store, where: str, data_dir: str | Path, token: str | None = None,
+                    pairing_code: str | None = None, fingerprint: str | None = None,
+                    insecure: bool = False) -> HubDestination:
+    """The hub at `where` as this kiosk's destination: with its pairing (made first from
+    `pairing_code` when given), or as staff with `token`. Raises HubError saying what to do."""
+    if urlparse(where).scheme == "http" and not insecure:
+        raise HubError(f"{where}: plain http would show the hub's key and every answer to "
+                       "anyone on the network; write https://, or add --insecure for a hub of "
+                       "an older version")
+    if token:
+        return HubDestination(where, f"Bearer {check_token(token)}",
+                              _fingerprint_for(where, data_dir, fingerprint), insecure)
+    if pairing_code:
+        pair_with_hub(where, pairing_code, data_dir, store.kiosk_id, fingerprint)
+    pairing = read_pairing(data_dir)
+    if pairing is None or not _same_hub(pairing.url, where):
+        secure = "https://" + where.split("://", 1)[1].rstrip("/")
+        raise HubError(f"{where}: this kiosk is not paired with that hub; run `kiosk pair "
+                       f"{secure} CODE --data {data_dir}` with the code the hub shows")
+    if pairing.kiosk_id != store.kiosk_id:
+        raise HubError(f"{Path(data_dir)}: the hub pairing belongs to another kiosk's store; "
+                       "pair this kiosk again with `kiosk pair`")
+    scheme = urlparse(where).scheme
+    url = where if scheme == "http" else pairing.url
+    return HubDestination(url, f"Kiosk {pairing.kiosk_id} {pairing.key}", pairing.fingerprint,
+                          insecure)
 
 
 def sync_to_target(store: Store, target: str, data_dir: str | Path, token: str | None = None,
-                   progress: Progress | None = None) -> SyncReport:
-    """Sync to a shared store file or, for http://HOST:PORT, to a hub (with the kept token).
+                   progress: Progress | None = None, pairing_code: str | None = None,
+                   fingerprint: str | None = None, insecure: bool = False) -> SyncReport:
+    """Sync to a shared store file or, for https://HOST:PORT, to a hub (as the paired kiosk,
+    or as staff with the hub's token).
 
     The one place that tells the two apart (see `resolve_target`), for the command line and
     the staff screen alike. Raises SyncError with one line saying what to do.
     """
     where = resolve_target(target)
     if isinstance(where, str):
-        return sync_to_hub(store, where, _hub_token(where, data_dir, token), progress)
+        try:
+            destination = hub_destination(store, where, data_dir, token, pairing_code,
+                                          fingerprint, insecure)
+        except HubError as exc:
+            raise SyncError(str(exc)) from None
+        return sync_to_hub(store, destination, progress)
     return sync_to_file(store, where, progress)
 
 
 def merge_into_target(source: str | Path, target: str, data_dir: str | Path,
-                      token: str | None = None, progress: Progress | None = None) -> SyncReport:
+                      token: str | None = None, progress: Progress | None = None,
+                      fingerprint: str | None = None, insecure: bool = False) -> SyncReport:
     """Merge the shared store `source` (a file, or a folder holding one) into a target named as
-    for `sync_to_target`: a shared store file, a folder, or a hub. Each row arrives once.
+    for `sync_to_target`: a shared store file, a folder, or a hub (with the hub's token: every
+    kiosk's rows travel, which only staff may send). Each row arrives once.
     Raises SyncError with one line saying what to do."""
     where = resolve_target(target)
     if isinstance(where, str):
+        token = token or read_token(data_dir)
+        if not token:
+            raise SyncError(f"no hub token for {where}; merging every kiosk's answers into a hub "
+                            "needs the hub's token (`kiosk hub-token show --data HUB` on the "
+                            "hub): pass --token")
         try:
-            return merge_shared(source, HubDestination(where, _hub_token(where, data_dir, token)),
-                                progress)
+            return merge_shared(source, HubDestination(
+                where, f"Bearer {check_token(token)}",
+                _fingerprint_for(where, data_dir, fingerprint), insecure), progress)
         except (HubError, SharedStoreError) as exc:
             raise SyncError(str(exc)) from None
     return into_file(where, partial(merge_shared, source, progress=progress), "merge again")

@@ -1,7 +1,8 @@
 """The hub's token, and what both ends of the hub's protocol share.
 
-The hub keeps its token in DIR/hub-token; a kiosk keeps the same token in its own data folder
-(``kiosk hub-token set``). Both files are readable by their owner only.
+The hub keeps its token in DIR/hub-token, readable by its owner only and never printed: it is
+the staff's credential at the hub (/moderate, merging a stick into the hub's store; ``kiosk
+hub-token show``). Kiosks do not need it: each pairs and gets a key of its own (pairing.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 TOKEN_FILE_NAME = "hub-token"
 # Largest request body the hub reads; a batch is kept well below it by the sender.
-MAX_REQUEST_BYTES = 16_000_000
+MAX_REQUEST_BYTES = 6_000_000
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 
 
@@ -42,7 +43,7 @@ def check_token(token: str) -> str:
     token = token.strip()
     if not _TOKEN.match(token):
         raise HubError("hub token: must be 16 to 128 letters, digits, '-' or '_'; copy it exactly "
-                       "as `kiosk hub` printed it")
+                       "as `kiosk hub-token show` shows it at the hub")
     return token
 
 

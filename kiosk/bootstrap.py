@@ -5,6 +5,7 @@ Used by `kiosk run` and `kiosk rehearse`. Imports Kivy only after configuring it
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -24,6 +25,9 @@ from kiosk.ui import runtime
 
 if TYPE_CHECKING:
     from kiosk.speech.voice import VoiceIn, VoiceOut
+
+
+PRIVATE_UMASK = 0o077  # files the kiosk creates are 0600, folders 0700
 
 
 @dataclass
@@ -121,6 +125,9 @@ def run(options: LaunchOptions) -> int:
     from kiosk.store import Store
     from kiosk.store.db import store_in
 
+    # Answers, staff settings and screenshots are the owner's only (0600 files, 0700 folders),
+    # also when the shell is started without the `kiosk` command.
+    os.umask(PRIVATE_UMASK)
     pack = active_pack(options)
     started_display = False
     if not runtime.has_display():

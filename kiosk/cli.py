@@ -12,10 +12,13 @@ the other commands need. Importing this module imports click and nothing else of
 from __future__ import annotations
 
 import importlib
+import os
 
 import click
 
 from kiosk import __version__
+
+PRIVATE_UMASK = 0o077  # files 0600, folders 0700
 
 # Add a command by writing kiosk/commands/NAME.py with a `command` and listing it here with its
 # one-line help for `kiosk --help` (tests check it matches the command's own docstring).
@@ -103,4 +106,12 @@ def main() -> None:
     Example:
         kiosk run                      # start on the built-in question pack
         kiosk packs validate my.toml   # check a question pack before an event
+
+    Every file the kiosk makes (stores, staff settings, hub token, exports) is readable by its
+    owner only (0600; folders 0700).
     """
+    # Answers are personal: whatever the shell's umask, what any command creates (SQLite stores
+    # and their -wal/-shm files, folders, exports) is the owner's only. Put back when the command
+    # ends, for callers that run a command inside their own process (tests, scripts).
+    previous = os.umask(PRIVATE_UMASK)
+    click.get_current_context().call_on_close(lambda: os.umask(previous))

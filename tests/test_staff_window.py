@@ -20,7 +20,7 @@ from tests.support.plugins.display import VirtualDisplay
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 
-PIN = "2468"
+PIN = "246813"  # six digits, as new PINs must be
 
 
 def staff_screen(window: KioskWindow, name: str, timeout: float = 20) -> Event:
@@ -97,9 +97,9 @@ def test_staff_mode_by_keys_alone_in_large_print_and_speech(display: VirtualDisp
         start = window.mark()
         window.type("24")
         window.key("BackSpace")
-        window.type("468")
-        window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == 4,
-                        what="four digits typed", since=start)
+        window.type("46813")
+        window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == 6,
+                        what="six digits typed", since=start)
         assert "Deleted, 1 digit typed" in window.said_since(start)
         assert not any(PIN in e.get("text", "") for e in window.events())
         window.key("Return")

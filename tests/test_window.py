@@ -250,7 +250,7 @@ def test_staff_mode_behind_a_pin_chooses_the_pack(display: VirtualDisplay, tmp_p
     (data / "packs").mkdir(parents=True)
     shutil.copy(Path(__file__).parent / "packs" / "small.toml", data / "packs" / "small.toml")
     kiosk_cli = [sys.executable, "-m", "kiosk"]
-    subprocess.run([*kiosk_cli, "staff-pin", "--data", str(data), "--pin", "2468"],
+    subprocess.run([*kiosk_cli, "staff-pin", "--data", str(data), "--pin", "246813"],
                    check=True, timeout=60)
     subprocess.run([*kiosk_cli, "simulate", "--data", str(data), "--participants", "3",
                     "--seed", "1"], check=True, timeout=120, capture_output=True)
@@ -281,7 +281,7 @@ def test_staff_mode_behind_a_pin_chooses_the_pack(display: VirtualDisplay, tmp_p
                 window.swipe(up=not seen or order.index(label) > max(seen))
             raise AssertionError(f"{label} is not on the staff screen: {shown}")
 
-        for digit in "2468":
+        for digit in "246813":
             touch_staff(digit)
         touch_staff("OK")
         menu = window.wait_for(lambda e: e["event"] == "staff-screen" and e["name"] == "menu",
@@ -323,7 +323,7 @@ def test_staff_mode_behind_a_pin_chooses_the_pack(display: VirtualDisplay, tmp_p
         window.xdotool("mouseup", "1")
         pin = window.wait_for(lambda e: e["event"] == "staff-screen", what="the PIN pad again")
         assert pin["name"] == "pin"
-        assert "2468" not in (data / "staff.json").read_text()
+        assert "246813" not in (data / "staff.json").read_text()
     finally:
         window.stop()
 

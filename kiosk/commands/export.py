@@ -39,6 +39,9 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
             min_group: int, no_audio: bool, raw_text: bool, quiet: bool) -> None:
     """Export the kept answers from a kiosk or shared store.
 
+    What is written is readable by its owner only (files 0600, folders 0700), wherever --out
+    puts it; share it on purpose (chmod, or copy it where it is meant to go).
+
     \b
     Examples:
         kiosk export --from /media/usb --format csv --out answers.csv

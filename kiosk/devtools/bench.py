@@ -17,6 +17,7 @@ import csv
 import json
 import os
 import platform
+import secrets
 import shutil
 import signal
 import sqlite3
@@ -276,6 +277,25 @@ def bench_save(folder: Path, saves: int) -> list[Figure]:
 # Sync and export ------------------------------------------------------------------------------
 
 # Command start-up --------------------------------------------------------------------------
+
+def bench_pin(repeats: int) -> list[Figure]:
+    """What one offline guess at the staff PIN costs: the scrypt hash staff.json keeps, with the
+    older kiosks' PBKDF2 hash as the reference, and what trying every 6-digit PIN would take."""
+    from kiosk.staff import settings
+
+    salt = secrets.token_hex(16)
+    runs = [_timed(partial(settings.hash_pin, "123456", salt, settings.SCRYPT_KDF))
+            for _ in range(repeats)]
+    legacy = [_timed(partial(settings.hash_pin, "123456", salt, "")) for _ in range(repeats)]
+    per_guess = statistics.median(runs)
+    pins = 10 ** settings.MIN_PIN_DIGITS
+    return [Figure(
+        "staff PIN: one guess (scrypt)", "s", runs, target="0.1-0.3 s",
+        met=0.1 <= per_guess <= 0.3, reference="older kiosks' PBKDF2", reference_runs=legacy,
+        note=f"{1 / per_guess:.1f} guesses per second on one core; every "
+             f"{settings.MIN_PIN_DIGITS}-digit PIN: {pins * per_guess / 86_400:.1f} days of "
+             "one core")]
+
 
 def _kiosk_command() -> list[str]:
     """The `kiosk` command as staff run it: the console script beside this interpreter."""
@@ -761,6 +781,8 @@ def run_benchmarks(quick: bool = False, answers: int | None = None,
                "sqlite": sqlite3.sqlite_version, "answers": size, "repeats": repeats}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         folder = Path(tmp)
+        log("staff PIN hash")
+        figures += bench_pin(3 if quick else 10)
         log("command start-up")
         figures += bench_cli_start(10 if quick else 30)
         log("answer saving")

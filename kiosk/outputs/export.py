@@ -217,6 +217,14 @@ def _discard(sheet: Any) -> None:
         pass  # openpyxl removes its temporary files when the program ends anyway
 
 
+def _make_private(path: Path) -> None:
+    """An exported file 0600, a folder 0700 (best effort: a FAT stick has no modes)."""
+    try:
+        path.chmod(0o700 if path.is_dir() else 0o600)
+    except OSError:
+        pass
+
+
 def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | None = None,
            session: str | None = None, pack: str | None = None,
            min_group: int = 3, raw_text: bool = False, audio: bool = True) -> int:
@@ -234,10 +242,16 @@ def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | No
     out = Path(out)
     try:
         if fmt == "report":
-            from kiosk.outputs.report import write_report
+            from kiosk.outputs.report import report_files, write_report
 
-            return write_report(conn, out, progress=progress, session=session, pack=pack,
-                                min_group=min_group, audio=audio)
+            written = write_report(conn, out, progress=progress, session=session, pack=pack,
+                                   min_group=min_group, audio=audio)
+            pdf, page, sound = report_files(out)
+            for path in (pdf, page, *(sound.rglob("*") if sound.is_dir() else ())):
+                _make_private(path)  # files written over keep their old mode otherwise
+            if sound.is_dir():
+                _make_private(sound)
+            return written
         out.parent.mkdir(parents=True, exist_ok=True)
         if out.is_dir():
             raise ExportError(f"{out}: is a folder; give a file name, such as "
@@ -251,6 +265,7 @@ def export(store: str | Path, fmt: str, out: str | Path, progress: Progress | No
         partial = out.with_name(f".{out.name[:200]}.{new_id()}.part")
         try:
             n = writer(conn, partial, progress, session=session, pack=pack)
+            _make_private(partial)  # the owner's only, also when called without the CLI's umask
             os.replace(partial, out)
         finally:
             partial.unlink(missing_ok=True)

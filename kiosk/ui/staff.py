@@ -36,7 +36,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.core.pack import PackError, default_pack_path, load_pack
 from kiosk.staff.packs import available_packs
-from kiosk.staff.settings import MAX_FAILURES, StaffSettings
+from kiosk.staff.settings import MAX_FAILURES, NO_PIN, PIN_INVALID, StaffSettings
 from kiosk.ui.app import KioskApp
 from kiosk.ui.widgets import KioskButton, TextBlock, TextField
 
@@ -515,13 +515,24 @@ class StaffMode(ModalView):
     def show_pin(self, message: str = "") -> None:
         """The PIN field and keypad, or why staff mode cannot open now."""
         self.pin = ""
-        if not self.settings.has_pin():
+        status = self.settings.pin_status()
+        if status == NO_PIN:
             self._begin("no-pin", self.dismiss)
             title = "Staff mode: no PIN is set on this kiosk."
             self._text(title, bold=True)
             self._text("Set one with the command: kiosk staff-pin")
             self._button("Back to the kiosk", self.dismiss)
             self._show("no-pin", title, said="Set one with the command: kiosk staff-pin.")
+            return
+        if status == PIN_INVALID:
+            # The count of wrong PINs (or the PIN) was edited in staff.json: closed until staff
+            # with shell access set the PIN again.
+            self._begin("pin-invalid", self.dismiss)
+            title = "Staff mode: the PIN was changed outside the kiosk."
+            self._text(title, bold=True)
+            self._text("Set it again with the command: kiosk staff-pin")
+            self._button("Back to the kiosk", self.dismiss)
+            self._show("pin-invalid", title, said="Set it again with the command: kiosk staff-pin.")
             return
         locked = self.settings.seconds_locked()
         if locked:
@@ -579,7 +590,7 @@ class StaffMode(ModalView):
         elif self.settings.check_pin(pin):
             self.show_menu()
         else:
-            left = MAX_FAILURES - self.settings.load().failures
+            left = MAX_FAILURES - self.settings.failures()
             self.show_pin(f"Wrong PIN. {left} tr{'ies' if left > 1 else 'y'} left."
                           if not self.settings.seconds_locked() else "Wrong PIN.")
 

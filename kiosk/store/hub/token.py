@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import stat
 from pathlib import Path
 
 TOKEN_FILE_NAME = "hub-token"
@@ -23,18 +24,33 @@ class HubError(Exception):
 
 
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        # O_CREAT's mode applies only to a new file: a token file an older kiosk left 0644 is
+        # made the owner's only here.
+        os.fchmod(handle.fileno(), 0o600)
         handle.write(text + "\n")
 
 
-def read_token(data_dir: str | Path) -> str | None:
-    """The hub token kept in a data folder, or None."""
+def _tighten(path: Path) -> None:
+    """Make an existing token file the owner's only (best effort: a FAT stick has no modes)."""
     try:
-        token = (Path(data_dir) / TOKEN_FILE_NAME).read_text(encoding="utf-8").strip()
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass
+
+
+def read_token(data_dir: str | Path) -> str | None:
+    """The hub token kept in a data folder, or None. A token file readable by others (as older
+    kiosks left it) is made the owner's only."""
+    path = Path(data_dir) / TOKEN_FILE_NAME
+    try:
+        token = path.read_text(encoding="utf-8").strip()
     except OSError:
         return None
+    _tighten(path)
     return token or None
 
 

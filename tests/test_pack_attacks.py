@@ -392,3 +392,27 @@ def test_exports_go_on_past_a_pack_that_cannot_be_read(tmp_path: Path, poison: s
         assert run.returncode == 0 and "Traceback" not in run.stderr, (fmt, run.stderr)
         assert run.stderr.strip().splitlines() == warnings
         assert target.exists()
+
+
+def test_import_refuses_a_form_whose_recording_links_out_and_keeps_the_old_pack(
+        tmp_path: Path) -> None:
+    from tests.test_xlsform import form
+
+    outside = tmp_path / "private" / "secret.wav"
+    outside.parent.mkdir()
+    outside.write_bytes(b"RIFF" + b"\0" * 40)
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    (folder / "meaning.wav").symlink_to(outside)
+    (folder / "pack.toml").write_text(GOOD, encoding="utf-8")
+    form(folder, [["type", "name", "label::English (en)", "audio::English (en)"],
+                  ["text", "meaning", "What does it mean?", "meaning.wav"]],
+         settings=[["form_title", "form_id", "version"], ["Winter forum", "winter-forum", "3"]])
+    run = kiosk(["packs", "import", "form.xlsx", "--out", "pack.toml"], folder)
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.splitlines() == [
+        "form.xlsx: error: question 'meaning' audio 'meaning.wav' (en) is a link to a file "
+        "outside the pack's folder; copy the recording itself into the pack's folder",
+        "form.xlsx: 1 recording cannot be used; pack.toml was not written. Fix the audio "
+        "column or the files and import again"]
+    assert (folder / "pack.toml").read_text(encoding="utf-8") == GOOD

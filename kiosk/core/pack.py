@@ -567,23 +567,30 @@ def load_pack(path: str | Path) -> tuple[QuestionPack, list[Problem]]:
     pack, problems = parse_pack(text, str(path))
     if pack is None:
         raise PackError(problems)
-    audio_errors = False
-    for question in pack.questions:
-        for language, recording in question.audio.items():
-            wrong = _audio_file_problem(path.parent, recording)
-            if wrong is not None:
-                audio_errors = True
-                problems.append(Problem(
-                    str(path), question.line, f"question '{question.id}' audio '{recording}' "
-                    f"({language}) {wrong}"))
-            elif not (path.parent / recording).is_file():
-                problems.append(Problem(
-                    str(path), question.line, f"question '{question.id}' audio '{recording}' "
-                    f"({language}) is not beside the pack; the synthetic voice will be used. "
-                    "Copy the recording there or remove the audio line", "warning"))
-    if audio_errors:
+    problems += recording_problems(pack, path.parent, str(path))
+    if any(p.severity == "error" for p in problems):
         raise PackError(problems)
     return pack, problems
+
+
+def recording_problems(pack: QuestionPack, folder: Path, file: str) -> list[Problem]:
+    """The pack's recordings as found in `folder`: an error for one that is not a regular file
+    inside it within MAX_AUDIO_BYTES, a warning for one that is missing (the synthetic voice
+    is used instead)."""
+    problems: list[Problem] = []
+    for question in pack.questions:
+        for language, recording in question.audio.items():
+            wrong = _audio_file_problem(folder, recording)
+            if wrong is not None:
+                problems.append(Problem(
+                    file, question.line, f"question '{question.id}' audio '{recording}' "
+                    f"({language}) {wrong}"))
+            elif not (folder / recording).is_file():
+                problems.append(Problem(
+                    file, question.line, f"question '{question.id}' audio '{recording}' "
+                    f"({language}) is not beside the pack; the synthetic voice will be used. "
+                    "Copy the recording there or remove the audio line", "warning"))
+    return problems
 
 
 def default_pack_path() -> Path:

@@ -10,7 +10,7 @@ import click
 from kiosk.commands.common import quiet_option
 from kiosk.outputs.export import FORMATS, export
 from kiosk.outputs.report import AUDIO_README, ReportError, report_files
-from kiosk.outputs.rows import ExportError, open_store, tally_of
+from kiosk.outputs.rows import ExportError, open_store, tally_of, unreadable_packs
 
 
 @click.command("export")
@@ -69,6 +69,8 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
         if bar is not None:
             bar.update((bar.length or 0) - bar.pos)
             bar.__exit__(None, None, None)
+    for warning in pack_warnings(source):
+        click.echo(warning, err=True)
     kept = f"{count} answer{'' if count == 1 else 's'} kept (latest per question)"
     if fmt == "report":
         pdf, page, sound = report_files(out)
@@ -78,6 +80,16 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
     else:
         click.echo(f"{out}: wrote {fmt} with {kept}.")
     click.echo(left_out(source, session, pack))
+
+
+def pack_warnings(source: str) -> list[str]:
+    """One line per pack in the store whose questions could not be read, so staff know why the
+    export shows question ids there."""
+    conn = open_store(source)
+    try:
+        return [f"{source}: {line}" for line in unreadable_packs(conn)]
+    finally:
+        conn.close()
 
 
 def left_out(source: str, session: str | None, pack: str | None) -> str:

@@ -9,7 +9,7 @@ from typing import NoReturn
 import click
 
 from kiosk.commands.common import data_option
-from kiosk.core.pack import PackError, load_pack
+from kiosk.core.pack import PackError, load_pack, recording_problems
 from kiosk.staff.packs import available_packs
 
 
@@ -109,6 +109,16 @@ def import_form(form: Path, out: Path) -> None:
         count = len(conversion.errors)
         _stop(f"{form}: {count} error{'s' if count != 1 else ''}; {out} was not written. Fix "
               f"{'them' if count != 1 else 'it'} and import the spreadsheet again")
+    # Recordings named by the form are looked for beside --out before anything is replaced: one
+    # that is a link out of that folder, or not a file, would stop the pack being used.
+    bad = [r for r in recording_problems(conversion.pack, out.parent, str(out))
+           if r.severity == "error"]
+    if bad:
+        for refused in bad:
+            # Named at the form: the pack file, and its line, do not exist yet.
+            click.echo(f"{form}: error: {refused.message}", err=True)
+        _stop(f"{form}: {len(bad)} recording{'s' if len(bad) != 1 else ''} cannot be used; "
+              f"{out} was not written. Fix the audio column or the files and import again")
     with atomic_file(out) as handle:
         handle.write(conversion.text.encode("utf-8"))
     # The project's own check, on the file as written: it also finds recordings not beside it.

@@ -23,10 +23,11 @@ at once, each as ``FILE:LINE: error: what is wrong; what to do``.
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 QUESTION_TYPES = ("open", "choice", "multi", "scale", "yesno")
@@ -35,6 +36,12 @@ _LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 MAX_TEXT_LENGTH = 2000
 MAX_QUESTIONS = 200
 MAX_CHOICES = 40
+# Limits on a pack's file, the same for `kiosk packs validate`, for loading and for sync
+# (kiosk.store.sync.validate), so a pack that validates always travels and one sync accepts always
+# parses: the TOML reader recurses once per bracket and fails deep down with a RecursionError.
+MAX_PACK_BYTES = 1_000_000
+MAX_NESTING = 8  # a choice with a translated text is 3 deep: [ { text = { ... } } ]
+MAX_AUDIO_BYTES = 50_000_000  # about nine minutes of CD-quality mono WAV
 
 
 @dataclass(frozen=True)
@@ -180,11 +187,82 @@ class _LineFinder:
         return 1
 
 
+# What can open or close a level of nesting, and what hides brackets from it: strings, comments.
+_NESTING_MARK = re.compile(r"[\"'#\[\]{}]")
+# The rest of a string after its opening quote(s), up to and with its closing one(s). Each
+# character can go only one way, so a string left open costs one pass, not a search per start.
+_BASIC_REST = re.compile(r'(?:[^"\\\n]|\\.)*"')
+_MULTILINE_BASIC_REST = re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""', re.DOTALL)
+
+
+def _too_big(size: int) -> str:
+    return (f"the pack is {size:,} bytes; a pack may be at most {MAX_PACK_BYTES:,} so that it "
+            "can be synced. Split it into smaller packs or shorten its texts")
+
+
+def source_problem(text: str) -> tuple[int, str] | None:
+    """Why a pack's text is too big or too deeply nested to read safely, as (line, message with
+    the fix); None when it is within MAX_PACK_BYTES and MAX_NESTING. Linear in the text, so
+    sync can run it on every pack it receives."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_PACK_BYTES:
+        return 1, _too_big(size)
+    depth, pos = 0, 0
+    while (mark := _NESTING_MARK.search(text, pos)) is not None:
+        char, at = mark.group(), mark.start()
+        if char == "#":
+            pos = text.find("\n", at)
+        elif char == "'":
+            quotes = "'''" if text.startswith("'''", at) else "'"
+            close = text.find(quotes, at + len(quotes))
+            if quotes == "'" and "\n" in text[at:close]:
+                close = -1  # a literal string ends on its line
+            pos = _after_extra_quotes(text, close + 3, "'") if close >= 0 and quotes != "'" \
+                else close + 1 if close >= 0 else -1
+        elif char == '"':
+            triple = text.startswith('"""', at)
+            rest = (_MULTILINE_BASIC_REST if triple else _BASIC_REST).match(
+                text, at + (3 if triple else 1))
+            pos = -1 if rest is None else _after_extra_quotes(text, rest.end(), '"') if triple \
+                else rest.end()
+        else:
+            pos = at + 1
+            if char in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    line = text.count("\n", 0, at) + 1
+                    return line, (f"brackets are nested more than {MAX_NESTING} deep; a pack "
+                                  "needs at most 3 (a list of choices with translated texts). "
+                                  "Close the brackets opened on this line")
+            else:
+                depth = max(0, depth - 1)
+        if pos < 0:
+            # A comment on the last line, or a string never closed: the TOML reader stops at
+            # the string with its own error, before any bracket after it.
+            break
+    return None
+
+
+def _after_extra_quotes(text: str, pos: int, quote: str) -> int:
+    # A multi-line string may end with one or two quotes of its own before the closing three.
+    for _ in range(2):
+        if text.startswith(quote, pos):
+            pos += 1
+    return pos
+
+
 def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, list[Problem]]:
     """Parse and check a pack. Returns the pack (None if it has errors) and every problem found."""
     problems: list[Problem] = []
+    too_much = source_problem(text)
+    if too_much is not None:
+        return None, [Problem(file, too_much[0], too_much[1])]
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        # source_problem keeps brackets shallow; this is the last guard, never a traceback.
+        return None, [Problem(file, 1, f"nested too deeply to read; keep brackets at most "
+                              f"{MAX_NESTING} deep")]
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc), text)
         detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
@@ -322,10 +400,15 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
             err(lines.key(ql, "audio"), f"{where} audio must be a file name or a table of "
                 f"languages, for example audio = {{ {default} = \"meaning-{default}.wav\" }}")
             audio = {}
-        for language in audio:
+        for language, recording in audio.items():
             if language not in languages:
                 err(lines.key(ql, "audio"), f"{where} audio has a recording in '{language}', "
                     "which is not in [pack] languages; add it there or remove the recording")
+            outside = _audio_path_problem(recording)
+            if outside:
+                err(lines.key(ql, "audio"), f"{where} audio '{recording[:80]}' ({language}) "
+                    f"{outside}; put the recording in the pack's folder and give its name, "
+                    f"for example audio = {{ {language} = \"{qid}-{language}.wav\" }}")
 
         choices: list[Choice] = []
         raw_choices = raw.get("choices")
@@ -403,6 +486,46 @@ def _parse_choices(raw_choices: list[Any], first_line: int, where: str, local_te
     return choices
 
 
+def _audio_path_problem(recording: str) -> str | None:
+    """Why a recording's name could lead out of the pack's folder; None for a plain relative
+    name. The file it names is checked by load_pack (links, size)."""
+    if not recording.strip():
+        return "is empty"
+    if any(ord(c) < 32 for c in recording):
+        return "has control characters in its name"
+    if (PurePosixPath(recording).is_absolute() or PureWindowsPath(recording).is_absolute()
+            or PureWindowsPath(recording).drive or recording.startswith(("/", "\\"))):
+        return "is an absolute path, which may point anywhere"
+    if ".." in PureWindowsPath(recording).parts:  # a Windows path splits at / as well as \
+        return "goes up out of the pack's folder with '..'"
+    return None
+
+
+def _audio_file_problem(folder: Path, recording: str) -> str | None:
+    """Why the recording beside a pack cannot be played safely; None when it is a regular file
+    inside `folder` within MAX_AUDIO_BYTES, or missing (a warning, made by load_pack). The
+    reason ends with its fix."""
+    path = folder / recording
+    try:
+        # Links are followed first: one leading out is refused even when its target is missing
+        # today, since a file could be put there later.
+        if not path.resolve().is_relative_to(folder.resolve()):
+            return ("is a link to a file outside the pack's folder; copy the recording itself "
+                    "into the pack's folder")
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+        return (f"cannot be read ({getattr(exc, 'strerror', None) or exc}); check the file and "
+                "its permissions")
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file; give the name of a .wav file in the pack's folder"
+    if info.st_size > MAX_AUDIO_BYTES:
+        return (f"is {info.st_size:,} bytes; a recording may be at most {MAX_AUDIO_BYTES:,}: "
+                "shorten it or save it at a lower sample rate")
+    return None
+
+
 def _toml_error_line(message: str, text: str) -> int:
     match = re.search(r"at line (\d+)", message)
     if match:
@@ -417,13 +540,23 @@ def load_pack(path: str | Path) -> tuple[QuestionPack, list[Problem]]:
     """Read and check a pack file. Raises PackError listing every error; returns warnings too."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise PackError([Problem(str(path), 0, "is not a regular file; give the path of a "
+                                     ".toml pack file")])
+        if info.st_size > MAX_PACK_BYTES:
+            raise PackError([Problem(str(path), 1, _too_big(info.st_size))])
+        with path.open("rb") as handle:
+            # Read one byte more than allowed: a file that grows, or reports no size, is caught.
+            raw = handle.read(MAX_PACK_BYTES + 1)
     except FileNotFoundError:
         raise PackError([Problem(str(path), 0, "file not found; check the path and name")]) \
             from None
     except OSError as exc:
         raise PackError([Problem(str(path), 0, f"cannot be read ({exc.strerror}); check the file "
                                  "and its permissions")]) from None
+    if len(raw) > MAX_PACK_BYTES:
+        raise PackError([Problem(str(path), 1, _too_big(len(raw)))])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -434,14 +567,30 @@ def load_pack(path: str | Path) -> tuple[QuestionPack, list[Problem]]:
     pack, problems = parse_pack(text, str(path))
     if pack is None:
         raise PackError(problems)
+    problems += recording_problems(pack, path.parent, str(path))
+    if any(p.severity == "error" for p in problems):
+        raise PackError(problems)
+    return pack, problems
+
+
+def recording_problems(pack: QuestionPack, folder: Path, file: str) -> list[Problem]:
+    """The pack's recordings as found in `folder`: an error for one that is not a regular file
+    inside it within MAX_AUDIO_BYTES, a warning for one that is missing (the synthetic voice
+    is used instead)."""
+    problems: list[Problem] = []
     for question in pack.questions:
         for language, recording in question.audio.items():
-            if not (path.parent / recording).is_file():
+            wrong = _audio_file_problem(folder, recording)
+            if wrong is not None:
                 problems.append(Problem(
-                    str(path), question.line, f"question '{question.id}' audio '{recording}' "
+                    file, question.line, f"question '{question.id}' audio '{recording}' "
+                    f"({language}) {wrong}"))
+            elif not (folder / recording).is_file():
+                problems.append(Problem(
+                    file, question.line, f"question '{question.id}' audio '{recording}' "
                     f"({language}) is not beside the pack; the synthetic voice will be used. "
                     "Copy the recording there or remove the audio line", "warning"))
-    return pack, problems
+    return problems
 
 
 def default_pack_path() -> Path:

@@ -109,13 +109,39 @@ def open_store(path: str | Path) -> sqlite3.Connection:
 
 
 def packs_in(conn: sqlite3.Connection) -> dict[tuple[str, int], QuestionPack]:
-    """The packs a store used, parsed from their recorded source (unreadable ones left out)."""
+    """The packs a store used, parsed from their recorded source (unreadable ones left out: their
+    questions are shown by id, and `unreadable_packs` says which they are)."""
+    return _read_packs(conn)[0]
+
+
+def unreadable_packs(conn: sqlite3.Connection) -> list[str]:
+    """One line per pack the store keeps whose source cannot be read, saying what the exports do
+    instead; none when every pack can be read."""
+    return _read_packs(conn)[1]
+
+
+def _read_packs(conn: sqlite3.Connection
+                ) -> tuple[dict[tuple[str, int], QuestionPack], list[str]]:
     packs: dict[tuple[str, int], QuestionPack] = {}
+    unreadable: list[str] = []
     for pack_id, version, source in conn.execute("SELECT id, version, source FROM packs"):
-        pack, _problems = parse_pack(source, f"pack {pack_id}")
+        # parse_pack refuses a source too big or too deeply nested before reading it, so no
+        # source in a store (sync checks them, a hand-edited store may hold anything) stops an
+        # export: its answers are still written, under their question ids.
+        if isinstance(source, str):
+            pack, problems = parse_pack(source, f"pack {pack_id}")
+        else:
+            pack, problems = None, []
         if pack is not None:
             packs[(pack_id, version)] = pack
-    return packs
+            continue
+        errors = [p for p in problems if p.severity == "error"]
+        why = (f"line {errors[0].line}: {errors[0].message[:200]}" if errors
+               else f"its source is {type(source).__name__}, not text")
+        unreadable.append(f"pack '{str(pack_id)[:64]}' version {version}: warning: its questions "
+                          f"cannot be read ({why}); its answers are exported under their "
+                          "question ids instead of the questions' words")
+    return packs, unreadable
 
 
 def _filters(conn: sqlite3.Connection, session: str | None, pack: str | None

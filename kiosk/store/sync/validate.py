@@ -6,13 +6,14 @@ stricter, never looser, and a row they refuse is brought here to be named or let
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.core.answers import METHODS
-from kiosk.core.pack import QUESTION_TYPES
+from kiosk.core.pack import MAX_PACK_BYTES, QUESTION_TYPES, source_problem
 from kiosk.store.sync.errors import SyncError
 from kiosk.store.sync.rows import AnswerRow, EventRow, PackRow, ParticipantRow
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 MAX_ANSWER_TEXT = 10_000
 MAX_VALUE_TEXT = 30_000
 MAX_NAME = 500
-MAX_PACK_SOURCE = 1_000_000
+MAX_PACK_SOURCE = MAX_PACK_BYTES  # the limit `kiosk packs validate` keeps to (kiosk.core.pack)
 MAX_SEQ = 1_000_000
 
 ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -107,6 +108,25 @@ def as_records(record: type[_Row], rows: list[Any]) -> list[Any]:
     return [record._make(r) if type(r) is not record and _shaped(r, size) else r for r in rows]
 
 
+def check_pack_source(pack: PackRow, where: str) -> None:
+    """Check a pack row's source is the one its kiosk recorded (its sha256) and within the
+    limits every pack keeps to (kiosk.core.pack.source_problem), so the exports and the report,
+    which parse it, can always read it. Raises SyncError naming the pack and the fix."""
+    # The kiosk changed, or a sender forged, the pack: starting a session with the pack again
+    # records it afresh, with its hash.
+    fix = "start a session with the pack on that kiosk to record it again, then sync"
+    try:
+        digest = hashlib.sha256(pack.source.encode("utf-8")).hexdigest()
+    except UnicodeEncodeError:
+        raise SyncError(f"{where}: is not valid Unicode text; {fix}") from None
+    _check(digest == pack.sha256, where, f"does not match its sha256, so it was changed after "
+           f"the kiosk recorded it; {fix}")
+    problem = source_problem(pack.source)
+    if problem is not None:
+        line, message = problem
+        raise SyncError(f"{where}: line {line}: {message}")
+
+
 def validate_batch(batch: Batch) -> None:
     """Check every row of a batch: types, lengths, known values. Raises SyncError on the first
     problem, naming the row and field, before anything is written.
@@ -132,6 +152,7 @@ def validate_batch(batch: Batch) -> None:
         _text(pack.title, f"{where} title", MAX_NAME * 4)
         _text(pack.source, f"{where} source", MAX_PACK_SOURCE)
         _text(pack.sha256, f"{where} sha256", 64, SHA256)
+        check_pack_source(pack, f"{where} '{pack.id}' version {pack.version} source")
     for raw_event in batch.events:
         where = f"event {_label(raw_event, 0)}"
         _check(_shaped(raw_event, 5), where, "must have 5 fields")

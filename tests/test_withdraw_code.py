@@ -403,7 +403,7 @@ def test_older_stores_are_migrated_and_have_no_codes(tmp_path: Path) -> None:
     assert sync_to_file(store, old_shared).participants_added == 1
     store.close()
     conn = sqlite3.connect(old_shared)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == shared_module.SHARED_SCHEMA_VERSION
     assert conn.execute("SELECT code_hash FROM participants").fetchall() == [(None,)]
     conn.close()
 

@@ -30,11 +30,13 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tempfile
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -451,9 +453,10 @@ a { text-decoration: none; } blockquote { margin: 0 0 0.5em 1em; }
 """
 
 
-def html_page(summary: Summary) -> str:
+def html_page(summary: Summary, undrawn: Iterable[str] = ()) -> str:
     """The report as one large-print HTML page (charts as bars with their numbers): the web
-    report, and the source the PDF is made from."""
+    report, and the source the PDF is made from. `undrawn`: characters the PDF could not draw
+    (see `undrawable`), listed at the end so nobody takes the PDF's markers for the words."""
     e = html.escape
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -481,19 +484,105 @@ def html_page(summary: Summary) -> str:
                 parts.append(f"<p>{e(text)}</p>")
     parts.append("<h2>About this summary</h2>")
     parts += [f"<p>{e(line)}</p>" for line in closing_lines(summary)]
+    undrawn = list(undrawn)
+    if undrawn:
+        parts.append("<h2>Characters the PDF could not draw</h2>")
+        parts.append("<p>No font on the computer that made this report has these characters, "
+                     "so the PDF shows a marker in their place:</p><ul>")
+        parts += [f"<li>{e(ch)} ({e(unicodedata.name(ch, 'no name'))}), shown in the PDF as "
+                  f"{e(undrawn_marker(ch))}</li>" for ch in undrawn]
+        parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_html(summary: Summary, out: Path) -> None:
-    """The report as one large-print HTML page."""
-    out.write_text(html_page(summary), encoding="utf-8")
+def write_html(summary: Summary, out: Path, undrawn: Iterable[str] = ()) -> None:
+    """The report as one large-print HTML page (listing the characters the PDF could not
+    draw, which a browser with other fonts may well show)."""
+    out.write_text(html_page(summary, undrawn), encoding="utf-8")
 
 
-def write_pdf(summary: Summary, out: Path) -> None:
+# Fonts ----------------------------------------------------------------------------------------
+
+# The PDF's own fonts, named in the print CSS, as (fontconfig pattern, the Debian package's
+# file, package): DejaVu Sans draws English, Gaelic and Polish, NanumGothic Korean (Hangul).
+PDF_FONTS = (
+    ("DejaVu Sans:bold", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+     "fonts-dejavu-core"),
+    ("NanumGothic:bold", "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf", "fonts-nanum"),
+)
+# Characters that take no room of their own: nothing to draw, so no font needs them.
+_NOTHING_TO_DRAW = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs"})
+# Emoji presentation selectors and the joiner of emoji sequences: invisible, and dropped with
+# the character they modify when that one is replaced by a marker.
+_EMOJI_JOINERS = "\ufe0e\ufe0f\u200d"
+
+
+@cache
+def _cmap(path: str) -> frozenset[int]:
+    """The code points a font file has glyphs for."""
+    from fontTools.ttLib import TTFont  # WeasyPrint's own dependency
+
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+@lru_cache(maxsize=4096)
+def _some_font_has(char: str) -> bool:
+    """Whether any installed font has `char`: fontconfig's answer, the one Pango (and so
+    WeasyPrint) falls back on when the PDF's own fonts lack a character."""
+    if not shutil.which("fc-list"):
+        return False
+    try:
+        found = subprocess.run(["fc-list", f":charset={ord(char):x}", "file"],
+                               capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(found.strip())
+
+
+def undrawable(text: str) -> list[str]:
+    """The characters of `text` that no installed font has (so the PDF would silently leave
+    them out), each once, in the order they first appear."""
+    covered: set[int] = set()
+    for pattern, fallback, _package in PDF_FONTS:
+        path = _font_file(pattern, fallback)
+        if path is not None:
+            covered |= _cmap(path)
+    missing: dict[str, None] = {}
+    for char in dict.fromkeys(text):
+        if (ord(char) in covered or unicodedata.category(char) in _NOTHING_TO_DRAW
+                or char in _EMOJI_JOINERS or 0xFE00 <= ord(char) <= 0xFE0F
+                or 0xE0100 <= ord(char) <= 0xE01EF):
+            continue
+        if not _some_font_has(char):
+            missing[char] = None
+    return list(missing)
+
+
+def undrawn_marker(char: str) -> str:
+    """What the PDF shows in place of a character no font has: visible, and findable in the
+    list at the report's end."""
+    return f"[U+{ord(char):04X}]"
+
+
+def _marked(page: str, undrawn: Iterable[str]) -> str:
+    """`page` with each undrawable character (and the invisible selectors and joiners after
+    it) replaced by its marker."""
+    chars = "".join(undrawn)
+    if not chars:
+        return page
+    found = re.compile(f"([{re.escape(chars)}])[{_EMOJI_JOINERS}]*")
+    return found.sub(lambda m: undrawn_marker(m.group(1)), page)
+
+
+def write_pdf(summary: Summary, out: Path, undrawn: Iterable[str] | None = None) -> None:
     """The report as a tagged, large-print A4 PDF (PDF/UA-1), made by WeasyPrint from the very
     HTML of the web report: headings, paragraphs and quotes are tagged as such, with the
-    document's title and language, so a screen reader can move through it by heading."""
+    document's title and language, so a screen reader can move through it by heading.
+
+    Characters no installed font has (`undrawable`, found here when `undrawn` is None) are
+    never dropped silently: each is replaced by a visible marker and listed at the end."""
     # WeasyPrint and fontTools report CSS they skip and tables they leave out of font subsets;
     # nothing for staff to act on.
     for name in ("weasyprint", "fontTools"):
@@ -508,8 +597,11 @@ def write_pdf(summary: Summary, out: Path) -> None:
                   "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf") is None:
         raise ReportError("the DejaVu Sans Bold font is missing; install the fonts-dejavu-core "
                           "package")
-    HTML(string=html_page(summary)).write_pdf(str(out), pdf_variant="pdf/ua-1",
-                                              pdf_tags=True)
+    if undrawn is None:
+        undrawn = undrawable(html_page(summary))
+    undrawn = list(undrawn)
+    page = _marked(html_page(summary, undrawn), undrawn)
+    HTML(string=page).write_pdf(str(out), pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
 def _font_file(pattern: str, fallback: str) -> str | None:
@@ -768,8 +860,18 @@ def write_report(conn: sqlite3.Connection, out: Path, progress: Progress | None 
     summary = summarise(conn, session=session, pack=pack, min_group=min_group,
                         progress=progress)
     pdf.parent.mkdir(parents=True, exist_ok=True)
-    write_pdf(summary, pdf)
-    write_html(summary, page)
+    undrawn = undrawable(html_page(summary))
+    write_pdf(summary, pdf, undrawn)
+    write_html(summary, page, undrawn)
+    if undrawn:
+        listed = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'no name')}"
+                           for ch in undrawn)
+        hangul = any(unicodedata.name(ch, "").startswith("HANGUL") for ch in undrawn)
+        korean = f" (for Korean, the {PDF_FONTS[1][2]} package)" if hangul else ""
+        print(f"{pdf}: no installed font has {_plural(len(undrawn), 'character', 'characters')}"
+              f" of the report ({listed}); the PDF shows [U+...] markers in their place and "
+              f"lists them at its end, as {page.name} does; install a font that has them to "
+              f"draw them{korean}", file=sys.stderr)
     if audio:
         languages = sorted({_base(lang) for lang in summary.languages}) or ["en"]
         write_audio(summary, sound, {lang: pack_words(conn, lang) for lang in languages})

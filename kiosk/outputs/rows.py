@@ -205,7 +205,8 @@ def count_answers(conn: sqlite3.Connection) -> int:
 
 def rows(conn: sqlite3.Connection, session: str | None = None, pack: str | None = None
          ) -> Iterator[Row]:
-    """Every kept answer, streamed, in participant and answer order."""
+    """Every kept answer, streamed, by participant id (random: never the order people took
+    part) and each person's answers in the order asked."""
     for (pid, day, event), (pack_name, qid, question), answer, method, language, qtype, raw \
             in answer_tuples(conn, session, pack, values=True):
         yield Row(pid, pack_name, qid, question, answer, method, language, event, day,
@@ -213,8 +214,8 @@ def rows(conn: sqlite3.Connection, session: str | None = None, pack: str | None 
 
 
 # The condition that makes an answer one of the current_answers view's (besides its participant
-# not having withdrawn), on the answers table as `a`: the view has no rowid, so only the table can
-# give its rows in the order they were stored.
+# not having withdrawn), on the answers table as `a`: read from the table so that its
+# (participant_id, seq) index orders the rows.
 LATEST_ANSWER = ("a.value IS NOT NULL AND a.seq = (SELECT MAX(b.seq) FROM answers b "
                  "WHERE b.participant_id = a.participant_id AND b.question_id = a.question_id)")
 
@@ -233,8 +234,8 @@ def answer_tuples(conn: sqlite3.Connection, session: str | None, pack: str | Non
 
     Participants are read first, once each: fetching their columns with every answer cost
     more than all the rest of a CSV export. The answers are those of the current_answers view
-    (kept participants, latest answer to each question), but read from the answers table so
-    that they come in the order they were stored: the view has no rowid to order by.
+    (kept participants, latest answer to each question), read from the answers table, by
+    participant id (random, so never the order people took part) and then in the order asked.
     """
     packs = packs_in(conn)
     where, params = _filters(conn, session, pack)
@@ -248,7 +249,12 @@ def answer_tuples(conn: sqlite3.Connection, session: str | None, pack: str | Non
         "CASE WHEN a.question_type = 'open' THEN NULL ELSE a.value END"
     cursor = conn.execute(
         "SELECT a.participant_id, a.question_id, a.question_type, a.text, a.method, "
-        f"a.language, {value} FROM answers a WHERE {LATEST_ANSWER} ORDER BY a.rowid")
+        f"a.language, {value} FROM answers a WHERE {LATEST_ANSWER} "
+        # By random participant id, not rowid: the order rows were stored is the order people
+        # took part, which outside knowledge ("the third person of the morning") turns into
+        # who said what. Each person's answers stay in the order asked (seq); the
+        # UNIQUE (participant_id, seq) index gives this order without a sort.
+        "ORDER BY a.participant_id, a.seq")
     questions: dict[tuple[tuple[str, int], str], tuple[What, dict[str, str]]] = {}
     labels: dict[tuple[tuple[str, int], str, str], str] = {}
     while batch := cursor.fetchmany(2000):

@@ -65,8 +65,12 @@ class StatusSite:
             last: dict[str, tuple[Any, ...]] = {}
             counted: dict[str, int] = {}
             # The latest sync of each kiosk: the last row written for it.
+            # synced_on (shared schema 3) or, in an older store read as it is, synced_at: the
+            # date only either way, as a time of a sync would be its participants' time.
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(syncs)")}
+            day = "synced_on" if "synced_on" in columns else "substr(synced_at, 1, 10)"
             for kiosk_id, *row in conn.execute(
-                    "SELECT kiosk_id, synced_at, participants_added, answers_added, "
+                    f"SELECT kiosk_id, {day}, participants_added, answers_added, "
                     "withdrawals_applied FROM syncs ORDER BY rowid"):
                 last[str(kiosk_id)] = tuple(row)
                 counted[str(kiosk_id)] = counted.get(str(kiosk_id), 0) + 1

@@ -13,10 +13,11 @@ marked as a kiosk shared store by ``PRAGMA application_id`` and versioned by
   sync, and how far its contributions have arrived (``answers_mark``: the kiosk's own row number
   of the last answer received, with that answer's id in ``answers_mark_id`` so a reused number is
   noticed; ``participants_mark``; ``withdrawals``: how many withdrawals it has sent).
-- ``syncs``: one row per sync: random ``id``, ``kiosk_id``, ``synced_at`` (date and time to the
-  minute: staff information only, never attached to a participant), ``via`` (``file`` or
-  ``hub``) and how many participants, answers and withdrawals it brought, and how many answers
-  had personal details removed on arrival (``redacted``).
+- ``syncs``: one row per sync: random ``id``, ``kiosk_id``, ``synced_on`` (the date only,
+  YYYY-MM-DD: participants carry ``sync_id``, so a time here would give each of them a time of
+  day; shared schema 3 renamed ``synced_at`` and cut older rows' times off), ``via`` (``file``
+  or ``hub``) and how many participants, answers and withdrawals it brought, and how many
+  answers had personal details removed on arrival (``redacted``).
 - ``packs``, ``events``, ``participants``, ``answers`` and the view ``current_answers``: as in a
   kiosk's own store (see :mod:`kiosk.store`), with ``sync_id`` on participants and answers saying
   which sync brought them. A withdrawn participant keeps a row (``withdrawn = 1``) and has no
@@ -42,7 +43,7 @@ from kiosk.core.withdrawal import code_hash
 from kiosk.ids import new_id
 from kiosk.store.db import run_statements
 
-SHARED_SCHEMA_VERSION = 2
+SHARED_SCHEMA_VERSION = 3
 # "KSHR": marks a SQLite file as a kiosk shared store (PRAGMA application_id).
 SHARED_APPLICATION_ID = 0x4B534852
 # The one name a new shared store is given, in a folder (a stick, a hub's data folder).
@@ -141,9 +142,18 @@ def _shared_migration_2(conn: sqlite3.Connection) -> None:
         CREATE INDEX participants_by_code ON participants (code_hash)""")
 
 
+def _shared_migration_3(conn: sqlite3.Connection) -> None:
+    # Participants point at the sync that brought them (sync_id), so a sync's time of day was
+    # each participant's time of day to within the minute: keep the date only, and say so in
+    # the column's name. The version bump also stops older software adding times again.
+    run_statements(conn, """
+        ALTER TABLE syncs RENAME COLUMN synced_at TO synced_on;
+        UPDATE syncs SET synced_on = substr(synced_on, 1, 10)""")
+
+
 # Index i holds the migration from shared schema version i to i + 1.
-SHARED_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_shared_migration_1,
-                                                                 _shared_migration_2]
+SHARED_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _shared_migration_1, _shared_migration_2, _shared_migration_3]
 
 
 def withdraw_code(conn: sqlite3.Connection, code: str) -> bool:

@@ -87,8 +87,9 @@ def begin_batch(conn: sqlite3.Connection, batch: Batch, via: str) -> KioskMark:
         "SELECT answers_mark, answers_mark_id, participants_mark, withdrawals FROM kiosks "
         "WHERE id = ?", (batch.kiosk_id,)).fetchone()
     conn.execute(
-        "INSERT INTO syncs (id, kiosk_id, synced_at, via) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (id) DO NOTHING", (batch.sync_id, batch.kiosk_id, batch.synced_at, via))
+        # The date only: participants point at their sync, so its time would be theirs.
+        "INSERT INTO syncs (id, kiosk_id, synced_on, via) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (id) DO NOTHING", (batch.sync_id, batch.kiosk_id, batch.synced_at[:10], via))
     # The records' fields are the columns, in this order (rows.PackRow, rows.EventRow).
     conn.executemany("INSERT OR IGNORE INTO packs (id, version, title, source, sha256) "
                      "VALUES (?, ?, ?, ?, ?)", batch.packs)

@@ -92,7 +92,9 @@ def _start_hub(folder: Path) -> subprocess.Popen[str]:
         preexec_fn=_usual_umask)
     assert process.stderr is not None
     first = process.stderr.readline()
-    assert re.search(r"http://127\.0\.0\.1:\d+", first), first + process.stderr.read()
+    if not re.search(r"https://127\.0\.0\.1:\d+", first):
+        process.kill()
+        raise AssertionError(first + process.communicate(timeout=30)[1])
     return process
 
 

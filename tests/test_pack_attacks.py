@@ -17,8 +17,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,8 +24,10 @@ import pytest
 
 from kiosk.core.pack import MAX_AUDIO_BYTES, MAX_NESTING, MAX_PACK_BYTES, load_pack
 from kiosk.store.db import Store, store_in
+from kiosk.store.hub.tls import PinnedConnection
 from kiosk.store.sync import MAX_PACK_SOURCE, PackRow, SharedFile, SyncError, sync
 from kiosk.store.sync.validate import check_pack_source
+from tests.support.hub import HubInfo, hub_token_of, pair, start_hub
 from tests.support.kiosks import kiosk_answers, make_kiosk
 from tests.support.paths import ROOT
 
@@ -286,33 +286,26 @@ def test_pack_rows_refused_in_python_name_the_row_and_the_reason() -> None:
 
 
 @pytest.fixture
-def hub(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
+def hub(tmp_path: Path) -> Iterator[tuple[HubInfo, str, Path]]:
     data = tmp_path / "hub"
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from kiosk.commands.hub import command; command()",
-         "--data", str(data), "--host", "127.0.0.1", "--port", "0"],
-        cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    process, info = start_hub(data)
     try:
-        assert process.stderr is not None
-        first = process.stderr.readline()
-        url = re.search(r"http://127\.0\.0\.1:\d+", first)
-        assert url, first
-        token = process.stderr.readline().split("Token:")[1].strip()
-        yield url.group(0), token, data / "kiosk-shared.db"
+        yield info, hub_token_of(data), data / "kiosk-shared.db"
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
 def test_the_hub_refuses_forged_pack_rows_and_keeps_what_it_had(
-        hub: tuple[str, str, Path], tmp_path: Path) -> None:
-    url, token, shared_path = hub
+        hub: tuple[HubInfo, str, Path], tmp_path: Path) -> None:
+    info, token, shared_path = hub
     honest = make_kiosk(tmp_path / "honest", 6, 43)
-    run = kiosk(["sync", "--data", str(honest), "--to", url, "--token", token, "--quiet"],
-                tmp_path)
+    pair(honest, info)
+    run = kiosk(["sync", "--data", str(honest), "--to", info.url, "--quiet"], tmp_path)
     assert run.returncode == 0, run.stderr
 
     def post(source: str, sha256: str) -> tuple[int, str]:
+        # With the hub's own token: staff may send any kiosk's rows, and still no forged pack.
         batch = {"kiosk_id": "forger1", "sync_id": "s1", "synced_at": "2024-05-01 10:00",
                  "base": {"answers_mark": 0, "answers_mark_id": None, "participants_mark": 0,
                           "withdrawals": 0},
@@ -320,14 +313,16 @@ def test_the_hub_refuses_forged_pack_rows_and_keeps_what_it_had(
                           "withdrawals": 0},
                  "packs": [["poison", 1, "Poison", source, sha256]], "events": [],
                  "participants": [], "answers": [], "withdrawn": None}
-        request = urllib.request.Request(url + "/batch", data=json.dumps(batch).encode(),
-                                         method="POST",
-                                         headers={"Authorization": f"Bearer {token}"})
+        host, port = info.url.removeprefix("https://").split(":")
+        connection = PinnedConnection(host, int(port), info.fingerprint, 30)
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read())["error"]
+            connection.request("POST", "/batch", body=json.dumps(batch).encode(),
+                               headers={"Authorization": f"Bearer {token}"})
+            response = connection.getresponse()
+            data = json.loads(response.read())
+        finally:
+            connection.close()
+        return response.status, data.get("error", "")
 
     cases = [
         (DEEP, "0" * 64, "does not match its sha256"),

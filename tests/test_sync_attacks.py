@@ -266,3 +266,24 @@ def test_answers_too_slow_to_scrub_do_not_hold_up_other_kiosks(
     kept = store.kept_back()
     store.close()
     assert {row_id for _, row_id, _ in kept} == set(slow_ids)
+
+
+def test_the_scrub_budget_cuts_only_the_slow_rows() -> None:
+    from kiosk.core.redact import redact
+    from kiosk.store.sync.scrub import LATER, scrub_within
+
+    slow = (SLOW * 2000)[:10_000]
+    said = "my name is Anna Kowalska, call me on 07700 900123"
+    results = scrub_within([(said, json.dumps(said), "en"), (slow + "a", None, "en"),
+                            ("more buses", None, "en")], budget=SCRUB_BUDGET)
+    assert results[1] is None  # refused, never let through unscrubbed
+    first = results[0]
+    assert isinstance(first, tuple) and first[0] == redact(said, "en").text and first[2]
+    assert "Kowalska" not in first[0] and json.loads(first[1] or "") == first[0]
+    assert results[2] == ("more buses", None, False)
+    # A batch's total: rows not reached are left for later, not refused.
+    started = time.monotonic()
+    results = scrub_within([(slow + c, None, "en") for c in "bcd"] + [("ok", None, "en")],
+                           budget=SCRUB_BUDGET, total=SCRUB_BUDGET * 1.5)
+    assert time.monotonic() - started < SCRUB_BUDGET * 5
+    assert results[0] is None and results[-1] == LATER and results[2] == LATER

@@ -25,7 +25,7 @@ def test_doctor_reports_every_check(virtual_audio, tmp_path) -> None:
         match = LINE.match(line)
         assert match, f"malformed line: {line!r}"
         checks[match.group(2)] = (match.group(1), float(match.group(3)), match.group(4))
-    expected = {"microphone", "speaker", "disk"}
+    expected = {"microphone", "speaker", "disk", "kept back"}
     expected |= {f"voice {lang}" for lang in ("en", "gd", "pl", "ko")}
     expected |= {f"model {lang}" for lang in ("en", "gd", "pl", "ko")}
     assert set(checks) == expected

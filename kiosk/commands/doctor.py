@@ -20,6 +20,8 @@ from kiosk.speech.listen import SAMPLE_RATE, find_input_device
 from kiosk.speech.loader import ModelLoadError, load_model
 from kiosk.speech.out import find_output_device
 from kiosk.speech.tts import DEFAULT_RATE_STEP, RATE_STEPS, Renderer, RenderError, voice_for
+from kiosk.store.db import read_kept_back, store_in
+from kiosk.store.sync.messages import kept_back_line
 
 DEFAULT_LANGUAGES = ("en", "gd", "pl", "ko")
 PHRASES = {
@@ -205,6 +207,22 @@ def check_disk(data_dir: Path) -> Check:
     return Check("disk", "ok", detail)
 
 
+def check_kept_back(data_dir: Path) -> Check:
+    """Rows a shared store refused on sync and this kiosk keeps back (never deleted)."""
+    rows = read_kept_back(store_in(data_dir))
+    if not rows:
+        return Check("kept back", "ok", "no rows kept back from syncs", essential=False)
+    reasons = sorted({reason for _, _, reason in rows})
+    return Check(
+        "kept back",
+        "warn",
+        kept_back_line(len(rows), reasons[0]).removesuffix("; see kiosk doctor")
+        + (f" (and {len(reasons) - 1} other reasons)" if len(reasons) > 1 else ""),
+        "the rows stay on this kiosk; send its data folder to whoever maintains the kiosks",
+        essential=False,
+    )
+
+
 @click.command("doctor", cls=Command, renamed={"--data-dir": "--data"})
 @click.option("--mic-device", default="pulse", show_default=True, help="Microphone device name.")
 @click.option("--speaker-device", default=None, help="Speaker or headphone device name.")
@@ -232,7 +250,8 @@ def command(
 
     One line per check: verdict, time taken, what was found, and the fix. Exits 0 when every
     essential check passes, 1 otherwise. A missing speech model is reported but not essential:
-    people can still answer by touch or typing.
+    people can still answer by touch or typing. Rows a shared store refused on sync, kept
+    back on this kiosk, are listed with the reason.
 
     \b
     Example:
@@ -270,6 +289,7 @@ def command(
         checks.append(result)
         click.echo(result.line())
     run("disk", lambda: check_disk(data_dir))
+    run("kept back", lambda: check_kept_back(data_dir))
     failed = [c for c in checks if c.failed]
     click.echo(
         f"{len(checks) - len(failed)} of {len(checks)} checks passed"

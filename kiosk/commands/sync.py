@@ -75,6 +75,9 @@ def command(data_dir: Path, target: str, source: Path | None, token: str | None,
     for note in report.notes:
         click.echo(f"Note: {note}.", err=True)
     click.echo(report.message())
+    kept_back = report.kept_back_line()
+    if kept_back:
+        click.echo(kept_back)
     # The same figures as the staff screen, the hub's status page and `kiosk export`.
     click.echo("This kiosk holds:")
     for line in held.lines():
@@ -91,6 +94,11 @@ def _merge(source: Path, target: str, data_dir: Path, token: str | None, quiet: 
         except (SyncError, HubError) as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(f"{source} into {report.message()}")
+    if report.kept_back:
+        # Not this kiosk's rows: they stay in the source store, which is never changed.
+        n = len(report.kept_back)
+        click.echo(f"{n} row{'' if n == 1 else 's'} refused by {target}: "
+                   f"{report.kept_back[0].reason}; they stay in {source}")
 
 
 @contextmanager

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from kiosk.core.answers import Answer, AnswerValue, ParticipantSession
 from kiosk.core.withdrawal import code_hash
 from kiosk.ids import new_id
 from kiosk.store.tally import Tally, tally
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The kiosk's store inside its data folder (`--data DIR`).
 STORE_FILE_NAME = "kiosk.sqlite"
@@ -104,8 +105,18 @@ def _migration_3(conn: sqlite3.Connection) -> None:
         CREATE INDEX participants_by_code ON participants (code_hash)""")
 
 
+def _migration_4(conn: sqlite3.Connection) -> None:
+    # Rows a shared store refused on sync (broken, or too slow to check), with the reason: kept
+    # aside here so that one row never stops the rest and staff can see it (`kiosk doctor`).
+    # Only a note: the row itself stays in its table untouched, as every confirmed row does.
+    conn.execute(
+        "CREATE TABLE kept_back (row_table TEXT NOT NULL, row_id TEXT NOT NULL, "
+        "reason TEXT NOT NULL, destination TEXT NOT NULL, noted_on TEXT NOT NULL, "
+        "PRIMARY KEY (row_table, row_id, destination))")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2,
-                                                          _migration_3]
+                                                          _migration_3, _migration_4]
 
 
 @dataclass(frozen=True)
@@ -295,9 +306,51 @@ class Store:
         """Everything this store holds, counted by kind (see kiosk.store.tally)."""
         return tally(self.conn)
 
+    def keep_back(self, destination: str, rows: Iterable[tuple[str, str, str]],
+                  today: date) -> None:
+        """Note rows (table, id, reason) that the shared store `destination` refused: the rows
+        stay as they are; the note is what `kiosk doctor` and `kiosk sync` report."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO kept_back (row_table, row_id, reason, destination, noted_on) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (row_table, row_id, destination) DO UPDATE "
+                "SET reason = excluded.reason, noted_on = excluded.noted_on",
+                ((table, row_id, reason, destination, today.isoformat())
+                 for table, row_id, reason in rows))
+
+    def kept_back(self) -> list[tuple[str, str, str]]:
+        """The rows some shared store refused, as (table, id, reason), oldest note first."""
+        return kept_back_in(self.conn)
+
     def integrity_ok(self) -> bool:
         """Whether SQLite's own integrity check passes."""
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def kept_back_in(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """The kept-back notes of an open kiosk store (none in a store older than schema 4)."""
+    try:
+        return [(str(t), str(i), str(r)) for t, i, r in conn.execute(
+            "SELECT row_table, row_id, reason FROM kept_back ORDER BY rowid")]
+    except sqlite3.OperationalError:
+        return []  # no such table: the store was never synced by this version
+
+
+def read_kept_back(path: str | Path) -> list[tuple[str, str, str]]:
+    """The kept-back notes of the kiosk store at `path`, read-only (for `kiosk doctor`, which
+    must not create or migrate a store); none when there is no store."""
+    if not Path(path).exists():
+        return []
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return []
+    try:
+        return kept_back_in(conn)
+    except sqlite3.DatabaseError:
+        return []
+    finally:
+        conn.close()
 
 
 def encode_value(value: AnswerValue) -> str | None:

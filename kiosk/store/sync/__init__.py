@@ -12,6 +12,12 @@ older copy; the shared store's own mark always decides what is sent.
 
 Withdrawals travel too: the shared store deletes the participant's answers and keeps the tombstone.
 
+One row never stops the rest: a participant or answer that breaks a rule (or that the scrubber
+cannot check within its time budget) is refused on its own, named with the reason in the
+batch's result, and every other row goes in; the kiosk keeps the refused row where it is and
+notes it (``Store.keep_back``), for ``kiosk sync`` and ``kiosk doctor`` to report. A mark that
+skipped rows (altered, or ahead of the kiosk) makes the kiosk send everything again.
+
 Every incoming row is checked (types, lengths, known values) before anything is written, and each
 open answer's text goes through the personal-details scrubber again on arrival unless it is
 stamped as scrubbed by this very scrubber (``scrubbed_with``, see
@@ -57,8 +63,10 @@ from kiosk.store.sync.messages import (
     Progress,
     StoreSpan,
     SyncReport,
+    kept_back_line,
 )
-from kiosk.store.sync.rows import AnswerRow, EventRow, PackRow, ParticipantRow
+from kiosk.store.sync.rows import AnswerRow, EventRow, PackRow, ParticipantRow, Refusal
+from kiosk.store.sync.scrub import BATCH_SCRUB_BUDGET, SCRUB_BUDGET, TOO_SLOW
 from kiosk.store.sync.shared_file import SharedFile, into_file, sync_to_file
 from kiosk.store.sync.span import SOURCE, attach_source, copy_span
 from kiosk.store.sync.validate import (
@@ -74,6 +82,7 @@ __all__ = [
     "BATCH_BYTES", "BATCH_ROWS", "MAX_ANSWER_TEXT", "MAX_NAME", "MAX_PACK_SOURCE", "MAX_SEQ",
     "MAX_VALUE_TEXT", "SOURCE", "SPAN_ROWS", "AnswerRow", "Batch", "BatchResult", "Destination",
     "DestinationState", "EventRow", "KioskMark", "PackRow", "ParticipantRow", "Progress",
+    "BATCH_SCRUB_BUDGET", "Refusal", "SCRUB_BUDGET", "TOO_SLOW", "kept_back_line",
     "SharedFile", "StoreSpan", "SyncError", "SyncReport", "apply_batch", "attach_source",
     "check_integrity", "copy_span", "destination_state", "last_syncs", "merge_shared", "sync",
     "into_file",

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.store.sync.errors import SyncError
-from kiosk.store.sync.rows import AnswerRow, EventRow, PackRow, ParticipantRow
-from kiosk.store.sync.validate import as_records, validate_batch
+from kiosk.store.sync.rows import AnswerRow, EventRow, PackRow, ParticipantRow, Refusal
+from kiosk.store.sync.validate import as_records, sort_out, validate_batch
 
 # Progress: called with (rows sent so far, rows to send in this sync).
 Progress = Callable[[int, int], None]
@@ -56,6 +56,9 @@ class Batch:
     # Per participant, the hash of their withdrawal code (None: no code), beside the rows as
     # scrubbed_with is: missing from older kiosks' batches (no codes), ignored by older hubs.
     code_hashes: list[str | None] | None = None
+    # Rows already taken out of a batch read from JSON (validate.sort_out), for apply_batch to
+    # report: never sent (to_json leaves it out), so a receiver checks every row itself.
+    refused: list[Refusal] = field(default_factory=list)
 
     def rows(self) -> int:
         """Participants and answers carried (what progress counts)."""
@@ -67,6 +70,8 @@ class Batch:
         # asdict would rebuild each of the hundred thousand rows a sync may send.
         data: dict[str, Any] = {}
         for item in dataclasses.fields(self):
+            if item.name == "refused":
+                continue
             value = getattr(self, item.name)
             if isinstance(value, KioskMark):
                 value = asdict(value)
@@ -100,7 +105,10 @@ class Batch:
         fields["participants"] = as_records(ParticipantRow, fields["participants"])
         fields["answers"] = as_records(AnswerRow, fields["answers"])
         batch = cls(base=base, mark=mark, **fields)
-        validate_batch(batch)
+        # The participants and answers are checked one by one, so that one bad row is refused
+        # alone (named in the result by apply_batch) and every row left is a checked record.
+        validate_batch(batch, rows=False)
+        batch.refused = sort_out(batch)
         return batch
 
 
@@ -121,6 +129,12 @@ class StoreSpan(Batch):
         return self.count
 
 
+def kept_back_line(count: int, reason: str) -> str:
+    """`N rows kept back on this kiosk: REASON; see kiosk doctor` (the first reason)."""
+    return (f"{count} row{'' if count == 1 else 's'} kept back on this kiosk: {reason}; "
+            "see kiosk doctor")
+
+
 def _dict(value: Any, name: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise SyncError(f"batch: field '{name}' must be an object")
@@ -135,6 +149,16 @@ class BatchResult:
     answers_added: int = 0
     withdrawals_applied: int = 0
     redacted: int = 0
+    # Added after the first hubs: fields with defaults, so a reply without them still reads.
+    # The rows refused one by one, each with its reason (from a hub's JSON: [table, id, reason]).
+    refused: list[Refusal] = field(default_factory=list)
+    # Answers left out because their participant is not in the shared store, as [answer id,
+    # participant id]: not refused; the sender keeps them back with a participant it was told
+    # was refused, else sends its rows again (a mark that skipped the participant).
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    # Answers not reached in the scrubbing time one batch may take, neither taken nor refused:
+    # the mark does not move past them, and the sender sends them again.
+    deferred: int = 0
 
 
 @dataclass
@@ -150,6 +174,9 @@ class SyncReport:
     withdrawals_applied: int = 0
     redacted: int = 0
     notes: list[str] = field(default_factory=list)
+    kept_back: list[Refusal] = field(default_factory=list)  # refused rows, kept on the kiosk
+    missing: list[tuple[str, str]] = field(default_factory=list)  # see BatchResult.missing
+    deferred: int = 0  # see BatchResult.deferred
 
     def add(self, result: BatchResult) -> None:
         """Count one applied batch."""
@@ -158,6 +185,23 @@ class SyncReport:
         self.answers_added += result.answers_added
         self.withdrawals_applied += result.withdrawals_applied
         self.redacted += result.redacted
+        if not isinstance(result.deferred, int) or isinstance(result.deferred, bool):
+            raise SyncError("the shared store sent a malformed count of answers left for "
+                            "later; update the hub to this kiosk's version")
+        self.deferred += result.deferred
+        for rows, size in ((result.refused, 3), (result.missing, 2)):
+            if not all(isinstance(row, (list, tuple)) and len(row) == size
+                       and all(isinstance(v, str) for v in row) for row in rows):
+                raise SyncError("the shared store sent a malformed list of refused rows; "
+                                "update the hub to this kiosk's version")
+        self.kept_back.extend(Refusal(*row) for row in result.refused)
+        self.missing.extend((answer, participant) for answer, participant in result.missing)
+
+    def kept_back_line(self) -> str | None:
+        """One line for staff when rows were refused and kept back, else None."""
+        if not self.kept_back:
+            return None
+        return kept_back_line(len(self.kept_back), self.kept_back[0].reason)
 
     def message(self) -> str:
         """One sentence for staff."""

@@ -22,12 +22,13 @@ _ANSWERS = (f"SELECT {columns(AnswerRow)}, scrubbed_with FROM answers WHERE rowi
 
 
 def read_batches(store: Store, state: DestinationState, sync_id: str, synced_at: str,
-                 notes: list[str], max_rows: int, max_bytes: int, spans: bool = False
-                 ) -> tuple[int, Iterator[Batch]]:
+                 notes: list[str], max_rows: int, max_bytes: int, spans: bool = False,
+                 skip: frozenset[str] = frozenset()) -> tuple[int, Iterator[Batch]]:
     """How many rows are new, and the batches that carry them (read in one snapshot).
 
     With `spans`, the batches name the rows (StoreSpan) instead of carrying them, for a
-    destination that copies them from the kiosk store itself.
+    destination that copies them from the kiosk store itself. Rows whose id is in `skip`
+    (refused earlier in the same sync) are not carried again; the marks pass them.
     """
     conn = sqlite3.connect(str(store.path), isolation_level=None, timeout=30)
     conn.execute("BEGIN")  # one consistent snapshot while the kiosk may go on writing
@@ -42,6 +43,16 @@ def read_batches(store: Store, state: DestinationState, sync_id: str, synced_at:
             notes.append("the shared store's record of this kiosk did not match; sending all "
                          "contributions again (each is kept once)")
             base = KioskMark(0, None, 0, mark.withdrawals)
+    if base.participants_mark and conn.execute(
+            "SELECT COALESCE(MAX(rowid), 0) FROM participants").fetchone()[0] \
+            < base.participants_mark:
+        # A mark ahead of every participant this kiosk has: it cannot have come from this
+        # kiosk's syncs (altered, or another store's). Sending from it would skip participants
+        # whose answers then have no participant there; send everything again instead.
+        notes.append("the shared store's mark for this kiosk is ahead of what this kiosk "
+                     "holds; sending all contributions again (each is kept once) and "
+                     "repairing the mark")
+        base = KioskMark(0, None, 0, mark.withdrawals)
     withdrawn_count = conn.execute(
         "SELECT COUNT(*) FROM participants WHERE withdrawn = 1").fetchone()[0]
     total = (conn.execute("SELECT COUNT(*) FROM participants WHERE rowid > ?",
@@ -113,6 +124,12 @@ def read_batches(store: Store, state: DestinationState, sync_id: str, synced_at:
                             batch = _new_batch(store.kiosk_id, sync_id, synced_at,
                                                KioskMark(**asdict(batch.mark)))
                             size = 0
+                        if row[1] in skip:  # the id: refused already, kept back
+                            if kind == "p":
+                                batch.mark.participants_mark = row[0]
+                            else:
+                                batch.mark.answers_mark, batch.mark.answers_mark_id = row[:2]
+                            continue
                         if kind == "p":
                             participant = ParticipantRow._make(row[:-1])  # hash: last
                             batch.participants.append(participant)

@@ -63,6 +63,14 @@ class AnswerRow(NamedTuple):
     language: str
 
 
+class Refusal(NamedTuple):
+    """A row the shared side would not take, and why: the kiosk keeps it back (quarantine)."""
+
+    table: str  # "participants" or "answers"
+    id: str
+    reason: str
+
+
 def columns(record: type[PackRow | EventRow | ParticipantRow | AnswerRow], alias: str = "",
             skip: int = 0) -> str:
     """The record's fields as an SQL column list (from field `skip` on), so that the SQL that

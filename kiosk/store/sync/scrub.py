@@ -3,8 +3,12 @@ SQL functions, for the span copy."""
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import json
+import threading
+import time
+from collections.abc import Sequence
 
 from kiosk.core.redact import redact
 
@@ -35,3 +39,105 @@ def scrub_changed(text: str, value: str | None, language: str) -> bool:
     if scrub(text, language)[1]:
         return True
     return value is not None and scrub(json.loads(value), language)[1]
+
+
+# How long the second pass may spend on one answer. The scrubber is pure Python and some
+# shapes of text (thousands of short name-like words) take it seconds: a row that takes longer
+# is refused as too slow to check, and kept back on its kiosk, rather than holding up the
+# batches of every other kiosk waiting on the same shared store.
+SCRUB_BUDGET = 0.5
+TOO_SLOW = "too slow to check for personal details (over {budget} s)"
+# How long the second pass may spend on one batch in all: a batch of many slow rows, each
+# within its own budget, would otherwise still hold the shared store for minutes. The rows not
+# reached are neither taken nor refused but left for the sender's next pass (LATER).
+BATCH_SCRUB_BUDGET = 5.0
+LATER = "later"
+
+
+class _TooSlow(BaseException):
+    """Raised inside the scrubbing thread by the watchdog. A BaseException, so that no
+    `except Exception` on the way can swallow it."""
+
+
+class _Watchdog(threading.Thread):
+    """Interrupts the scrubbing thread when one row runs over its budget. Zero cost to the rows
+    within budget: no tracing, the watchdog only looks at the clock a few times a budget."""
+
+    def __init__(self, target: int, budget: float):
+        super().__init__(daemon=True)
+        self.target, self.budget = target, budget
+        self.lock = threading.Lock()
+        self.row: int | None = None  # the row being scrubbed, and since when
+        self.started = 0.0
+        self.fired: int | None = None  # the row the watchdog interrupted
+        self.done = threading.Event()
+
+    def begin(self, row: int) -> None:
+        with self.lock:
+            self.row, self.started = row, time.monotonic()
+
+    def end(self) -> None:
+        with self.lock:
+            self.row = None
+
+    def run(self) -> None:
+        while not self.done.wait(self.budget / 5):
+            with self.lock:
+                if self.row is not None and time.monotonic() - self.started > self.budget:
+                    self.fired, self.row = self.row, None
+                    # Delivered between two bytecodes of the scrubbing thread: the scrubber
+                    # is pure Python, so it is never stuck where this cannot reach.
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                        ctypes.c_ulong(self.target), ctypes.py_object(_TooSlow))
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+
+def scrub_row(text: str, value: str | None, language: str) -> tuple[str, str | None, bool]:
+    """An open answer's text and value (JSON text), scrubbed, and whether anything was taken
+    out of either."""
+    scrubbed, changed = scrub(text, language)
+    if value is not None:
+        said = json.loads(value)
+        again, value_changed = (scrubbed, changed) if said == text else scrub(said, language)
+        changed = changed or value_changed
+        value = json.dumps(again, ensure_ascii=False)
+    return scrubbed, value, changed
+
+
+def scrub_within(rows: Sequence[tuple[str, str | None, str]], budget: float = SCRUB_BUDGET,
+                 total: float = BATCH_SCRUB_BUDGET
+                 ) -> list[tuple[str, str | None, bool] | str | None]:
+    """scrub_row for each (text, value, language), each within `budget` seconds: None for a
+    row that took longer (it is refused, never let through unscrubbed), and LATER for each row
+    not reached once `total` seconds are spent."""
+    results: list[tuple[str, str | None, bool] | str | None] = [None] * len(rows)
+    if not rows:
+        return results
+    watchdog = _Watchdog(threading.get_ident(), budget)
+    watchdog.start()
+    ends = time.monotonic() + total
+    i = 0
+    while True:
+        # The interruption may land anywhere in this block (even just after the row it was
+        # meant for, or in stop()); the watchdog says which row it was meant for.
+        try:
+            while i < len(rows):
+                if time.monotonic() > ends:
+                    results[i:] = [LATER] * (len(rows) - i)
+                    i = len(rows)
+                    break
+                watchdog.begin(i)
+                results[i] = scrub_row(*rows[i])
+                watchdog.end()
+                i += 1
+            watchdog.stop()  # after this, no interruption can come
+            return results
+        except _TooSlow:
+            late = watchdog.fired
+            assert late is not None
+            watchdog.fired = None
+            results[late] = None
+            i = max(i, late + 1)

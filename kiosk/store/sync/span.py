@@ -3,6 +3,7 @@ connection, checked by the SQL rules and by a checker thread on another core mea
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -13,7 +14,7 @@ from kiosk.core.redact import scrubber_version
 from kiosk.store.sync.apply import begin_batch, does_not_fit, finish_batch
 from kiosk.store.sync.errors import SyncError
 from kiosk.store.sync.messages import Batch, BatchResult, StoreSpan
-from kiosk.store.sync.rows import AnswerRow, ParticipantRow, columns
+from kiosk.store.sync.rows import AnswerRow, ParticipantRow, Refusal, columns
 from kiosk.store.sync.rules import (
     ANSWER_COLUMNS,
     CHANGED,
@@ -46,29 +47,34 @@ def detach_source(conn: sqlite3.Connection) -> None:
 
 
 class _Judge:
-    """Called by SQL for a row the SQL rules refused: validate_batch has the last word, and
-    its message (naming the row and field) is kept for the SyncError."""
+    """Called by SQL for a row the SQL rules refused: validate_batch has the last word. A row it
+    refuses is left out of the copy and its message (naming the row and field) kept as a
+    Refusal: one bad row never stops the rest."""
 
     def __init__(self, batch: StoreSpan):
         self.batch = batch
-        self.error: SyncError | None = None
+        self.refused: list[Refusal] = []
 
     def participant(self, *row: Any) -> int:
         # The record's fields, then the code's hash (which travels beside the rows).
-        return self._judge(participants=[ParticipantRow._make(row[:-1])],
+        return self._judge("participants", row[1], participants=[ParticipantRow._make(row[:-1])],
                            code_hashes=[row[-1]])
 
     def answer(self, *row: Any) -> int:
-        return self._judge(answers=[AnswerRow._make(row)])
+        return self._judge("answers", row[1], answers=[AnswerRow._make(row)])
 
-    def _judge(self, **rows: Any) -> int:
+    def _judge(self, table: str, row_id: Any, **rows: Any) -> int:
         b = self.batch
         try:
             validate_batch(Batch(b.kiosk_id, b.sync_id, b.synced_at, b.base, b.mark, **rows))
         except SyncError as exc:
-            self.error = exc
-            raise
+            self.refused.append(Refusal(table, str(row_id)[:64], str(exc)))
+            return 0
         return 1  # the SQL rules were stricter than they need be: the row is fine
+
+
+class _Redo(Exception):
+    """The copy let in answers the rules refuse: roll back and copy again without them."""
 
 
 class _Checker(threading.Thread):
@@ -120,15 +126,29 @@ def _source_path(conn: sqlite3.Connection) -> str:
 def copy_span(conn: sqlite3.Connection, batch: StoreSpan) -> BatchResult:
     """Copy one span of rows from the attached kiosk store in one transaction; safe to repeat.
     The same effect as apply_batch on a batch carrying those rows: checked by the same rules,
-    scrubbed unless stamped by this scrubber, withdrawals kept out."""
+    scrubbed unless stamped by this scrubber, withdrawals kept out, and a row that breaks a rule
+    refused alone (named in the result's `refused`) while the rest go in."""
     validate_batch(batch)  # the packs, events and withdrawals it carries
+    # Answers the rules refuse, by the kiosk's rowid: found after a copy, which is then done
+    # again without them (rare: a kiosk's own rows pass unless its store was tampered with).
+    left_out: dict[int, Refusal] = {}
+    while True:
+        try:
+            return _copy_span(conn, batch, left_out)
+        except _Redo:
+            continue
+
+
+def _copy_span(conn: sqlite3.Connection, batch: StoreSpan,
+               left_out: dict[int, Refusal]) -> BatchResult:
     result = BatchResult()
     judge = _Judge(batch)
     conn.create_function("kiosk_participant_fits", 10, judge.participant)
     conn.create_function("kiosk_answer_fits", 10, judge.answer)
-    params = {"kiosk": batch.kiosk_id, "sync": batch.sync_id, "ours": scrubber_version()}
+    params = {"kiosk": batch.kiosk_id, "sync": batch.sync_id, "ours": scrubber_version(),
+              "left_out": json.dumps(sorted(left_out))}
     # Each participant is checked in the same pass that copies it, each answer by a _Checker
-    # meanwhile; a row that breaks a rule stops the batch, and it is rolled back.
+    # meanwhile; an answer that breaks a rule makes the copy start again without it.
     participant_ok = (f"(CASE WHEN {PARTICIPANT_OK} AND {CODE_HASH_OK} THEN 1 ELSE "
                       f"kiosk_participant_fits(s.rowid, {columns(ParticipantRow, 's', skip=1)}, "
                       "s.code_hash) END)")
@@ -146,14 +166,23 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan) -> BatchResult:
                 f"INSERT OR IGNORE INTO main.participants ({PARTICIPANT_COLUMNS}, sync_id, "
                 f"code_hash) SELECT {columns(ParticipantRow, 's', skip=1)}, :sync, s.code_hash "
                 f"FROM {SOURCE}.participants s WHERE s.rowid > :start AND s.rowid <= :end "
+                "AND (s.event_id IS NULL OR s.event_id IN (SELECT id FROM main.events)) "
                 f"AND {participant_ok} ORDER BY s.rowid", span).rowcount
             withdrawn_here = {r[0] for r in conn.execute(
                 f"SELECT id FROM {SOURCE}.participants WHERE rowid > :start AND "
                 "rowid <= :end AND withdrawn = 1", span)}
+            for (pid, event_id) in conn.execute(
+                    f"SELECT id, event_id FROM {SOURCE}.participants s WHERE rowid > :start "
+                    "AND rowid <= :end AND event_id IS NOT NULL AND event_id NOT IN "
+                    "(SELECT id FROM main.events)", span):
+                judge.refused.append(Refusal("participants", str(pid)[:64],
+                                             f"participant {pid}: its event {event_id} did "
+                                             "not arrive"))
         if batch.answers_span:
             span = {**params, "start": batch.answers_span[0], "end": batch.answers_span[1]}
             checker = _Checker(_source_path(conn), {"start": span["start"], "end": span["end"]})
             checker.start()
+            _missing_participants(conn, span, judge, result)
             # A participant's answers never come back once they withdrew, even from an old
             # batch; two statements so that only answers actually added count as scrubbed.
             copy = (f"INSERT OR IGNORE INTO main.answers ({ANSWER_COLUMNS}, sync_id) "
@@ -161,7 +190,9 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan) -> BatchResult:
                     "{value}, {text}, s.method, s.language, :sync "
                     f"FROM {SOURCE}.answers s WHERE s.rowid > :start AND s.rowid <= :end "
                     "AND s.participant_id NOT IN (SELECT id FROM main.participants "
-                    "WHERE withdrawn = 1) AND {which} ORDER BY s.rowid")
+                    "WHERE withdrawn = 1) AND s.participant_id IN "
+                    "(SELECT id FROM main.participants) AND s.rowid NOT IN "
+                    "(SELECT value FROM json_each(:left_out)) AND {which} ORDER BY s.rowid")
             as_sent = conn.execute(copy.format(
                 value="s.value", text="s.text",
                 which=f"NOT ({NEEDS_SCRUB} AND {CHANGED})"), span).rowcount
@@ -170,21 +201,16 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan) -> BatchResult:
                 text="kiosk_scrub_text(s.text, s.language)",
                 which=f"{NEEDS_SCRUB} AND {CHANGED}"), span).rowcount
             result.answers_added = as_sent + result.redacted
-            for row in checker.suspects_in(conn):
-                judge.answer(*row)  # raises SyncError naming the answer and field
+            if _leave_out(checker.suspects_in(conn), judge, left_out):
+                raise _Redo
         finish_batch(conn, batch, current, result, withdrawn_here)
     except (sqlite3.IntegrityError, sqlite3.OperationalError) as exc:
         # A row that breaks a rule can also break the copy (a NULL text, a value that is not
-        # JSON): name it, as the rules would have.
-        if judge.error is None and checker is not None:
-            try:
-                for row in checker.suspects_in(conn):
-                    judge.answer(*row)
-            except SyncError:
-                pass
+        # JSON): leave it out and copy again, as for any row the rules refuse.
+        again = checker is not None and _leave_out(checker.suspects_in(conn), judge, left_out)
         conn.execute("ROLLBACK")
-        if judge.error is not None:
-            raise judge.error from None
+        if again:
+            raise _Redo from None
         if isinstance(exc, sqlite3.OperationalError):
             raise
         raise does_not_fit(batch, exc) from None
@@ -195,4 +221,38 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan) -> BatchResult:
         if checker is not None:
             checker.join()
     conn.execute("COMMIT")
+    result.refused = [r for r in judge.refused if r.table == "participants"] + \
+        list(left_out.values()) + [r for r in judge.refused if r.table == "answers"]
     return result
+
+
+def _leave_out(suspects: list[tuple[Any, ...]], judge: _Judge,
+               left_out: dict[int, Refusal]) -> bool:
+    """Judge the answers the rules refused; note those refused and not yet left out. Returns
+    whether there were any (the copy is then done again without them)."""
+    new = False
+    for row in suspects:
+        if row[0] in left_out:
+            continue
+        before = len(judge.refused)
+        if not judge.answer(*row):
+            left_out[row[0]] = judge.refused.pop(before)
+            new = True
+    return new
+
+
+def _missing_participants(conn: sqlite3.Connection, span: dict[str, Any], judge: _Judge,
+                          result: BatchResult) -> None:
+    """The span's answers whose participant is not in the shared store: refused with it when it
+    was refused in this batch, else named in `result.missing` (see BatchResult.missing)."""
+    refused = {r.id for r in judge.refused if r.table == "participants"}
+    for answer_id, participant_id in conn.execute(
+            f"SELECT s.id, s.participant_id FROM {SOURCE}.answers s WHERE s.rowid > :start "
+            "AND s.rowid <= :end AND s.participant_id NOT IN (SELECT id FROM main.participants)",
+            span):
+        if participant_id in refused:
+            judge.refused.append(Refusal("answers", str(answer_id)[:64],
+                                         f"answer {answer_id}: its participant "
+                                         f"{participant_id} was kept back"))
+        else:
+            result.missing.append((str(answer_id), str(participant_id)))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from kiosk.core.answers import METHODS
 from kiosk.core.pack import MAX_PACK_BYTES, QUESTION_TYPES, source_problem
 from kiosk.store.sync.errors import SyncError
-from kiosk.store.sync.rows import AnswerRow, EventRow, PackRow, ParticipantRow
+from kiosk.store.sync.rows import AnswerRow, EventRow, PackRow, ParticipantRow, Refusal
 
 if TYPE_CHECKING:
     from kiosk.store.sync.messages import Batch
@@ -127,12 +127,51 @@ def check_pack_source(pack: PackRow, where: str) -> None:
         raise SyncError(f"{where}: line {line}: {message}")
 
 
-def validate_batch(batch: Batch) -> None:
+def check_participant(raw_participant: Any, kiosk_id: str) -> None:
+    """Check one participant row of kiosk `kiosk_id`; raises SyncError naming the field."""
+    where = f"participant {_label(raw_participant, 1)}"
+    _check(_shaped(raw_participant, 9), where, "must have 9 fields")
+    p = as_record(ParticipantRow, raw_participant)
+    _check(is_int(p.rowid) and p.rowid > 0, f"{where} rowid", "must be a whole number")
+    _text(p.id, f"{where} id", 64, ID)
+    _check(p.kiosk_id == kiosk_id, f"{where} kiosk_id", "is not the sending kiosk")
+    if p.event_id is not None:
+        _text(p.event_id, f"{where} event_id", 64, ID)
+    _text(p.pack_id, f"{where} pack_id", 64, _PACK_ID)
+    _check(is_int(p.pack_version) and 1 <= p.pack_version < 2**31, f"{where} pack_version",
+           "must be a whole number")
+    _text(p.language, f"{where} language", 6, _LANGUAGE)
+    _date(p.date, f"{where} date")
+    _check(p.withdrawn in (0, 1) and not isinstance(p.withdrawn, bool), f"{where} withdrawn",
+           "must be 0 or 1")
+
+
+def check_answer(raw_answer: Any) -> None:
+    """Check one answer row; raises SyncError naming the field."""
+    where = f"answer {_label(raw_answer, 1)}"
+    _check(_shaped(raw_answer, 10), where, "must have 10 fields")
+    a = as_record(AnswerRow, raw_answer)
+    _check(is_int(a.rowid) and a.rowid > 0, f"{where} rowid", "must be a whole number")
+    _text(a.id, f"{where} id", 64, ID)
+    _text(a.participant_id, f"{where} participant_id", 64, ID)
+    _text(a.question_id, f"{where} question_id", 64, _PACK_ID)
+    _check(a.question_type in QUESTION_TYPES, f"{where} question_type",
+           f"'{str(a.question_type)[:20]}' is not one of {', '.join(QUESTION_TYPES)}")
+    _check(is_int(a.seq) and 0 <= a.seq <= MAX_SEQ, f"{where} seq", "must be a whole number")
+    check_value(a.value, a.question_type, f"{where} value")
+    _text(a.text, f"{where} text", MAX_ANSWER_TEXT, empty=True)
+    _check(a.method in METHODS, f"{where} method",
+           f"'{str(a.method)[:20]}' is not one of {', '.join(METHODS)}")
+    _text(a.language, f"{where} language", 6, _LANGUAGE)
+
+
+def validate_batch(batch: Batch, rows: bool = True) -> None:
     """Check every row of a batch: types, lengths, known values. Raises SyncError on the first
     problem, naming the row and field, before anything is written.
 
     Rows may be records or, from a sender's JSON, plain lists; a list's fields are read by name
-    once its length is checked."""
+    once its length is checked. With `rows` False, the participants and answers are left to
+    `sort_out`, which refuses each bad one on its own instead of the whole batch."""
     _text(batch.kiosk_id, "batch kiosk_id", 64, ID)
     _text(batch.sync_id, "batch sync_id", 64, ID)
     _text(batch.synced_at, "batch synced_at", 16, _SYNCED_AT)
@@ -162,38 +201,11 @@ def validate_batch(batch: Batch) -> None:
         _text(event.venue, f"{where} venue", MAX_NAME, empty=True)
         _date(event.date, f"{where} date")
         _check(event.kiosk_id == batch.kiosk_id, f"{where} kiosk_id", "is not the sending kiosk")
-    for raw_participant in batch.participants:
-        where = f"participant {_label(raw_participant, 1)}"
-        _check(_shaped(raw_participant, 9), where, "must have 9 fields")
-        p = as_record(ParticipantRow, raw_participant)
-        _check(is_int(p.rowid) and p.rowid > 0, f"{where} rowid", "must be a whole number")
-        _text(p.id, f"{where} id", 64, ID)
-        _check(p.kiosk_id == batch.kiosk_id, f"{where} kiosk_id", "is not the sending kiosk")
-        if p.event_id is not None:
-            _text(p.event_id, f"{where} event_id", 64, ID)
-        _text(p.pack_id, f"{where} pack_id", 64, _PACK_ID)
-        _check(is_int(p.pack_version) and 1 <= p.pack_version < 2**31, f"{where} pack_version",
-               "must be a whole number")
-        _text(p.language, f"{where} language", 6, _LANGUAGE)
-        _date(p.date, f"{where} date")
-        _check(p.withdrawn in (0, 1) and not isinstance(p.withdrawn, bool), f"{where} withdrawn",
-               "must be 0 or 1")
-    for raw_answer in batch.answers:
-        where = f"answer {_label(raw_answer, 1)}"
-        _check(_shaped(raw_answer, 10), where, "must have 10 fields")
-        a = as_record(AnswerRow, raw_answer)
-        _check(is_int(a.rowid) and a.rowid > 0, f"{where} rowid", "must be a whole number")
-        _text(a.id, f"{where} id", 64, ID)
-        _text(a.participant_id, f"{where} participant_id", 64, ID)
-        _text(a.question_id, f"{where} question_id", 64, _PACK_ID)
-        _check(a.question_type in QUESTION_TYPES, f"{where} question_type",
-               f"'{str(a.question_type)[:20]}' is not one of {', '.join(QUESTION_TYPES)}")
-        _check(is_int(a.seq) and 0 <= a.seq <= MAX_SEQ, f"{where} seq", "must be a whole number")
-        check_value(a.value, a.question_type, f"{where} value")
-        _text(a.text, f"{where} text", MAX_ANSWER_TEXT, empty=True)
-        _check(a.method in METHODS, f"{where} method",
-               f"'{str(a.method)[:20]}' is not one of {', '.join(METHODS)}")
-        _text(a.language, f"{where} language", 6, _LANGUAGE)
+    if rows:
+        for raw_participant in batch.participants:
+            check_participant(raw_participant, batch.kiosk_id)
+        for raw_answer in batch.answers:
+            check_answer(raw_answer)
     if batch.withdrawn is not None:
         _check(isinstance(batch.withdrawn, list), "batch withdrawn", "must be a list")
         for pid in batch.withdrawn:
@@ -202,13 +214,63 @@ def validate_batch(batch: Batch) -> None:
         _check(isinstance(batch.code_hashes, list)
                and len(batch.code_hashes) == len(batch.participants), "batch code_hashes",
                "must be a list with one entry per participant")
-        for digest in batch.code_hashes:
+        for digest in batch.code_hashes if rows else ():
             if digest is not None:
                 _text(digest, "batch code_hashes", 64, SHA256)
     if batch.scrubbed_with is not None:
         _check(isinstance(batch.scrubbed_with, list)
                and len(batch.scrubbed_with) == len(batch.answers), "batch scrubbed_with",
                "must be a list with one entry per answer")
-        for stamp in batch.scrubbed_with:
+        for stamp in batch.scrubbed_with if rows else ():
             if stamp is not None:
                 _text(stamp, "batch scrubbed_with", 16, _SCRUBBER)
+
+
+def sort_out(batch: Batch) -> list[Refusal]:
+    """Take the participants and answers that break a rule out of a batch whose other fields
+    `validate_batch(batch, rows=False)` has passed; return one Refusal per row taken out.
+
+    One bad row must never stop the rest: the sender keeps it back with the reason, and every
+    other row goes in. An answer whose participant is taken out goes with it."""
+    refused: list[Refusal] = []
+    keep_p: list[Any] = []
+    keep_h: list[str | None] = []
+    hashes = batch.code_hashes or [None] * len(batch.participants)
+    for raw, digest in zip(batch.participants, hashes, strict=True):
+        try:
+            check_participant(raw, batch.kiosk_id)
+            if digest is not None:
+                _text(digest, f"participant {_label(raw, 1)} code_hash", 64, SHA256)
+        except SyncError as exc:
+            refused.append(Refusal("participants", _row_id(raw, 1), str(exc)))
+            continue
+        keep_p.append(raw)
+        keep_h.append(digest)
+    gone = {r.id for r in refused}
+    keep_a: list[Any] = []
+    keep_s: list[str | None] = []
+    stamps = batch.scrubbed_with or [None] * len(batch.answers)
+    for raw_a, stamp in zip(batch.answers, stamps, strict=True):
+        try:
+            check_answer(raw_a)
+            if stamp is not None:
+                _text(stamp, f"answer {_label(raw_a, 1)} scrubbed_with", 16, _SCRUBBER)
+            if raw_a[2] in gone:
+                raise SyncError(f"answer {raw_a[1]}: its participant {raw_a[2]} was kept back")
+        except SyncError as exc:
+            refused.append(Refusal("answers", _row_id(raw_a, 1), str(exc)))
+            continue
+        keep_a.append(raw_a)
+        keep_s.append(stamp)
+    if refused:
+        batch.participants, batch.answers = keep_p, keep_a
+        if batch.code_hashes is not None:
+            batch.code_hashes = keep_h
+        if batch.scrubbed_with is not None:
+            batch.scrubbed_with = keep_s
+    return refused
+
+
+def _row_id(row: Any, id_field: int) -> str:
+    # The id the sender keeps the row under, as text a reply can carry (even a hostile one's).
+    return str(_label(row, id_field))[:64]

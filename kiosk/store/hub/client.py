@@ -3,6 +3,7 @@ address from a shared store file."""
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 import re
@@ -99,7 +100,9 @@ class HubDestination:
         body = json.dumps(batch.to_json(), ensure_ascii=False).encode("utf-8")
         data = self._request("POST", "/batch", body)
         try:
-            return BatchResult(**data["result"])
+            # Fields a newer hub may add are left aside, so an older kiosk still reads the reply.
+            known = {f.name for f in dataclasses.fields(BatchResult)}
+            return BatchResult(**{k: v for k, v in data["result"].items() if k in known})
         except (KeyError, TypeError):
             raise HubError(f"{self.base}: sent a malformed reply; check the address") from None
 

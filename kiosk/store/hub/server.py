@@ -213,6 +213,9 @@ def sync_line(when: datetime, kiosk_id: str, result: BatchResult) -> str:
         parts.append(f"{n} {'person' if n == 1 else 'people'} withdrawn")
     if result.redacted:
         parts.append(f"personal details removed from {result.redacted}")
+    if result.refused:
+        n = len(result.refused)
+        parts.append(f"{n} row{'' if n == 1 else 's'} refused (kept back on the kiosk)")
     return f"{when:%H:%M}  kiosk {short_id(kiosk_id)}  " + \
         (", ".join(parts) if parts else "up to date, nothing new")
 
@@ -232,22 +235,22 @@ def check_ownership(conn: sqlite3.Connection, batch: Batch, sender: str) -> None
     if any(e.kiosk_id != sender for e in batch.events):
         raise refuse("another kiosk's sessions")
     ours = {p.id for p in batch.participants}
-    # Participants named by answers or withdrawals that this batch does not bring must already
-    # be this kiosk's in the store.
+    # Participants named by answers or withdrawals that this batch does not bring must not be
+    # another kiosk's. One the store lacks altogether is let through: apply_batch leaves its
+    # answers out and names them, and the kiosk sends them again with their participant (a
+    # mark that had moved past it).
     named = ({a.participant_id for a in batch.answers} | set(batch.withdrawn or [])) - ours
-    if named:
-        found: set[str] = set()
-        listed = sorted(named)
-        for start in range(0, len(listed), 500):
-            chunk = listed[start:start + 500]
-            found.update(row[0] for row in conn.execute(
-                f"SELECT id FROM participants WHERE kiosk_id = ? AND id IN "
-                f"({', '.join('?' * len(chunk))})", (sender, *chunk)))
-        others = named - found
-        if others & {a.participant_id for a in batch.answers}:
-            raise refuse("answers of participants that are not this kiosk's")
-        if others:
-            raise refuse("withdrawals of participants that are not this kiosk's")
+    others: set[str] = set()
+    listed = sorted(named)
+    for start in range(0, len(listed), 500):
+        chunk = listed[start:start + 500]
+        others.update(row[0] for row in conn.execute(
+            f"SELECT id FROM participants WHERE kiosk_id != ? AND id IN "
+            f"({', '.join('?' * len(chunk))})", (sender, *chunk)))
+    if others & {a.participant_id for a in batch.answers}:
+        raise refuse("answers of participants that are not this kiosk's")
+    if others:
+        raise refuse("withdrawals of participants that are not this kiosk's")
 
 
 class _Server(ThreadingHTTPServer):

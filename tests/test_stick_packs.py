@@ -5,11 +5,14 @@ never reach outside the pack's folder, replace a pack the kiosk has, or be half-
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import wave
 from pathlib import Path
+
+import pytest
 
 from kiosk.core.pack import load_pack
 from kiosk.staff.packs import available_packs, import_from_stick
@@ -222,3 +225,36 @@ def test_stick_mistakes_are_one_line(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [f"{tmp_path / 'not-mounted'}: no such folder; give the "
                                           "folder where the stick is mounted"]
     assert os.listdir(data) == []
+
+
+def test_plugging_in_a_stick_with_packs_adds_them_and_says_so(tmp_path: Path) -> None:
+    """deploy/usb-sync.sh, as the kiosk runs it when a stick is plugged in, on a folder standing
+    in for a stick that carries only packs: one good, one broken."""
+    kiosk_bin = Path(sys.executable).parent / "kiosk"
+    if not kiosk_bin.exists():
+        pytest.fail(f"{kiosk_bin}: the kiosk command is missing; run script/setup --test")
+    stick = stick_with(tmp_path, {"winter-forum.toml": pack_text(),
+                                  "broken.toml": pack_text("broken").replace('"open"', '"essay"')})
+    recording(stick / "packs" / "helps-en.wav")
+    data = data_folder(tmp_path)
+    spoken = tmp_path / "spoken.txt"
+    say = tmp_path / "say"
+    say.write_text(f'#!/bin/sh\necho "$1" >> "{spoken}"\n')
+    say.chmod(0o755)
+    env = {**os.environ, "KIOSK_BIN": str(kiosk_bin), "KIOSK_DATA": str(data), "KIOSK_USER": "",
+           "KIOSK_SAY": str(say)}
+    result = subprocess.run([str(ROOT / "deploy" / "usb-sync.sh"), str(stick)], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+    message = ("Finished. 1 question pack added. 1 question pack could not be added; the reasons "
+               "are in kiosk-packs.txt on the stick. You can remove the USB stick now.")
+    status = json.loads((data / "usb-status.json").read_text())
+    assert status["state"] == "safe-to-remove" and status["message"] == message
+    assert spoken.read_text().splitlines() == [
+        "Reading question packs from the USB stick. Please do not remove it yet.", message]
+    assert load_pack(data / "packs" / "winter-forum.toml")[0].id == "winter-forum"
+    assert not (data / "packs" / "broken.toml").exists()
+    report = (stick / "kiosk-packs.txt").read_text()
+    assert "has unknown type 'essay'" in report and "1 added, 0 already here, 1 not copied" in report
+    assert not (stick / "kiosk-shared.db").exists()  # a packs stick is not made a store

@@ -232,6 +232,38 @@ def to_stick(pack_file: Path, stick: Path) -> None:
     sys.exit(2 if outcome.result == "refused" else 0)
 
 
+@command.command("guide")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF to write (.pdf); the web page is written beside it as .html.")
+@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=Path),
+              help="The guide's Markdown file.  [default: docs/peer-group-guide.md]")
+def guide(out: Path, source: Path | None) -> None:
+    """Print the guide for a peer group making its first pack: large print, tagged PDF.
+
+    Made by the same code as the report (the same fonts, sizes and tags), with a web page of
+    the same text beside it, for a screen reader or a browser's own large text.
+
+    \b
+    Example:
+        kiosk packs guide --out guide.pdf
+    """
+    from kiosk.outputs.guide import write_guide
+    from kiosk.outputs.report import ReportError
+
+    if out.suffix.lower() != ".pdf":
+        _stop(f"{out}: error: the guide is written as a PDF; give --out a name ending in .pdf")
+    if not out.parent.is_dir():
+        _stop(f"{out}: error: the folder {out.parent} does not exist; create it or choose "
+              "another --out")
+    try:
+        pdf, web = write_guide(out, source)
+    except ReportError as exc:
+        _stop(str(exc))
+    except OSError as exc:
+        _stop(f"{out}: cannot be written ({exc.strerror}); check the folder and the free space")
+    click.echo(f"{pdf}: written, with {web} beside it")
+
+
 def _stop(line: str) -> NoReturn:
     click.echo(line, err=True)
     sys.exit(2)

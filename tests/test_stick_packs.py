@@ -70,7 +70,7 @@ def test_a_valid_pack_arrives_with_its_recording_and_can_be_chosen(tmp_path: Pat
 
     result = kiosk("packs", "from-stick", str(stick), "--data", str(data))
     assert result.returncode == 0, result.stderr
-    assert (f"added 'winter-forum' version 1 (1 questions, 1 recording) to this kiosk as "
+    assert (f"added 'winter-forum' version 1 (1 question, 1 recording) to this kiosk as "
             f"{data / 'packs' / 'winter-forum.toml'}") in result.stdout
     assert result.stdout.splitlines()[-1] == f"{stick}/packs: 1 added, 0 already here, 0 not copied"
     assert (data / "packs" / "helps-en.wav").read_bytes() == voice
@@ -139,8 +139,8 @@ def test_attack_the_same_id_and_version_with_other_questions_is_refused(tmp_path
     result = kiosk("packs", "from-stick", str(stick), "--data", str(data))
     assert result.returncode == 2
     assert (f"{stick / 'packs' / 'winter-forum.toml'}: not copied: 'winter-forum' version 1 is "
-            f"already on this kiosk as {data / 'packs' / 'winter-forum.toml'}, with different "
-            "questions; give the changed pack a new version (version = 2) and copy it again"
+            f"already on this kiosk as {data / 'packs' / 'winter-forum.toml'}, and this one "
+            "differs from it; give the changed pack a new version (version = 2) and copy it again"
             ) in result.stderr.splitlines()
     assert tree(data / "packs") == before
 
@@ -173,7 +173,7 @@ def test_a_newer_version_is_added_beside_the_old_one(tmp_path: Path) -> None:
     result = kiosk("packs", "from-stick", str(stick), "--data", str(data))
     assert result.returncode == 0, result.stderr
     newer = data / "packs" / "winter-forum-v2.toml"
-    assert f"added 'winter-forum' version 2 (1 questions, 1 recording) to this kiosk as {newer}" \
+    assert f"added 'winter-forum' version 2 (1 question, 1 recording) to this kiosk as {newer}" \
         in result.stdout
     assert (data / "packs" / "winter-forum.toml").read_text() == old  # answers to v1 keep it
     assert load_pack(newer)[0].version == 2

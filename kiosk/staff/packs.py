@@ -154,8 +154,8 @@ def _copy_staged(source: Path, pack: QuestionPack, problems: list[Problem], fold
 
     here = _packs_by_identity(folder).get((pack.id, pack.version))
     if here is not None and not filecmp.cmp(here, staged, shallow=False):
-        return _refused(source, f"{name} is already on {where} as {here}, with different "
-                        f"questions; give the changed pack a new version (version = "
+        return _refused(source, f"{name} is already on {where} as {here}, and this one "
+                        f"differs from it; give the changed pack a new version (version = "
                         f"{pack.version + 1}) and copy it again", problems)
     for recording in recordings:
         existing = folder / recording
@@ -197,9 +197,10 @@ def _copy_staged(source: Path, pack: QuestionPack, problems: list[Problem], fold
     if here is not None:
         return PackCopy(source, "added", f"{source}: {name} was already on {where} as {here}; "
                         f"added its {len(missing)} missing recordings", tuple(problems), here)
-    count = len(recordings)
-    return PackCopy(source, "added", f"{source}: added {name} ({len(pack.questions)} questions, "
-                    f"{count} recording{'' if count == 1 else 's'}) to {where} as {target}",
+    asked, count = len(pack.questions), len(recordings)
+    return PackCopy(source, "added", f"{source}: added {name} ({asked} question"
+                    f"{'' if asked == 1 else 's'}, {count} recording{'' if count == 1 else 's'}) "
+                    f"to {where} as {target}",
                     tuple(problems), target)
 
 

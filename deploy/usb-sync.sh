@@ -10,7 +10,9 @@
 #                (what kiosk-usb@.service does when a stick is plugged in).
 #
 # The stick is used only if it holds a shared store (kiosk-shared.db, or an older shared.sqlite)
-# or an empty file kiosk-shared.request (asking for a new one). Other sticks are left alone.
+# or an empty file kiosk-shared.request (asking for a new one), or a packs/ folder of question
+# packs to add to the kiosk (`kiosk packs from-stick`; what happened to each pack is written to
+# kiosk-packs.txt on the stick). Other sticks are left alone.
 #
 # Environment (defaults are the installed kiosk's):
 #   KIOSK_BIN   the kiosk command           (/opt/kiosk/.venv/bin/kiosk)
@@ -30,6 +32,9 @@ KIOSK_SAY=${KIOSK_SAY-espeak-ng}
 # which use the store already there under either name, or make kiosk-shared.db.
 SHARED_NAMES=(kiosk-shared.db shared.sqlite)
 REQUEST_NAME=kiosk-shared.request
+# Question packs offered by the stick, and the file saying what became of each.
+PACKS_FOLDER=packs
+PACKS_REPORT=kiosk-packs.txt
 
 me=usb-sync
 device=""
@@ -37,7 +42,7 @@ mount_point=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --device) device=${2:?"$me: --device needs a block device, e.g. /dev/sda1"}; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     -*) echo "$me: unknown option $1; see --help" >&2; exit 2 ;;
     *) mount_point=$1; shift ;;
   esac
@@ -137,8 +142,12 @@ has_store=0
 for name in "${SHARED_NAMES[@]}"; do
   [ -f "$mount_point/$name" ] && has_store=1
 done
-if [ "$has_store" -eq 0 ] && [ ! -f "$request" ]; then
-  echo "$me: $mount_point has neither ${SHARED_NAMES[0]} nor $REQUEST_NAME; not a kiosk stick, left alone"
+has_answers=0
+{ [ "$has_store" -eq 1 ] || [ -f "$request" ]; } && has_answers=1
+has_packs=0
+[ -d "$mount_point/$PACKS_FOLDER" ] && has_packs=1
+if [ "$has_answers" -eq 0 ] && [ "$has_packs" -eq 0 ]; then
+  echo "$me: $mount_point has neither ${SHARED_NAMES[0]}, $REQUEST_NAME nor $PACKS_FOLDER/; not a kiosk stick, left alone"
   exit 0
 fi
 
@@ -147,25 +156,63 @@ exec 9<"$KIOSK_DATA"
 flock -n 9 || { echo "$me: another USB sync is running" >&2; exit 0; }
 
 touch "$status_file.active.$$"
-tell working "Copying answers to the USB stick. Please do not remove it yet."
+if [ "$has_answers" -eq 1 ]; then
+  tell working "Copying answers to the USB stick. Please do not remove it yet."
+else
+  tell working "Reading question packs from the USB stick. Please do not remove it yet."
+fi
 
-# The kiosk's own store is written durably (WAL, synchronous commits) and the shared store
-# survives an interrupted sync, so any failure below loses nothing: the next sync carries on.
-summary=$(as_kiosk "$KIOSK_BIN" sync --data "$KIOSK_DATA" --to "$mount_point" --quiet)
-echo "$me: $summary"
-as_kiosk "$KIOSK_BIN" export --from "$mount_point" --format report --out "$mount_point/kiosk-report/"
-as_kiosk "$KIOSK_BIN" export --from "$mount_point" --format csv --out "$mount_point/kiosk-answers.csv"
-rm -f "$request"
+# Packs first: a pack that cannot be added is reported, never a reason to stop the answers.
+packs_message=""
+if [ "$has_packs" -eq 1 ]; then
+  packs_code=0
+  packs_out=$(as_kiosk "$KIOSK_BIN" packs from-stick "$mount_point" --data "$KIOSK_DATA" 2>&1) \
+    || packs_code=$?
+  while IFS= read -r line; do echo "$me: $line"; done <<< "$packs_out"
+  printf '%s\n' "$packs_out" > "$mount_point/$PACKS_REPORT" 2>/dev/null || true
+  last=${packs_out##*$'\n'}
+  # "STICK/packs: 2 added, 1 already here, 1 not copied"
+  if [[ $last =~ ([0-9]+)\ added,\ [0-9]+\ already\ here,\ ([0-9]+)\ not\ copied$ ]]; then
+    added=${BASH_REMATCH[1]}
+    refused=${BASH_REMATCH[2]}
+    case "$added" in
+      0) packs_message="No new question packs." ;;
+      1) packs_message="1 question pack added." ;;
+      *) packs_message="$added question packs added." ;;
+    esac
+    if [ "$refused" != 0 ]; then
+      [ "$added" = 0 ] && packs_message=""
+      [ "$refused" = 1 ] && what="1 question pack" || what="$refused question packs"
+      packs_message="${packs_message:+$packs_message }$what could not be added; the reasons are in $PACKS_REPORT on the stick."
+    fi
+  else
+    echo "$me: kiosk packs from-stick stopped with status $packs_code" >&2
+    packs_message="The question packs could not be read; the reason is in $PACKS_REPORT on the stick."
+  fi
+fi
+
+answers_message=""
+if [ "$has_answers" -eq 1 ]; then
+  # The kiosk's own store is written durably (WAL, synchronous commits) and the shared store
+  # survives an interrupted sync, so any failure below loses nothing: the next sync carries on.
+  summary=$(as_kiosk "$KIOSK_BIN" sync --data "$KIOSK_DATA" --to "$mount_point" --quiet)
+  echo "$me: $summary"
+  as_kiosk "$KIOSK_BIN" export --from "$mount_point" --format report --out "$mount_point/kiosk-report/"
+  as_kiosk "$KIOSK_BIN" export --from "$mount_point" --format csv --out "$mount_point/kiosk-answers.csv"
+  rm -f "$request"
+
+  # "added 3 sessions and 18 answers ..." (older kiosks: "added 18 answers from 3 participants").
+  if { [[ $summary =~ added\ [0-9]+\ sessions?\ and\ ([0-9]+)\ answer ]] \
+       || [[ $summary =~ added\ ([0-9]+)\ answer ]]; } && [ "${BASH_REMATCH[1]}" != 0 ]; then
+    answers_message="${BASH_REMATCH[1]} new answers copied."
+  else
+    answers_message="There were no new answers to copy."
+  fi
+fi
 
 sync -f "$mount_point" 2>/dev/null || sync
 unmount
 
-# "added 3 sessions and 18 answers ..." (older kiosks: "added 18 answers from 3 participants").
-if { [[ $summary =~ added\ [0-9]+\ sessions?\ and\ ([0-9]+)\ answer ]] \
-     || [[ $summary =~ added\ ([0-9]+)\ answer ]]; } && [ "${BASH_REMATCH[1]}" != 0 ]; then
-  done_message="Finished. ${BASH_REMATCH[1]} new answers copied. You can remove the USB stick now."
-else
-  done_message="Finished. There were no new answers to copy. You can remove the USB stick now."
-fi
+done_message="Finished.${answers_message:+ $answers_message}${packs_message:+ $packs_message} You can remove the USB stick now."
 finished=1
 tell safe-to-remove "$done_message"

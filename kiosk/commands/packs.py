@@ -21,6 +21,7 @@ def command() -> None:
     Example:
         kiosk packs validate my-pack.toml
         kiosk packs import my-form.xlsx --out my-pack.toml
+        kiosk packs from-stick /media/stick
     """
 
 
@@ -170,6 +171,97 @@ def export_pack(pack_file: Path, fmt: str, out: Path) -> None:
     click.echo(f"{out}: written: '{pack.id}' version {pack.version}, {len(pack.questions)} "
                f"questions in {', '.join(pack.languages)}; after editing it: kiosk packs import "
                f"{out} --out {pack_file}")
+
+
+@command.command("from-stick")
+@click.argument("stick", type=click.Path(path_type=Path))
+@data_option
+def from_stick(stick: Path, data_dir: Path) -> None:
+    """Add the packs on a USB stick's packs/ folder (with their recordings) to DATA/packs/.
+
+    Each pack is checked first, as by `kiosk packs validate`; one with a problem is not copied,
+    and its problems are printed one per line. A pack already here with the same id and version
+    is left alone when it is the same, and refused when it differs (give the changed pack a new
+    version). Nothing already here is replaced. The last line counts what happened. Exit status
+    0 when every pack was added or already here, 2 when one was not copied.
+
+    \b
+    Example:
+        kiosk packs from-stick /media/stick --data /var/lib/kiosk
+    """
+    from kiosk.staff.packs import StickError, import_from_stick
+
+    try:
+        outcomes = import_from_stick(stick, data_dir)
+    except StickError as exc:
+        _stop(str(exc))
+    for outcome in outcomes:
+        for problem in outcome.problems:
+            click.echo(str(problem), err=True)
+        click.echo(outcome.line, err=outcome.result == "refused")
+    counts = {result: sum(o.result == result for o in outcomes)
+              for result in ("added", "same", "refused")}
+    click.echo(f"{stick}/packs: {counts['added']} added, {counts['same']} already here, "
+               f"{counts['refused']} not copied")
+    sys.exit(2 if counts["refused"] else 0)
+
+
+@command.command("to-stick")
+@click.argument("pack_file", metavar="PACK", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("stick", type=click.Path(path_type=Path))
+def to_stick(pack_file: Path, stick: Path) -> None:
+    """Copy a pack, with its recordings, to a USB stick's packs/ folder, to share it.
+
+    The pack is checked first; nothing on the stick is replaced (a different pack with the same
+    id and version there is refused). Plug the stick into another kiosk to add the pack there.
+    Exit status 0 when the pack is on the stick, 2 when it was not copied.
+
+    \b
+    Example:
+        kiosk packs to-stick /var/lib/kiosk/packs/winter-forum.toml /media/stick
+    """
+    from kiosk.staff.packs import StickError, copy_to_stick
+
+    try:
+        outcome = copy_to_stick(pack_file, stick)
+    except StickError as exc:
+        _stop(str(exc))
+    for problem in outcome.problems:
+        click.echo(str(problem), err=True)
+    click.echo(outcome.line, err=outcome.result == "refused")
+    sys.exit(2 if outcome.result == "refused" else 0)
+
+
+@command.command("guide")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF to write (.pdf); the web page is written beside it as .html.")
+@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=Path),
+              help="The guide's Markdown file.  [default: docs/peer-group-guide.md]")
+def guide(out: Path, source: Path | None) -> None:
+    """Print the guide for a peer group making its first pack: large print, tagged PDF.
+
+    Made by the same code as the report (the same fonts, sizes and tags), with a web page of
+    the same text beside it, for a screen reader or a browser's own large text.
+
+    \b
+    Example:
+        kiosk packs guide --out guide.pdf
+    """
+    from kiosk.outputs.guide import write_guide
+    from kiosk.outputs.report import ReportError
+
+    if out.suffix.lower() != ".pdf":
+        _stop(f"{out}: error: the guide is written as a PDF; give --out a name ending in .pdf")
+    if not out.parent.is_dir():
+        _stop(f"{out}: error: the folder {out.parent} does not exist; create it or choose "
+              "another --out")
+    try:
+        pdf, web = write_guide(out, source)
+    except ReportError as exc:
+        _stop(str(exc))
+    except OSError as exc:
+        _stop(f"{out}: cannot be written ({exc.strerror}); check the folder and the free space")
+    click.echo(f"{pdf}: written, with {web} beside it")
 
 
 def _stop(line: str) -> NoReturn:

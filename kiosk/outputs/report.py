@@ -444,6 +444,8 @@ h1, h2, h3 { font-weight: bold; }
 a { text-decoration: none; } blockquote { margin: 0 0 0.5em 1em; }
 .bar { background: #000; height: 1em; display: inline-block; vertical-align: middle; }
 .choice { margin: 0.5em 0; }
+pre, code { font-family: inherit; font-size: inherit; white-space: pre-wrap; }
+li { margin: 0.25em 0; }
 @page { size: A4; margin: 20mm; }
 @media print {
   body { font-family: "DejaVu Sans", "NanumGothic", sans-serif; max-width: none; margin: 0; }
@@ -458,10 +460,7 @@ def html_page(summary: Summary, undrawn: Iterable[str] = ()) -> str:
     report, and the source the PDF is made from. `undrawn`: characters the PDF could not draw
     (see `undrawable`), listed at the end so nobody takes the PDF's markers for the words."""
     e = html.escape
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{e(summary.title)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>{e(summary.title)}</h1>", "<p>What people told us</p>"]
+    parts = [f"<h1>{e(summary.title)}</h1>", "<p>What people told us</p>"]
     parts += [f"<p>{e(line)}</p>" for line in intro_lines(summary)]
     for number, q in enumerate(summary.questions, 1):
         parts.append(f"<h2>Question {number}: {e(q.question)}</h2>")
@@ -492,8 +491,18 @@ def html_page(summary: Summary, undrawn: Iterable[str] = ()) -> str:
         parts += [f"<li>{e(ch)} ({e(unicodedata.name(ch, 'no name'))}), shown in the PDF as "
                   f"{e(undrawn_marker(ch))}</li>" for ch in undrawn]
         parts.append("</ul>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return large_print_page(summary.title, parts)
+
+
+def large_print_page(title: str, body: Iterable[str], language: str = "en") -> str:
+    """A whole large-print HTML page: the report's head and styles around `body` (HTML parts,
+    joined by new lines). Everything the kiosk prints for people is made through this, so it all
+    keeps the same clear-print rules."""
+    e = html.escape
+    return "\n".join(["<!DOCTYPE html>", f'<html lang="{e(language)}"><head><meta charset="utf-8">',
+                      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                      f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
+                      *body, "</body></html>"])
 
 
 def write_html(summary: Summary, out: Path, undrawn: Iterable[str] = ()) -> None:
@@ -566,7 +575,7 @@ def undrawn_marker(char: str) -> str:
     return f"[U+{ord(char):04X}]"
 
 
-def _marked(page: str, undrawn: Iterable[str]) -> str:
+def marked_undrawable(page: str, undrawn: Iterable[str]) -> str:
     """`page` with each undrawable character (and the invisible selectors and joiners after
     it) replaced by its marker."""
     chars = "".join(undrawn)
@@ -583,6 +592,24 @@ def write_pdf(summary: Summary, out: Path, undrawn: Iterable[str] | None = None)
 
     Characters no installed font has (`undrawable`, found here when `undrawn` is None) are
     never dropped silently: each is replaced by a visible marker and listed at the end."""
+    _pdf_maker()  # before the fonts are searched: a missing WeasyPrint is the one-line error
+    if undrawn is None:
+        undrawn = undrawable(html_page(summary))
+    undrawn = list(undrawn)
+    write_tagged_pdf(marked_undrawable(html_page(summary, undrawn), undrawn), out)
+
+
+def write_tagged_pdf(page: str, out: Path) -> None:
+    """A tagged, large-print A4 PDF (PDF/UA-1) of a page made by `large_print_page`, written by
+    WeasyPrint with the document's structure, title and language. The caller replaces
+    characters no font has (`undrawable`, `marked_undrawable`) first. Raises ReportError, one
+    line, when WeasyPrint, Pango or the font is missing."""
+    _pdf_maker()(string=page).write_pdf(str(out), pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def _pdf_maker() -> Any:
+    """WeasyPrint's HTML class, once WeasyPrint, Pango and the PDF's font are known to be
+    there; ReportError, one line with the fix, when one is missing."""
     # WeasyPrint and fontTools report CSS they skip and tables they leave out of font subsets;
     # nothing for staff to act on.
     for name in ("weasyprint", "fontTools"):
@@ -597,11 +624,7 @@ def write_pdf(summary: Summary, out: Path, undrawn: Iterable[str] | None = None)
                   "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf") is None:
         raise ReportError("the DejaVu Sans Bold font is missing; install the fonts-dejavu-core "
                           "package")
-    if undrawn is None:
-        undrawn = undrawable(html_page(summary))
-    undrawn = list(undrawn)
-    page = _marked(html_page(summary, undrawn), undrawn)
-    HTML(string=page).write_pdf(str(out), pdf_variant="pdf/ua-1", pdf_tags=True)
+    return HTML
 
 
 def _font_file(pattern: str, fallback: str) -> str | None:

@@ -29,7 +29,7 @@ def staff_screen(window: KioskWindow, name: str, since: int | None = None) -> Ev
 
 def focus_to(window: KioskWindow, control: str, key: str = "Tab") -> Event:
     """Press `key` until `control` has focus (at most once round the screen); its announcement."""
-    for _ in range(24):
+    for _ in range(40):
         start = window.mark()
         window.key(key)
         moved = window.wait_for(lambda e: e["event"] == "staff-focus", what="a focus move",
@@ -48,6 +48,11 @@ def press(window: KioskWindow, control: str, screen: str) -> tuple[Event, str]:
     window.settle()
     said = [e["text"] for e in window.events()[start:] if e["event"] == "say"]
     return shown, said[0] if said else ""
+
+
+def said_since(window: KioskWindow, start: int) -> list[str]:
+    window.settle()
+    return window.said_since(start)
 
 
 def type_in(window: KioskWindow, text: str) -> None:
@@ -86,7 +91,8 @@ def test_a_new_pack_made_by_keys_alone_is_saved_valid_and_used(display: VirtualD
         window.key("Return")
         editor = staff_screen(window, "pack-editor", since=start)
         assert editor["focus"] == "Pack name"
-        assert editor["order"] == ["Pack name", "Add a question", "Save", "Back"]
+        assert editor["order"] == ["Pack name", "Keyboard for Pack name", "Add a question",
+                                   "Save", "Back"]
         assert window.said_since(start)[0] == ("Pack: new pack. No questions yet. "
                                                "Pack name, text field, empty")
 
@@ -134,21 +140,40 @@ def test_a_new_pack_made_by_keys_alone_is_saved_valid_and_used(display: VirtualD
         assert moved["title"] == "Question 1 of 2"
         assert said.startswith("Question 1 of 2. Moved up: now question 1 of 2.")
         editor, _ = press(window, "Done", "pack-editor")
-        assert editor["order"][1:3] == ["1. Choice: How did you travel",
+        assert editor["order"][2:4] == ["1. Choice: How did you travel",
                                         "2. Open: What did you enjoy"]
 
-        # A third question, then deleted: asked first, then said what was deleted.
+        # A third question, typed on the on-screen keyboard (as on a kiosk with no keyboard):
+        # each key says its character; Delete says what it deleted.
         press(window, "Add a question", "question")
-        type_in(window, "Delete me")
+        keyboard, said = press(window, "Keyboard for Question text", "keyboard")
+        assert said == "Keyboard for Question text. Question text: empty. a, button"
+        assert keyboard["fonts"] == [body_px] and keyboard["clipped"] == []
+        assert all(h >= keyboard["target"] for _, h in keyboard["sizes"].values())
+        start = window.mark()
+        for key in ("c", "a", "b", "b", "Delete"):
+            focus_to(window, key, key="shift+Tab" if key == "a" else "Tab")
+            window.key("Return")
+        typed = window.wait_for(lambda e: e["event"] == "staff-keyboard" and e["text"] == "cab",
+                                since=start, what="cab typed")
+        assert typed["field"] == "Question text"
+        assert [t for t in said_since(window, start) if not t.endswith(", button")] == [
+            "c", "a", "b", "b", "Deleted b"]
+        back, said = press(window, "Done", "question")
+        assert back["focus"] == "Question text"
+        assert said.endswith("Question text, text field, cab")
         press(window, "Done", "pack-editor")
-        press(window, "3. Open: Delete me", "question")
+
+        # Deleted: asked first, then said what was deleted.
+        press(window, "3. Open: cab", "question")
         confirm, said = press(window, "Delete this question", "delete-question")
-        assert said == "Delete question 3? 3. Open: Delete me. Keep it, button"
+        assert said == "Delete question 3? 3. Open: cab. Keep it, button"
         assert confirm["focus"] == "Keep it"
         editor, said = press(window, "Delete it", "pack-editor")
-        assert editor["message"] == "Deleted 3. Open: Delete me."
-        assert said.startswith("Pack: Summer fair. Deleted 3. Open: Delete me. 2 questions.")
-        assert editor["order"] == ["Pack name", "1. Choice: How did you travel",
+        assert editor["message"] == "Deleted 3. Open: cab."
+        assert said.startswith("Pack: Summer fair. Deleted 3. Open: cab. 2 questions.")
+        assert editor["order"] == ["Pack name", "Keyboard for Pack name",
+                                   "1. Choice: How did you travel",
                                    "2. Open: What did you enjoy", "Add a question", "Save",
                                    "Back"]
 

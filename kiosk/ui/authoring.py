@@ -13,6 +13,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
 from kiosk.core.pack import QUESTION_TYPES, PackError, QuestionPack, default_pack_path, load_pack
 from kiosk.staff.authoring import (
     TAKES_CHOICES,
@@ -23,6 +26,14 @@ from kiosk.staff.authoring import (
     save_draft,
 )
 from kiosk.staff.packs import available_packs
+
+# The on-screen keyboard's keys, a page at a time (Space, Delete and Capital are on every page).
+KEY_PAGES = ("abcdefghijklmnopqrstuvwxyz", "0123456789.,?!'-:;()/&")
+# What a key is called aloud, where its character is not a word.
+KEY_NAMES = {" ": "space", ".": "full stop", ",": "comma", "?": "question mark",
+             "!": "exclamation mark", "'": "apostrophe", "-": "dash", ":": "colon",
+             ";": "semicolon", "(": "open bracket", ")": "close bracket", "/": "slash",
+             "&": "and sign"}
 
 if TYPE_CHECKING:
     from kiosk.ui.staff import StaffField, StaffMode
@@ -90,6 +101,8 @@ class PackEditor:
         if message:
             mode._text(message)
         name = mode._field("Pack name", draft.name())
+        mode._button("Keyboard for Pack name", lambda: self._act(lambda: self.show_keyboard(
+            "Pack name", draft.name(), self._named, self.show_pack)))
         count = len(draft.questions)
         listing = (f"{count} question{'s' if count != 1 else ''}. Choose one to change, move "
                    "or delete it." if count else "No questions yet.")
@@ -193,6 +206,9 @@ class PackEditor:
         if message:
             mode._text(message)
         text = mode._field("Question text", draft.text_of(index))
+        mode._button("Keyboard for Question text", lambda: self._act(lambda: self.show_keyboard(
+            "Question text", draft.text_of(index), partial(self._typed_text, index),
+            partial(self.show_question, index, "", "Question text")), index))
         mode._button(f"Type: {question.type}", lambda: self._act(
             lambda: self._next_type(index), index))
         mode._button(f"Optional: {'yes' if question.optional else 'no'}", lambda: self._act(
@@ -204,8 +220,12 @@ class PackEditor:
             mode._text("Labels, lowest first. With none, the kiosk's own five are used."
                        if question.type == "scale" else "Choices:")
             for c, choice in enumerate(question.choices):
-                fields.append(mode._field(f"{what.capitalize()} {c + 1}",
-                                          choice.text.get(draft.language, "")))
+                label = f"{what.capitalize()} {c + 1}"
+                fields.append(mode._field(label, choice.text.get(draft.language, "")))
+                mode._button(f"Keyboard for {label}", partial(self._act, partial(
+                    self.show_keyboard, label, choice.text.get(draft.language, ""),
+                    partial(self._typed_choice, index, c),
+                    partial(self.show_question, index, "", label)), index))
                 mode._button(f"Remove {what} {c + 1}", partial(
                     self._act, partial(self._remove_choice, index, c), index))
             mode._button(f"Add a {what}", lambda: self._act(
@@ -283,6 +303,85 @@ class PackEditor:
     def _delete(self, index: int) -> None:
         deleted = self._draft().delete(index)
         self.show_pack(f"Deleted {deleted}.", focus="Add a question")
+
+    # The on-screen keyboard ------------------------------------------------------------------
+
+    def show_keyboard(self, label: str, text: str, done: Callable[[str], None],
+                      cancel: Callable[[], None], page: int = 0) -> None:
+        """Keys as large buttons, for a kiosk with no keyboard: each key says its character,
+        the text so far is shown above them; Done keeps it, Cancel or Escape does not."""
+        mode = self.mode
+        mode._begin("keyboard", cancel)
+        self._read = list
+        title = f"Keyboard for {label}"
+        mode._text(title, bold=True)
+        shown = mode._text(self._typed_line(label, text))
+        state = {"text": text, "capital": False}
+        keys = mode._grid(6)
+        letter_buttons = []
+        for character in KEY_PAGES[page]:
+            button = mode._button(character, partial(self._key, character, state, shown, label),
+                                  keys)
+            mode.controls[-1].name = KEY_NAMES.get(character, character)
+            if character.isalpha():
+                letter_buttons.append(button)
+        # The keys that are words get the whole width, so no word is ever cut to fit a key.
+        mode._button("Space", partial(self._key, " ", state, shown, label))
+        mode._button("Delete", partial(self._key, "", state, shown, label))
+
+        def capital() -> None:
+            state["capital"] = not state["capital"]
+            for button in letter_buttons:
+                button.text = button.text.upper() if state["capital"] else button.text.lower()
+            mode._say("Capital on, for the next letter" if state["capital"] else "Capital off")
+        if page == 0:
+            mode._button("Capital", capital)
+        mode._button("Other keys" if page == 0 else "Letters", lambda: self.show_keyboard(
+            label, str(state["text"]), done, cancel, (page + 1) % len(KEY_PAGES)))
+        mode._button("Done", lambda: done(str(state["text"])))
+        mode._button("Cancel", cancel)
+        mode._show("keyboard", title, said=self._typed_line(label, text) + ".")
+
+    def _key(self, character: str, state: dict[str, object], shown: Widget, label: str) -> None:
+        """A key chosen: the character is added (or the last deleted) and said, as typed."""
+        text = str(state["text"])
+        if character == "":
+            if not text:
+                self.mode._say("Nothing to delete")
+                return
+            removed, text = text[-1], text[:-1]
+            said = f"Deleted {KEY_NAMES.get(removed, removed)}"
+        else:
+            if state["capital"] and character.isalpha():
+                character = character.upper()
+                state["capital"] = False
+                for widget in shown.parent.walk(restrict=True) if shown.parent else []:
+                    if isinstance(widget, Label) and len(widget.text) == 1 and \
+                            widget.text.isalpha():
+                        widget.text = widget.text.lower()
+            text += character
+            said = KEY_NAMES.get(character, character)
+        state["text"] = text
+        shown.text = self._typed_line(label, text)
+        self.mode._say(said)
+        self.mode.app.trace("staff-keyboard", field=label, text=text)
+
+    @staticmethod
+    def _typed_line(label: str, text: str) -> str:
+        return f"{label}: {text}" if text else f"{label}: empty"
+
+    def _named(self, title: str) -> None:
+        self._draft().rename(title)
+        self.show_pack(focus="Pack name")
+
+    def _typed_text(self, index: int, text: str) -> None:
+        note = self._draft().set_text(index, text)
+        self.show_question(index, note, focus="Question text")
+
+    def _typed_choice(self, index: int, choice: int, text: str) -> None:
+        note = self._draft().set_choice(index, choice, text)
+        what = "Label" if self._draft().questions[index].type == "scale" else "Choice"
+        self.show_question(index, note, focus=f"{what} {choice + 1}")
 
     # Helpers ---------------------------------------------------------------------------------
 

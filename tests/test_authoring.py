@@ -48,11 +48,15 @@ def test_a_new_pack_is_built_saved_and_accepted_by_validate(tmp_path: Path) -> N
     third = draft.add_question()
     draft.set_text(third, "Would you come again?")
     assert draft.set_type(third, "yesno") == ""
+    draft.set_type(second, "open")  # and back: its choices are kept while editing
+    assert draft.set_type(second, "yesno") == ("Its 3 choices will not be saved with a yes or no "
+                                               "question.")
+    draft.set_type(second, "choice")
     draft.set_optional(first, True)
     assert [draft.summary(i) for i in range(3)] == [
         "1. Open, optional: What brings you here today?",
         "2. Choice: How did you travel?",
-        "3. Yesno: Would you come again?",
+        "3. Yes or no: Would you come again?",
     ]
 
     saved = save_draft(draft, packs, available_packs(tmp_path / "data"))

@@ -124,9 +124,10 @@ def test_a_new_pack_made_by_keys_alone_is_saved_valid_and_used(display: VirtualD
         start = window.mark()
         window.key("Return")
         changed = staff_screen(window, "question", since=start)
-        assert changed["message"] == "Now a choice question."
+        assert changed["message"] == ("Now a choice question: participants choose one of a "
+                                      "list.")
         assert changed["focus"] == "Type: choice"
-        assert window.said_since(start)[0].endswith("Now a choice question. Type: choice, button")
+        assert window.said_since(start)[0].endswith("one of a list. Type: choice, button")
         added, said = press(window, "Add a choice", "question")
         assert added["focus"] == "Choice 1" and said.endswith("Choice 1, text field, empty")
         type_in(window, "Bus")
@@ -196,5 +197,76 @@ def test_a_new_pack_made_by_keys_alone_is_saved_valid_and_used(display: VirtualD
         assert menu["message"] == "Now using summer-fair.toml."
         assert "Pack: Summer fair (summer-fair, version 1)" in menu["text"]
         assert StaffSettings(data).chosen_pack() == path
+    finally:
+        window.stop()
+
+
+def test_changing_the_built_in_pack_saves_a_new_version_after_saying_what_changed(
+        display: VirtualDisplay, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    StaffSettings(data).set_pin(PIN)
+    window = KioskWindow(display, data)
+    try:
+        window.wait_screen("welcome", timeout=60)
+        window.key("ctrl+alt+s")
+        staff_screen(window, "pin")
+        window.type(PIN)
+        window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == 6)
+        window.key("Return")
+        staff_screen(window, "menu")
+        packs, _ = press(window, "Questions", "questions")
+        builtin = next(name for name in packs["order"] if name.startswith("Change "))
+        editor, said = press(window, builtin, "pack-editor")
+        assert said.startswith("Pack: Self management and co-production. 7 questions.")
+        first = editor["order"][2]
+        assert first == "1. Open, optional: What does co-production mean to you?"
+
+        # Unchanged, Back goes straight back; nothing is asked, nothing written.
+        start = window.mark()
+        window.key("Escape")
+        staff_screen(window, "questions", since=start)
+        editor, _ = press(window, builtin, "pack-editor")
+
+        # The text changed: its translations are taken out, and that is said before anything
+        # else happens.
+        question, said = press(window, first, "question")
+        assert said.endswith("Question text, text field, What does co-production mean to you?")
+        window.key("End", "BackSpace")  # the question mark
+        type_in(window, " today")
+        note, said = press(window, "Done", "question")
+        words = ("Its translations (gd, pl, ko) no longer match and were taken out; translate it "
+                 "again.")
+        assert note["message"] == words and words in said
+        assert note["focus"] == "Question text"
+
+        # Leaving unsaved asks first; Keep editing goes back to the pack.
+        start = window.mark()
+        window.key("Escape")
+        staff_screen(window, "pack-editor", since=start)
+        start = window.mark()
+        window.key("Escape")
+        leave = staff_screen(window, "leave-pack", since=start)
+        assert leave["order"] == ["Keep editing", "Leave without saving"]
+        assert said_since(window, start)[0] == (
+            "Leave without saving? Your changes to Self management and co-production are not "
+            "saved. Keep editing, button")
+        window.key("Return")
+        staff_screen(window, "pack-editor")
+
+        saved, said = press(window, "Save", "pack-saved")
+        assert saved["message"] == ("Saved Self management and co-production, version 2, as "
+                                    "packs/co-production.toml.")
+        path = data / "packs" / "co-production.toml"
+        check = subprocess.run([sys.executable, "-m", "kiosk", "packs", "validate", str(path)],
+                               capture_output=True, text=True, cwd=ROOT, timeout=60)
+        assert check.returncode == 0, check.stderr
+        assert check.stdout.splitlines()[-1] == (
+            f"{path}: ok: 'co-production' version 2, 7 questions in en, gd, pl, ko, 3 warnings")
+        # The warnings are the three translations taken out, as the kiosk said.
+        assert (check.stdout + check.stderr).count("question 'meaning' text has no") == 3
+        pack, _ = load_pack(path)
+        assert pack.questions[0].text.translations == {
+            "en": "What does co-production mean to you today"}
+        assert pack.questions[1].text.has("gd")
     finally:
         window.stop()

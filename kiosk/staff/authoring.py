@@ -34,13 +34,15 @@ from kiosk.core.pack import (
 )
 from kiosk.staff.xlsform import atomic_file, pack_toml
 
-# What each type is, in the words staff see and hear.
-TYPE_NAMES = {
-    "open": "open (answered in words)",
-    "choice": "choice (one of a list)",
-    "multi": "multi (any of a list)",
-    "yesno": "yes or no",
-    "scale": "scale (from low to high)",
+# Each type in the words staff see and hear, and what it asks of a participant.
+TYPE_LABELS = {"open": "open", "choice": "choice", "multi": "multi", "scale": "scale",
+               "yesno": "yes or no"}
+TYPE_MEANINGS = {
+    "open": "participants answer in their own words",
+    "choice": "participants choose one of a list",
+    "multi": "participants choose any of a list",
+    "scale": "participants choose from low to high",
+    "yesno": "participants answer yes or no",
 }
 TAKES_CHOICES = ("choice", "multi", "scale")
 MAX_SCALE_LABELS = 11
@@ -106,7 +108,8 @@ class Draft:
         question = self.questions[index]
         words = self.text_of(index) or "(no text yet)"
         optional = ", optional" if question.optional else ""
-        return f"{index + 1}. {question.type.capitalize()}{optional}: {words}"
+        kind = TYPE_LABELS[question.type].capitalize()
+        return f"{index + 1}. {kind}{optional}: {words}"
 
     @property
     def changed(self) -> bool:
@@ -156,7 +159,7 @@ class Draft:
             # Kept in the draft (switching back brings them back), but not saved with this type.
             count = len(question.choices)
             return (f"Its {count} choice{'s' if count > 1 else ''} will not be saved with a "
-                    f"{qtype} question.")
+                    f"{TYPE_LABELS[qtype]} question.")
         return ""
 
     def set_optional(self, index: int, optional: bool) -> None:

@@ -19,6 +19,8 @@ from kivy.uix.widget import Widget
 from kiosk.core.pack import QUESTION_TYPES, PackError, QuestionPack, default_pack_path, load_pack
 from kiosk.staff.authoring import (
     TAKES_CHOICES,
+    TYPE_LABELS,
+    TYPE_MEANINGS,
     AuthoringError,
     Draft,
     draft_from_pack,
@@ -209,7 +211,7 @@ class PackEditor:
         mode._button("Keyboard for Question text", lambda: self._act(lambda: self.show_keyboard(
             "Question text", draft.text_of(index), partial(self._typed_text, index),
             partial(self.show_question, index, "", "Question text")), index))
-        mode._button(f"Type: {question.type}", lambda: self._act(
+        mode._button(f"Type: {TYPE_LABELS[question.type]}", lambda: self._act(
             lambda: self._next_type(index), index))
         mode._button(f"Optional: {'yes' if question.optional else 'no'}", lambda: self._act(
             lambda: self._toggle_optional(index), index))
@@ -251,8 +253,9 @@ class PackEditor:
         current = draft.questions[index].type
         qtype = QUESTION_TYPES[(QUESTION_TYPES.index(current) + 1) % len(QUESTION_TYPES)]
         note = draft.set_type(index, qtype)
-        self.show_question(index, f"Now a {qtype} question. {note}".strip(),
-                           focus=f"Type: {qtype}")
+        self.show_question(index, f"Now a {TYPE_LABELS[qtype]} question: "
+                           f"{TYPE_MEANINGS[qtype]}. {note}".strip(),
+                           focus=f"Type: {TYPE_LABELS[qtype]}")
 
     def _toggle_optional(self, index: int) -> None:
         draft = self._draft()

@@ -217,3 +217,21 @@ def test_store_lists_the_versions_it_has_answers_for(tmp_path: Path) -> None:
     assert store.pack_versions("winter") == [1, 2]
     store.start_event("x", "y", date(2026, 1, 1))
     store.close()
+
+
+def test_typed_text_that_looks_like_toml_stays_text(tmp_path: Path) -> None:
+    # Whatever is typed (quotes, brackets, backslashes, a pasted new line) is kept as words and
+    # can never add a key or a table to the file.
+    draft = new_draft('Hall "B" ]] [pack] \\ id = "x"', "en")
+    index = draft.add_question("choice", 'Say """hi""" \n[[question]]\ttype = "multi"')
+    draft.add_choice(index, '{ id = "evil" }')
+    draft.add_choice(index, "\x7f# not a comment")
+    saved = save_draft(draft, tmp_path / "packs", [])
+    pack = saved.pack
+    assert pack.id == "hall-b-pack-id-x"
+    assert pack.title.get("en") == 'Hall "B" ]] [pack] \\ id = "x"'
+    assert [q.type for q in pack.questions] == ["choice"]
+    assert pack.questions[0].text.get("en") == 'Say """hi""" [[question]] type = "multi"'
+    assert [c.text.get("en") for c in pack.questions[0].choices] == [
+        '{ id = "evil" }', "\x7f# not a comment"]
+    validate(saved.path)

@@ -25,7 +25,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -660,10 +660,28 @@ def _toml_text(texts: dict[str, str], languages: list[str], default: str) -> str
     return "{ " + ", ".join(items) + " }"
 
 
+_IMPORT_COMMENT = ("# Made from an XLSForm spreadsheet by `kiosk packs import`; edit the "
+                   "spreadsheet and import it again,\n# or edit this file and check it with "
+                   "`kiosk packs validate`.")
+
+
+def pack_toml(meta: dict[str, Any], questions: list[dict[str, Any]], languages: list[str],
+              comment: str) -> str:
+    """A pack as TOML, from plain values: `meta` has id, title, version and maybe description;
+    each question id, type, optional, text and maybe help, audio, labels (scale) or choices
+    (each an id and a text); a text is a dict of language to string. `comment` (lines starting
+    with "#") heads the file. The one writer of pack files, for imported forms and for packs made
+    on the kiosk (kiosk.staff.authoring)."""
+    text, _ = _dump(meta, {"title": 0, "description": 0}, [(q, None) for q in questions],
+                    languages, comment)
+    return text
+
+
 def _dump(meta: dict[str, Any], meta_rows: dict[str, int],
-          questions: list[tuple[dict[str, Any], _Row]],
-          languages: list[str]) -> tuple[str, dict[int, tuple[str, int]]]:
-    """The pack as TOML, and for each line the sheet and row it came from."""
+          questions: Sequence[tuple[dict[str, Any], _Row | None]],
+          languages: list[str], comment: str = _IMPORT_COMMENT,
+          ) -> tuple[str, dict[int, tuple[str, int]]]:
+    """The pack as TOML, and for each line the sheet and row it came from (where known)."""
     default = languages[0]
     lines: list[str] = []
     origin: dict[int, tuple[str, int]] = {}
@@ -673,9 +691,8 @@ def _dump(meta: dict[str, Any], meta_rows: dict[str, int],
         if sheet and row:
             origin[len(lines)] = (sheet, row)
 
-    put("# Made from an XLSForm spreadsheet by `kiosk packs import`; edit the spreadsheet and "
-        "import it again,")
-    put("# or edit this file and check it with `kiosk packs validate`.")
+    for line in comment.splitlines():
+        put(line)
     put("")
     put("[pack]", "settings", 2)
     put(f"id = {_toml_string(meta['id'])}", "settings", 2)
@@ -687,7 +704,7 @@ def _dump(meta: dict[str, Any], meta_rows: dict[str, int],
     put("languages = [" + ", ".join(_toml_string(lang) for lang in languages) + "]", "survey", 1)
     put(f"version = {meta['version']}", "settings", 2)
     for question, row in questions:
-        n = row.number
+        n = row.number if row is not None else 0
         put("")
         put("[[question]]", "survey", n)
         put(f"id = {_toml_string(question['id'])}", "survey", n)
@@ -709,7 +726,7 @@ def _dump(meta: dict[str, Any], meta_rows: dict[str, int],
             for choice in question["choices"]:
                 put(f"  {{ id = {_toml_string(choice['id'])}, text = "
                     f"{_toml_text(choice['text'], languages, default)} }},", "choices",
-                    choice["_row"])
+                    choice.get("_row"))
             put("]", "survey", n)
     return "\n".join(lines) + "\n", origin
 

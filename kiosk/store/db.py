@@ -211,6 +211,11 @@ class Store:
                 "source = excluded.source, sha256 = excluded.sha256",
                 (pack_id, version, title, source, digest))
 
+    def pack_versions(self, pack_id: str) -> list[int]:
+        """The versions of a pack this kiosk has used (answers point at them), lowest first."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT version FROM packs WHERE id = ? ORDER BY version", (pack_id,))]
+
     def start_event(self, name: str, venue: str, today: date) -> str:
         """Name the session participants are about to take part in; returns its id."""
         event_id = new_id()

@@ -1,8 +1,8 @@
 """Staff mode: behind a long press on the top left corner (or Ctrl+Alt+S) and a PIN.
 
-Staff choose the question pack, name the session (event and venue), see how many contributions
-there are, and can leave kiosk mode. The PIN is checked by kiosk.staff.settings (hashed, with
-lockout).
+Staff choose the question pack, make or change one ("Questions", kiosk.ui.authoring), name the
+session (event and venue), see how many contributions there are, and can leave kiosk mode. The
+PIN is checked by kiosk.staff.settings (hashed, with lockout).
 
 Staff who run sessions may be blind or partially sighted themselves, so staff screens follow the
 participant's rules: text and labels at the body size (wrapping and scrolling, never shrunk), the
@@ -38,6 +38,7 @@ from kiosk.core.pack import PackError, default_pack_path, load_pack
 from kiosk.staff.packs import available_packs
 from kiosk.staff.settings import MAX_FAILURES, NO_PIN, PIN_INVALID, StaffSettings
 from kiosk.ui.app import KioskApp
+from kiosk.ui.authoring import PackEditor
 from kiosk.ui.widgets import KioskButton, TextBlock, TextField
 
 # Where deploy/usb-sync.sh mounts a USB stick.
@@ -159,6 +160,7 @@ class StaffMode(ModalView):
         self.app = app
         self.data_dir = data_dir
         self.settings = StaffSettings(data_dir)
+        self.editor = PackEditor(self)  # the "Questions" screens
         self.pin = ""
         self.screen = ""
         self.generation = 0  # which screen is shown: a late trace of an older one is dropped
@@ -432,7 +434,8 @@ class StaffMode(ModalView):
               focus: int | None = 0) -> None:
         """Say the screen (title, message, what else it says, then the control with focus),
         and trace it once it is laid out, with a screenshot when the kiosk keeps them."""
-        parts = [title.rstrip(".…") + ".", message, said]
+        # A question keeps its question mark; anything else ends as a sentence.
+        parts = [title if title.endswith("?") else title.rstrip(".…") + ".", message, said]
         if focus is not None and self.controls:
             parts.append(self.set_focus(focus, announce=False, scroll=False))
         spoken = " ".join(p.strip() for p in parts if p.strip())
@@ -619,6 +622,7 @@ class StaffMode(ModalView):
             self._text(message)
         self._text("\n".join(lines))
         self._button("Next pack", self._next_pack)
+        self._button("Questions", self.editor.show_packs)
         self._button("Name the session", self.show_event_form)
         self._button("Sync", self.show_sync_form)
         self._button("Back to the kiosk", self.dismiss)

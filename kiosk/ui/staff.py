@@ -720,8 +720,10 @@ class StaffMode(ModalView):
             # The sync uses its own connection: SQLite connections stay in their own thread.
             own = Store(store.path)
             try:
-                message = sync_to_target(own, target, self.data_dir, progress=progress,
-                                         pairing_code=code or None).message()
+                report = sync_to_target(own, target, self.data_dir, progress=progress,
+                                        pairing_code=code or None)
+                # Rows refused one by one stay on this kiosk: staff hear it, as the CLI says it.
+                message = " ".join(filter(None, (report.message(), report.kept_back_line())))
                 # The file's name is enough on a small screen (the folder is in the form).
                 message = message.replace(target, Path(target).name)
             except SyncError as exc:

@@ -625,6 +625,7 @@ class StaffMode(ModalView):
         self._button("Questions", self.editor.show_packs)
         self._button("Name the session", self.show_event_form)
         self._button("Sync", self.show_sync_form)
+        self._button("Withdraw by code", self.show_withdraw_form)
         self._button("Back to the kiosk", self.dismiss)
         self._button("Leave kiosk mode", self.app.stop)  # last: rarely wanted
         self._show("menu", title, message, " ".join(line + "." for line in lines))
@@ -670,6 +671,37 @@ class StaffMode(ModalView):
         self._button("Save", save)
         self._button("Cancel", self.show_menu)
         self._show("event-form", title, said=how)
+
+    def show_withdraw_form(self) -> None:
+        """Withdraw, after the event, the participant who was given a code on the thanks
+        screen: staff type the words the participant reads out or shows them."""
+        self._begin("withdraw-form", self.show_menu)
+        title = "Withdraw by code"
+        how = ("Type the code words the participant was given; their answers are deleted. "
+               "Nothing says who it was.")
+        self._text(title, bold=True)
+        self._text(how)
+        code = self._field("Code words")
+        self._button("Withdraw", lambda: self._withdraw(code.text))
+        self._button("Cancel", self.show_menu)
+        self._show("withdraw-form", title, said=how)
+
+    def _withdraw(self, text: str) -> None:
+        from kiosk.core.withdrawal import CODE_WORDS, normalise_code
+
+        store = self.app.store
+        if store is None:
+            self.show_menu("Nothing to withdraw from: this kiosk has no store.")
+            return
+        if not normalise_code(text):
+            self.show_menu(f"Nothing was changed: type the {CODE_WORDS} words of the code.")
+            return
+        if store.withdraw_code(text):
+            self.show_menu("Withdrawn: the answers of the participant with that code are "
+                           "deleted, and the next syncs carry the withdrawal.")
+        else:
+            self.show_menu("No participant on this kiosk has that code; nothing was changed. "
+                           "Check the words with the participant.")
 
     def show_sync_form(self) -> None:
         """Where to sync (a shared store file, e.g. on a USB stick, or a hub), then sync."""

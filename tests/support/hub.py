@@ -3,6 +3,7 @@ prints them, and kiosks paired with it the way staff pair them (`kiosk pair`).""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -31,8 +32,8 @@ class HubInfo:
     lines: list[str]
 
 
-def start_hub(data: Path, *extra: str, stdout: int | None = None
-              ) -> tuple[subprocess.Popen[str], HubInfo]:
+def start_hub(data: Path, *extra: str, stdout: int | None = None,
+              env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], HubInfo]:
     """Start `kiosk hub --data DATA` on a free port of 127.0.0.1 and read its console.
 
     Its standard error goes to DATA.log (read with `console`), not a pipe: a pipe nobody
@@ -43,7 +44,8 @@ def start_hub(data: Path, *extra: str, stdout: int | None = None
         process = subprocess.Popen(
             [sys.executable, "-c", "from kiosk.commands.hub import command; command()",
              "--data", str(data), "--host", "127.0.0.1", "--port", "0", *extra],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=stdout, stderr=err, text=True)
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=stdout, stderr=err, text=True,
+            env=None if env is None else {**os.environ, **env})
     deadline = time.monotonic() + 60
     lines: list[str] = []
     while time.monotonic() < deadline and process.poll() is None:

@@ -144,7 +144,9 @@ def describe_removed(removed: tuple[str, ...],
 # Written forms (regular expressions on the raw text)
 # ---------------------------------------------------------------------------------------------
 
-_WRITTEN_EMAIL = re.compile(r"[\w.+\-']+\s*@\s*[\w\-]+(?:\s*\.\s*[\w\-]+)+")
+# Starts only where a run of address characters starts: tried from inside the run too, a long
+# answer without "@" took seconds (each start rescans the run).
+_WRITTEN_EMAIL = re.compile(r"(?<![\w.+\-'])[\w.+\-']+\s*@\s*[\w\-]+(?:\s*\.\s*[\w\-]+)+")
 _WRITTEN_POSTCODE = re.compile(
     r"\b([A-Za-z]{1,2})(\d[A-Za-z\d]?)\s*(\d)([ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})\b"
 )
@@ -269,7 +271,7 @@ class _Scanner:
     # -- written forms ------------------------------------------------------------------------
     def written(self) -> None:
         text = self.text
-        for m in _WRITTEN_EMAIL.finditer(text):
+        for m in _WRITTEN_EMAIL.finditer(text) if "@" in text else ():
             self.mark_chars(m.start(), m.end(), "EMAIL")
         for m in _WRITTEN_DATE.finditer(text):
             before = text[max(0, m.start() - 40) : m.start()]
@@ -712,8 +714,14 @@ class _Scanner:
         return True
 
     def _title_case_text(self) -> bool:
-        raws = [t.raw for t in self.tokens if t.raw.isalpha()]
-        return bool(raws) and sum(r[:1].isupper() for r in raws) > 0.6 * len(raws)
+        # Asked once per possible name: counted once per text (the tokens never change), or a
+        # long answer of many names took seconds (quadratic).
+        cached: bool | None = getattr(self, "_title_case", None)
+        if cached is None:
+            raws = [t.raw for t in self.tokens if t.raw.isalpha()]
+            cached = bool(raws) and sum(r[:1].isupper() for r in raws) > 0.6 * len(raws)
+            self._title_case = cached
+        return cached
 
     def _name_follows(self, j: int) -> bool:
         """Whether token j (after a possible name) fits a name before it."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import json
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -41,11 +42,22 @@ def scrub_changed(text: str, value: str | None, language: str) -> bool:
     return value is not None and scrub(json.loads(value), language)[1]
 
 
-# How long the second pass may spend on one answer. The scrubber is pure Python and some
-# shapes of text (thousands of short name-like words) take it seconds: a row that takes longer
-# is refused as too slow to check, and kept back on its kiosk, rather than holding up the
-# batches of every other kiosk waiting on the same shared store.
-SCRUB_BUDGET = 0.5
+def _seconds(name: str, default: float) -> float:
+    """A time limit from the environment (seconds), else `default`."""
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+# How long the second pass may spend on one answer. The scrubber is pure Python: a shape of
+# text it handles badly must not hold up the batches of every other kiosk waiting on the same
+# shared store, so a row that takes longer is refused as too slow to check and kept back on its
+# kiosk. No 10,000-character answer found takes over 0.15 s here (the worst, an address pattern
+# that rescanned long runs, took 1.8 s and is fixed); a Raspberry Pi is several times slower,
+# hence 2 s. KIOSK_SCRUB_BUDGET sets another limit, in seconds.
+SCRUB_BUDGET = _seconds("KIOSK_SCRUB_BUDGET", 2.0)
 TOO_SLOW = "too slow to check for personal details (over {budget} s)"
 # How long the second pass may spend on one batch in all: a batch of many slow rows, each
 # within its own budget, would otherwise still hold the shared store for minutes. The rows not
@@ -116,6 +128,10 @@ def scrub_within(rows: Sequence[tuple[str, str | None, str]], budget: float = SC
     results: list[tuple[str, str | None, bool] | str | None] = [None] * len(rows)
     if not rows:
         return results
+    # The scrubber's word lists load on its first use in a process (about a second): outside
+    # any row's limit, or a hub's first answer of each language would be refused as too slow.
+    for language in {language for _, _, language in rows}:
+        scrub_row("call Mary", None, language)
     watchdog = _Watchdog(threading.get_ident(), budget)
     watchdog.start()
     ends = time.monotonic() + total

@@ -266,8 +266,10 @@ def test_staff_mode_behind_a_pin_chooses_the_pack(display: VirtualDisplay, tmp_p
 
         def touch_staff(label: str) -> None:
             """Touch a staff control, first scrolling to it as a person would (large print)."""
-            window.settle()
             for _ in range(12):
+                # After each swipe too: on a busy machine the layout event comes late, and a
+                # stale one sent the next swipe the wrong way.
+                window.settle()
                 screen = [e for e in window.events() if e["event"] == "staff-screen"][-1]
                 shown = [e for e in window.events() if e["event"] in ("staff-screen",
                          "staff-layout") and e["name"] == screen["name"]][-1]["controls"]

@@ -20,9 +20,10 @@ ALLOWED: dict[str, set[str]] = {
     "core": set(),
     "i18n": set(),
     "ids": set(),  # random ids, given to the core by those that build sessions
+    "private": set(),  # owner-only files (PIN hash, hub token, keys)
     "speech": {"core"},
-    "store": {"core", "ids"},
-    "staff": {"core"},
+    "store": {"core", "ids", "private"},
+    "staff": {"core", "private"},
     "outputs": {"core", "store", "ids"},
     "ui": {"core", "speech.ports", "staff", "store", "i18n"},
     "bootstrap": {"core", "i18n", "ids", "speech", "staff", "store", "ui"},

@@ -22,19 +22,14 @@ from kiosk.store.db import store_in
 from kiosk.store.hub.pairing import pairing_proof, read_pairing
 from kiosk.store.hub.tls import PinnedConnection
 from kiosk.store.hub.token import new_token, read_token
-from tests.support.hub import HubInfo, console, hub_token_of, pair, start_hub
+from tests.support.hub import HubInfo, console, hub_token_of, pair, running_hub, start_hub
 from tests.support.kiosks import kiosk_answers, make_kiosk
 
 
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[tuple[HubInfo, Path]]:
-    data = tmp_path / "hub"
-    process, info = start_hub(data)
-    try:
-        yield info, data
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_hub(tmp_path / "hub") as running:
+        yield running
 
 
 def sync(folder: Path, url: str, *extra: str) -> tuple[int, str]:

@@ -23,7 +23,7 @@ from kiosk.ids import new_id
 from kiosk.store.db import Store, store_in
 from kiosk.store.hub.tls import PinnedConnection
 from kiosk.store.sync import BATCH_SCRUB_BUDGET, TOO_SLOW
-from tests.support.hub import HubInfo, hub_token_of, pair, start_hub
+from tests.support.hub import HubInfo, hub_token_of, pair, running_hub
 from tests.support.kiosks import kiosk_answers, make_kiosk
 from tests.support.paths import ROOT
 
@@ -60,13 +60,8 @@ def add_people(folder: Path, texts: list[str], stamp: str | None = None) -> list
 
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[tuple[HubInfo, Path]]:
-    data = tmp_path / "hub"
-    process, info = start_hub(data)
-    try:
-        yield info, data
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_hub(tmp_path / "hub") as running:
+        yield running
 
 
 def post_batch(info: HubInfo, batch: dict[str, Any], credential: str) -> tuple[int, Any]:
@@ -222,13 +217,8 @@ BUDGET = 0.03
 
 @pytest.fixture
 def strict_hub(tmp_path: Path) -> Iterator[tuple[HubInfo, Path]]:
-    data = tmp_path / "hub"
-    process, info = start_hub(data, env={"KIOSK_SCRUB_BUDGET": str(BUDGET)})
-    try:
-        yield info, data
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_hub(tmp_path / "hub", env={"KIOSK_SCRUB_BUDGET": str(BUDGET)}) as running:
+        yield running
 
 
 def test_answers_too_slow_to_scrub_do_not_hold_up_other_kiosks(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from kiosk.core.pack import PackError
+
+if TYPE_CHECKING:
+    from kiosk.store.db import Store
 
 
 def default_data_dir() -> Path:
@@ -73,3 +76,20 @@ def fail_on_pack(error: PackError) -> NoReturn:
     for problem in error.problems:
         click.echo(str(problem), err=True)
     sys.exit(2)
+
+
+def open_kiosk_store(data_dir: Path, hint: str = "") -> Store:
+    """The kiosk's own store in `data_dir`, or a one-line ClickException naming the fix.
+
+    `hint` adds another way out to the message (", or give --from SHARED_STORE")."""
+    # Imported here: commands that never open a store should not pay for SQLite at start-up.
+    from kiosk.store.db import Store, StoreError, store_in
+
+    path = store_in(data_dir)
+    if not path.exists():
+        raise click.ClickException(f"{path}: no kiosk store here; check --data names the "
+                                   f"kiosk's data folder{hint}")
+    try:
+        return Store(path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None

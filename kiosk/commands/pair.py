@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.commands.common import data_option
-from kiosk.store.db import Store, StoreError, store_in
+from kiosk.commands.common import data_option, open_kiosk_store
 from kiosk.store.hub.client import pair_with_hub
 from kiosk.store.hub.token import HubError
 
@@ -30,16 +29,12 @@ def command(url: str, code: str, data_dir: Path, fingerprint: str | None) -> Non
     Example:
         kiosk pair https://192.168.1.20:8765 ABCD-EFG-HJK --data ~/kiosk-data
     """
-    path = store_in(data_dir)
-    if not path.exists():
-        raise click.ClickException(f"{path}: no kiosk store here; check --data names the "
-                                   "kiosk's data folder")
+    store = open_kiosk_store(data_dir)
+    kiosk_id = store.kiosk_id
+    store.close()
     try:
-        store = Store(path)
-        kiosk_id = store.kiosk_id
-        store.close()
         pairing = pair_with_hub(url, code, data_dir, kiosk_id, fingerprint)
-    except (StoreError, HubError) as exc:
+    except HubError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Paired with {pairing.url} (certificate fingerprint {pairing.fingerprint}). "
                f"Sync with: kiosk sync --to {pairing.url}")

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.commands.common import data_option, quiet_option
-from kiosk.store.db import Store, StoreError, store_in
+from kiosk.commands.common import data_option, open_kiosk_store, quiet_option
 from kiosk.store.hub.client import merge_into_target, sync_to_target
 from kiosk.store.hub.token import HubError
 from kiosk.store.sync import SyncError
@@ -55,14 +54,7 @@ def command(data_dir: Path, target: str, source: Path | None, token: str | None,
     if source is not None:
         _merge(source, target, data_dir, token, quiet, fingerprint, insecure)
         return
-    path = store_in(data_dir)
-    if not path.exists():
-        raise click.ClickException(f"{path}: no kiosk store here; check --data names the "
-                                   "kiosk's data folder")
-    try:
-        store = Store(path)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    store = open_kiosk_store(data_dir)
     with _progress_bar(quiet) as progress:
         try:
             report = sync_to_target(store, target, data_dir, token, progress,

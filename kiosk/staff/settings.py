@@ -23,11 +23,12 @@ import json
 import os
 import re
 import secrets
-import stat
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+
+from kiosk.private import tighten, write_private
 
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 300
@@ -98,21 +99,13 @@ class StaffSettings:
         if problem:
             raise StaffError(f"{self.path}: unreadable ({problem}); delete it and set the PIN "
                              "again with: kiosk staff-pin")
-        _tighten(self.path)  # an older kiosk wrote it readable by everyone
+        tighten(self.path)  # an older kiosk wrote it readable by everyone
         known = {k: v for k, v in raw.items() if k in StaffConfig.__dataclass_fields__}
         return StaffConfig(**known)
 
     def save(self, config: StaffConfig) -> None:
         """Write the settings (0600) so that a power cut leaves either the old or the new file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            os.fchmod(f.fileno(), 0o600)  # a leftover temporary file keeps its old mode
-            json.dump(asdict(config), f, indent=2)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, self.path)
+        write_private(self.path, json.dumps(asdict(config), indent=2))
 
     def set_pin(self, pin: str) -> None:
         """Set a new PIN of 6 to 12 digits; clears the count of wrong PINs."""
@@ -227,14 +220,6 @@ class StaffSettings:
             tally = _TALLIES[self._key()] = _Tally(config.pin_hash)
         return tally
 
-
-def _tighten(path: Path) -> None:
-    """Make a private file the owner's only (best effort: a FAT stick has no modes)."""
-    try:
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            path.chmod(0o600)
-    except OSError:
-        pass
 
 
 def _set_hash(config: StaffConfig, pin: str) -> None:

@@ -8,6 +8,8 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +57,18 @@ def start_hub(data: Path, *extra: str, stdout: int | None = None,
         time.sleep(0.05)
     assert len(lines) >= HUB_LINES, log.read_text()
     return process, read_console(lines[:HUB_LINES])
+
+
+@contextmanager
+def running_hub(data: Path, *extra: str, env: dict[str, str] | None = None
+                ) -> Iterator[tuple[HubInfo, Path]]:
+    """A hub on `data` for the length of a `with` block (or a fixture's yield), then stopped."""
+    process, info = start_hub(data, *extra, env=env)
+    try:
+        yield info, data
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def console(data: Path) -> str:

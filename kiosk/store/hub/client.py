@@ -163,20 +163,8 @@ def pair_with_hub(url: str, code: str, data_dir: str | Path, kiosk_id: str,
         raise HubError(f"{code}: a pairing code has {CODE_LENGTH} letters and digits, as the "
                        "hub shows it (for example ABCD-EFG-HJK)")
     base = f"https://{parsed.netloc}"
-    seen: list[str] = []
-
-    def connect() -> http.client.HTTPConnection:
-        connection = PinnedConnection(parsed.hostname or "", parsed.port, fingerprint, timeout)
-        original = connection.connect
-
-        def connect_and_note() -> None:
-            original()
-            seen.append(connection.seen or "")
-        connection.connect = connect_and_note  # type: ignore[method-assign]
-        return connection
-
     # The first connection only learns the certificate; the proof is bound to it.
-    probe = connect()
+    probe = PinnedConnection(parsed.hostname or "", parsed.port, fingerprint, timeout)
     try:
         probe.connect()
     except HubError:
@@ -186,7 +174,7 @@ def pair_with_hub(url: str, code: str, data_dir: str | Path, kiosk_id: str,
                        "kiosk is on the same network") from None
     finally:
         probe.close()
-    shown = seen[-1]
+    shown = probe.seen or ""
     body = json.dumps({"kiosk": kiosk_id, "proof": pairing_proof(code, shown, kiosk_id)})
     pinned = fingerprint or shown
 

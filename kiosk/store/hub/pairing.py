@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import threading
 import time
@@ -28,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk.private import write_private
 from kiosk.store.hub.token import HubError
 
 HUB_KIOSKS_FILE = "kiosks.json"
@@ -56,14 +56,7 @@ def key_hash(key: str) -> str:
 
 
 def _write_private_json(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(path.name + ".new")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    write_private(path, json.dumps(data, indent=1))
 
 
 class PairedKiosks:

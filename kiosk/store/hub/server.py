@@ -425,8 +425,7 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                 read = self._body(MAX_SITE_REQUEST_BYTES)
                 if read is None:
                     return True
-                body = read
-            self._read_all()
+                body = read  # _body stopped the time limit; a GET's caller did
             headers = {name.lower(): value for name, value in self.headers.items()}
             reply = hub.site(method, self.path, headers, body)
             if reply is None:

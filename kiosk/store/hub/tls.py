@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import http.client
-import os
 import socket
 import ssl
 from pathlib import Path
 
+from kiosk.private import write_private
 from kiosk.store.hub.token import HubError
 
 CERT_FILE_NAME = "hub-cert.pem"
@@ -69,17 +69,10 @@ def _make_certificate(cert: Path, key: Path) -> None:
         .not_valid_before(datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
         .not_valid_after(now + datetime.timedelta(days=365 * 30))
         .sign(private, hashes.SHA256()))
-    cert.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _write_private(key, private.private_bytes(
+    write_private(key, private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption()))
-    _write_private(cert, certificate.public_bytes(serialization.Encoding.PEM))
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    write_private(cert, certificate.public_bytes(serialization.Encoding.PEM))
 
 
 def server_context(cert: Path, key: Path) -> ssl.SSLContext:

@@ -7,11 +7,11 @@ hub-token show``). Kiosks do not need it: each pairs and gets a key of its own (
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import stat
 from pathlib import Path
+
+from kiosk.private import tighten, write_private
 
 TOKEN_FILE_NAME = "hub-token"
 # Largest request body the hub reads; a batch is kept well below it by the sender.
@@ -23,25 +23,6 @@ class HubError(Exception):
     """A hub that cannot be reached or used, with a one-line reason and what to do."""
 
 
-def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        # O_CREAT's mode applies only to a new file: a token file an older kiosk left 0644 is
-        # made the owner's only here.
-        os.fchmod(handle.fileno(), 0o600)
-        handle.write(text + "\n")
-
-
-def _tighten(path: Path) -> None:
-    """Make an existing token file the owner's only (best effort: a FAT stick has no modes)."""
-    try:
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            path.chmod(0o600)
-    except OSError:
-        pass
-
-
 def read_token(data_dir: str | Path) -> str | None:
     """The hub token kept in a data folder, or None. A token file readable by others (as older
     kiosks left it) is made the owner's only."""
@@ -50,7 +31,7 @@ def read_token(data_dir: str | Path) -> str | None:
         token = path.read_text(encoding="utf-8").strip()
     except OSError:
         return None
-    _tighten(path)
+    tighten(path)
     return token or None
 
 
@@ -66,7 +47,7 @@ def check_token(token: str) -> str:
 def save_token(data_dir: str | Path, token: str) -> Path:
     """Keep a hub token in a data folder (readable by its owner only); returns the file."""
     path = Path(data_dir) / TOKEN_FILE_NAME
-    _write_private(path, check_token(token))
+    write_private(path, check_token(token) + "\n")
     return path
 
 

@@ -21,7 +21,7 @@ from kiosk.core.screens import MAX_TEXT_SIZE
 from kiosk.devtools.rehearsal import SAMPLE_ANSWERS
 from kiosk.store.db import store_in
 from kiosk.ui.theme import REFERENCE_PX_PER_MM, REFERENCE_PX_PER_MM_DOWN
-from tests.support.kiosk_window import Event, KioskWindow
+from tests.support.kiosk_window import Event, KioskWindow, screenshot_of
 from tests.support.plugins.display import VirtualDisplay
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
@@ -183,6 +183,61 @@ def test_the_on_screen_keyboard_by_keys_and_by_touch_to_explore(kiosk: KioskWind
     kiosk.key("Escape")  # closes the keyboard, back to the answer
     back = kiosk.wait_screen("typing", keyboard=False)
     assert "c" in back["shown"]
+
+
+def type_on_keyboard(window: KioskWindow, letter: str) -> None:
+    """Touch the key for `letter`, turning the keyboard's pages until it is there."""
+    for _ in range(6):
+        window.settle()
+        if f"key:{letter}" in window.boxes():
+            mark = window.mark()
+            window.touch(f"key:{letter}")
+            window.wait_for(lambda e: e["event"] == "draft", since=mark)
+            return
+        mark = window.mark()
+        window.touch("key:page")
+        window.wait_for(lambda e: e["event"] == "say", since=mark)  # "Letters from ..."
+    raise AssertionError(f"no key for {letter!r} on any page")
+
+
+def test_korean_is_typed_in_syllable_blocks_and_heard_as_written(
+        display: VirtualDisplay, tmp_path: Path) -> None:
+    window = KioskWindow(display, tmp_path / "data")  # the built-in pack has Korean
+    try:
+        window.wait_screen("welcome", timeout=60)
+        window.touch("lang:ko")
+        window.wait_screen("welcome", language="ko")
+        window.touch("start")
+        window.wait_screen("consent")
+        window.touch("agree")
+        window.wait_screen("question", language="ko")
+        window.touch("type")
+        window.wait_screen("typing")
+        window.touch("keyboard")
+        board = window.wait_screen("typing", keyboard=True)
+        # Korean letters in dictionary order, from the first key.
+        keys = [c for c in board["focus_order"] if c.startswith("key:")]
+        assert keys[:3] == ["key:ㄱ", "key:ㄲ", "key:ㄴ"]
+        mark = window.mark()
+        for letter in "ㅇㅏㄴㄴㅕㅇ":
+            type_on_keyboard(window, letter)
+        drafts = [e["text"] for e in window.events()[mark:] if e["event"] == "draft"]
+        assert drafts == ["ㅇ", "아", "안", "안ㄴ", "안녀", "안녕"]
+        said = window.said_since(mark)
+        # Each key is heard as what it made: a letter alone by its name, then the block.
+        for heard in ("이응", "아", "안", "니은", "녀", "녕"):
+            assert heard in said, f"{heard!r} not said: {said}"
+        mark = window.mark()
+        window.touch("key:backspace")
+        window.wait_for(lambda e: e["event"] == "draft" and e["text"] == "안녀", since=mark)
+        type_on_keyboard(window, "ㅇ")
+        window.touch("key:close")
+        back = window.wait_screen("typing", keyboard=False)
+        assert "안녕" in back["shown"]
+        assert not board["clipped"]
+        print("keyboard screenshot:", screenshot_of(window, board))
+    finally:
+        window.stop()
 
 
 def test_touch_to_explore_covers_the_keyboard(display: VirtualDisplay, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.widget import Widget
 
+from kiosk.core.hangul import Composer
 from kiosk.core.pack import N_
 from kiosk.core.screens import (
     TEXT_SIZE_FACTORS,
@@ -104,6 +105,7 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
         self._keyboard_page = 0
         self._keyboard_pages = 1
         self._keyboard_open = False  # the typing screen's full-screen keyboard is showing
+        self._composer = Composer()  # the Korean syllable block being typed
         self._first_frame = True
         self._frames = 0  # frames drawn so far
         self._render_frame = 0  # ... when the current screen was rendered

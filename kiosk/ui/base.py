@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.hangul import Composer
 from kiosk.core.screens import Action, Control, Screen, Settings
 from kiosk.core.session import Session
 from kiosk.speech.ports import SpeechIn, SpeechOut
@@ -75,6 +76,7 @@ class ShellBase:
     _keyboard_page: int
     _keyboard_pages: int
     _keyboard_open: bool  # the typing screen's full-screen keyboard is showing
+    _composer: Composer  # the Korean syllable block being typed
     _first_frame: bool
     _frames: int  # frames drawn so far
     _render_frame: int  # ... when the current screen was rendered

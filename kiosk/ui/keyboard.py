@@ -1,5 +1,7 @@
 """The on-screen keyboard: the whole screen as keys at least 15 mm each way, a page at a time,
-alphabetical (easier than QWERTY for people who do not type), each letter said as it is typed."""
+alphabetical (easier than QWERTY for people who do not type), each letter said as it is typed.
+In Korean the keys are the letters (jamo) in dictionary order, put together into syllable blocks
+as they are typed (kiosk.core.hangul)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
+from kiosk.core import hangul
 from kiosk.core.pack import N_
 from kiosk.core.screens import Control, Screen
 from kiosk.ui.base import ShellBase
@@ -40,7 +43,7 @@ class KeyboardMixin(ShellBase):
         root.top_bar.height = max(m.target, field.texture_size[1]) + self.gap_px
         root.nav_bar.height = 0
         letters = self._keyboard_letters(screen.language)
-        key_w = max(m.target_across, max(text_width(ch, self._latin_font, font)
+        key_w = max(m.target_across, max(text_width(ch, self._key_font(ch), font)
                                          for ch in letters + "⌫✓") + 2 * KEY_PAD_PX + 4)
         # A line of bold text is about 1.17 em tall; a key holds one line.
         key_h = max(m.target, math.ceil(font * 1.17) + 2 * KEY_PAD_PX + 2)
@@ -58,7 +61,7 @@ class KeyboardMixin(ShellBase):
         for r in range(rows - 1):
             line = BoxLayout(spacing=gap_x, size_hint_y=None, height=key_h)
             for ch in shown[r * cols:(r + 1) * cols]:
-                line.add_widget(self._key(ch, ch, ch, key_w, key_h))
+                line.add_widget(self._key(ch, ch, hangul.NAMES.get(ch, ch), key_w, key_h))
             grid.add_widget(line)
         _ = self._keyboard_names(screen.language)
         last = BoxLayout(spacing=gap_x, size_hint_y=None, height=key_h)
@@ -77,7 +80,15 @@ class KeyboardMixin(ShellBase):
     def _keyboard_letters(self, language: str) -> str:
         """Alphabetical (easier than QWERTY for people who do not type), then the language's own
         letters and a little punctuation."""
-        return "abcdefghijklmnopqrstuvwxyz" + ACCENTS.get(language, "") + "',.?-"
+        latin = "abcdefghijklmnopqrstuvwxyz" + ACCENTS.get(language, "")
+        if language == "ko":  # Korean letters first; Latin ones for names and short forms
+            return hangul.KEYS + "',.?-" + latin
+        return latin + "',.?-"
+
+    def _key_font(self, face: str) -> str:
+        # The Korean font for Korean letters; the Latin one for the rest (it has ⌫ and ✓).
+        return self._korean_font if hangul.is_key(face) and self._korean_font \
+            else self._latin_font
 
     def _keyboard_names(self, language: str) -> dict[str, str]:
         def _(message: str) -> str:
@@ -91,7 +102,7 @@ class KeyboardMixin(ShellBase):
         self.extra_controls[control.id] = control
         key = KioskButton(text=face, wide=False, font_size=self.font_px, min_height=height,
                           control_id=control.id, size_hint_x=None, width=width)
-        key.font_name = self._latin_font  # its letters and symbols (the Korean font lacks ⌫ ✓)
+        key.font_name = self._key_font(face)
         key.padding = [KEY_PAD_PX, KEY_PAD_PX]  # one letter, centred: little padding needed
         key.line_height = 1.0
         key.bind(on_release=lambda b: self.touched(b.control_id))
@@ -112,6 +123,7 @@ class KeyboardMixin(ShellBase):
             return
         if value == "close":
             self._keyboard_open = False
+            self._composer.leave()
             if self.screen_model:
                 self.render(self.screen_model)
                 self.speak_screen(self.screen_model)
@@ -124,13 +136,18 @@ class KeyboardMixin(ShellBase):
             return
         draft = screen.draft
         if value == "backspace":
-            draft = draft[:-1]
+            draft = self._composer.erase(draft)
             self.speak(self.session.translate(screen.language, N_("Delete")), screen.language)
         elif value == "space":
+            self._composer.leave()
             draft += " "
             self.speak(self.session.translate(screen.language, N_("Space")), screen.language)
+        elif hangul.is_key(value):
+            # Said as it now stands: 가, then 간, then 가나 (a letter alone by its name).
+            draft = self._composer.type(draft, value)
+            self.speak(hangul.spoken(draft), "ko")
         else:
-            draft += value
+            draft = self._composer.type(draft, value)
             self.speak(value, screen.language)
         self.perform(self.session.set_draft(draft))
         self.screen_model = screen.with_draft(draft)
@@ -142,6 +159,7 @@ class KeyboardMixin(ShellBase):
 
     def _open_keyboard(self, screen: Screen) -> None:
         self._keyboard_open = True
+        self._composer.leave()  # what is already written is left whole
         self.render(screen)
         language = screen.language
         self.speak(self.session.translate(language, N_(

@@ -155,6 +155,7 @@ class TraceMixin(ShellBase):
         if screen is not self.screen_model:
             return
         if self._frames < self._render_frame + 2:
+            Window.canvas.ask_update()  # a still screen draws no more frames of itself
             Clock.schedule_once(lambda dt: self._when_drawn(screen, then), 0.05)
             return
         then()

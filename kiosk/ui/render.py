@@ -50,6 +50,7 @@ class RenderMixin(ShellBase):
             self.trace("appeared", name=screen.name, question=screen.question_id)
             self._keyboard_open = False
             self._keyboard_page = 0
+            self._composer.leave()
         self.screen_model = screen
         self.font_name = self.font_for(screen.language)
         self.more_text = self.session.translate(screen.language, N_("More"))
@@ -245,7 +246,9 @@ class RenderMixin(ShellBase):
             return
         if self._frames < self._render_frame + 2:
             # Not yet drawn as laid out (a busy or slow machine): a picture now would show
-            # the last screen, or nothing.
+            # the last screen, or nothing. A still screen draws no more frames of itself
+            # (a keyboard page turned after a key was typed waited here for ever): ask for one.
+            Window.canvas.ask_update()
             Clock.schedule_once(lambda dt: self._after_render(screen), 0.1)
             return
         if self.options.screenshots:

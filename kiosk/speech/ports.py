@@ -41,9 +41,11 @@ class Recorder(Protocol):
 
     samplerate: int
 
-    def record(self, max_seconds: float, on_done: Callable[[bytes, str], None]) -> None:
-        """Beep, then record until stop() or `max_seconds`; `on_done(pcm, why)` is called once,
-        from any thread: why is "stopped", "limit", or what went wrong (pcm empty then)."""
+    def record(self, max_seconds: float, on_done: Callable[[bytes, str], None],
+               on_started: Callable[[], None] | None = None) -> None:
+        """Beep, then record until stop() or `max_seconds`; `on_started()` once sound arrives,
+        then `on_done(pcm, why)` once, both from any thread: why is "stopped", "limit", or what
+        went wrong (pcm empty then)."""
 
     def stop(self) -> None:
         """End the recording now and keep it."""

@@ -49,12 +49,13 @@ class MicrophoneRecorder:
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def record(self, max_seconds: float, on_done: Callable[[bytes, str], None]) -> None:
+    def record(self, max_seconds: float, on_done: Callable[[bytes, str], None],
+               on_started: Callable[[], None] | None = None) -> None:
         """Beep, then record until stop(), cancel() or `max_seconds`; see ports.Recorder."""
         self.cancel()
         self._stop, self._cancel = threading.Event(), threading.Event()
         self._thread = threading.Thread(
-            target=self._run, args=(max_seconds, on_done, self._stop, self._cancel),
+            target=self._run, args=(max_seconds, on_done, on_started, self._stop, self._cancel),
             name="kiosk-recorder", daemon=True)
         self._thread.start()
 
@@ -75,8 +76,14 @@ class MicrophoneRecorder:
             self._thread.join(timeout)
 
     def _run(self, max_seconds: float, on_done: Callable[[bytes, str], None],
-             stop: threading.Event, cancel: threading.Event) -> None:
+             on_started: Callable[[], None] | None, stop: threading.Event,
+             cancel: threading.Event) -> None:
         chunks: list[bytes] = []
+        first = threading.Event()
+
+        def block(data: memoryview, frames: int, _time: object, _status: object) -> None:
+            chunks.append(bytes(data))  # PortAudio's thread: only keep the block
+            first.set()
         why = "limit"
         try:
             if self.beep:
@@ -90,8 +97,13 @@ class MicrophoneRecorder:
             with sd.RawInputStream(samplerate=SAMPLE_RATE, channels=1, dtype="int16",
                                    device=device,
                                    blocksize=int(SAMPLE_RATE * self.block_seconds),
-                                   callback=lambda data, frames, _t, _s: chunks.append(
-                                       bytes(data))):
+                                   callback=block):
+                # A sound server may take a second to open the microphone: the person is told
+                # to speak, and the limit counts, only once sound is arriving.
+                if not first.wait(10):
+                    raise OSError("no sound arrived from the microphone in 10 s")
+                if on_started is not None:
+                    on_started()
                 ends = time.monotonic() + max_seconds
                 while time.monotonic() < ends:
                     if stop.is_set() or cancel.is_set():

@@ -68,7 +68,15 @@ def test_record_play_and_remove_my_voice_by_keys_alone(display: VirtualDisplay,
         press(window, "Questions", "questions")
         start = window.mark()
         window.key("Return")  # Make a new pack
-        staff_screen(window, "pack-editor", since=start)
+        editor = staff_screen(window, "pack-editor", since=start)
+        assert "Say it for Pack name" in editor["order"]
+
+        # No English speech model here: Say it says so once, and typing stays.
+        told = press(window, "Say it for Pack name", "pack-editor")
+        assert told["message"].startswith("Say it cannot listen: no speech model for English")
+        assert "kiosk models install en" in told["message"] and told["message"] in told["spoken"]
+        assert not [name for name in told["order"] if name.startswith("Say it")]
+        assert told["focus"] == "Pack name"
         window.type("Hall voices")
         question = press(window, "Add a question", "question")
         window.type("What brings you here")
@@ -124,5 +132,92 @@ def test_record_play_and_remove_my_voice_by_keys_alone(display: VirtualDisplay,
         assert removed["message"] == "Recording removed. Save the pack to keep this change."
         assert removed["focus"] == "Record my voice"
         assert "Play my recording" not in removed["order"]
+    finally:
+        window.stop()
+
+
+KOREAN_PACK = """[pack]
+id = "voice-ko"
+title = "듣기"
+languages = ["ko"]
+version = 1
+
+[[question]]
+id = "likes"
+type = "open"
+text = "무엇을 좋아하세요?"
+"""
+
+
+def test_say_it_reads_back_and_asks_before_filling_the_field(display: VirtualDisplay,
+                                                             virtual_audio: VirtualAudio,
+                                                             tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    StaffSettings(data).set_pin(PIN)
+    pack = data / "packs" / "voice-ko.toml"
+    pack.parent.mkdir(parents=True)
+    pack.write_text(KOREAN_PACK, encoding="utf-8")
+    env = {**display.env, "XDG_RUNTIME_DIR": os.environ["XDG_RUNTIME_DIR"],
+           "PULSE_SERVER": os.environ["PULSE_SERVER"]}
+    # A person starts a second after the kiosk stops speaking (its microphone is shut until
+    # a moment after it speaks).
+    word = virtual_audio.speak("라디오", "ko", tmp_path / "word.wav", rate=150, pad=(1.0, 0.6))
+    window = KioskWindow(display, data, "--pack", str(pack), voice=True, env=env)
+    try:
+        window.wait_screen("welcome", timeout=60)
+        ready = window.wait_for(lambda e: e["event"] == "voice", timeout=60, what="the model")
+        assert ready["ready"] is True, ready
+        window.key("ctrl+alt+s")
+        staff_screen(window, "pin")
+        window.type(PIN)
+        window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == 6)
+        window.key("Return")
+        staff_screen(window, "menu")
+        packs = press(window, "Questions", "questions")
+        change = next(name for name in packs["order"] if name.startswith("Change 듣기"))
+        editor = press(window, change, "pack-editor")
+        assert editor["order"][:3] == ["Pack name", "Keyboard for Pack name",
+                                       "Say it for Pack name"]
+
+        heard = None
+        for attempt in range(3):
+            begun = window.mark()
+            # A busy machine can garble real-time audio: say it again, as a person would.
+            listening = press(window, "Say it again" if attempt else "Say it for Pack name",
+                              "dictation")
+            assert listening["order"] == ["Done", "Cancel"]
+            assert "Say the words now" in listening["spoken"]
+            window.wait_for(lambda e: e["event"] == "staff-listen", what="listening",
+                            since=begun)
+            # Spoken once the screen's words have been said (the microphone is shut meanwhile).
+            window.wait_for(lambda e: e["event"] == "speaking"
+                            and "Say the words now" in e["text"], timeout=30,
+                            what="the dictation screen said", since=begun)
+            window.wait_for(lambda e: e["event"] == "spoken", timeout=60,
+                            what="the kiosk to finish speaking")
+            start = window.mark()
+            virtual_audio.play(word)
+            heard = window.poll_for(lambda e: e["event"] == "staff-heard", timeout=15,
+                                    since=start)
+            if heard is not None and heard["text"] == "라디오":
+                break
+            if heard is None:
+                window.key("Return")  # Done: what was heard so far is read back
+                heard = window.wait_for(lambda e: e["event"] == "staff-heard", since=start)
+            print(f"\nheard {heard['text']!r}; saying it again")
+        assert heard is not None and heard["text"] == "라디오", heard
+        asked = staff_screen(window, "dictation-heard", since=start)
+        assert asked["title"] == "I heard: 라디오"
+        assert asked["spoken"].startswith("I heard: 라디오. Put it in Pack name?")
+        assert asked["order"] == ["Yes, use it", "Say it again", "Cancel"]
+        assert asked["focus"] == "Yes, use it"
+
+        # Nothing goes in the field until it is confirmed.
+        start = window.mark()
+        window.key("Return")
+        named = staff_screen(window, "pack-editor", since=start)
+        assert named["title"] == "Pack: 라디오"
+        assert named["focus"] == "Pack name"
+        assert "Pack name, text field, 라디오" in named["spoken"]
     finally:
         window.stop()

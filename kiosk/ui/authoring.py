@@ -385,7 +385,9 @@ class PackEditor:
                     self._read_back(label, text, done, back)
             Clock.schedule_once(show)
         mode._show("dictation", title, said=words)
+        # The kiosk's own voice is dropped by the listener's gate, so listening starts now.
         listener.listen(language, None, partial_words, final)
+        mode.app.trace("staff-listen", field=label, language=language)
 
     def _read_back(self, label: str, text: str, done: Callable[[str], None],
                    back: Callable[..., None]) -> None:

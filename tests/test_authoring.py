@@ -341,3 +341,10 @@ def test_validate_checks_the_recordings_table(tmp_path: Path, table: str, expect
     result = CliRunner().invoke(cli, ["packs", "validate", str(path)], prog_name="kiosk")
     assert result.exit_code != 0
     assert expected in result.output and "Traceback" not in result.output
+
+
+def test_a_near_silent_take_is_told_apart_from_a_voice() -> None:
+    from kiosk.staff.authoring import near_silent
+    assert near_silent(b"") and near_silent(bytes(32000))
+    assert near_silent((3).to_bytes(2, "little", signed=True) * 16000)  # hiss
+    assert not near_silent(tone(0.5))

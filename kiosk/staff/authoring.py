@@ -19,10 +19,12 @@ translated the old words); the message returned says so, so nothing goes without
 from __future__ import annotations
 
 import copy
+import math
 import re
 import shutil
 import unicodedata
 import wave
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -458,6 +460,17 @@ def write_recording(folder: Path, name: str, pcm: bytes,
             wav.setframerate(samplerate)
             wav.writeframes(pcm)
     return path
+
+
+def near_silent(pcm: bytes, below_dbfs: float = -50.0) -> bool:
+    """Whether 16-bit PCM is so quiet the microphone probably heard nothing (a muted or
+    unplugged microphone records digital silence or hiss, not a voice)."""
+    samples = array("h")
+    samples.frombytes(pcm[: len(pcm) - len(pcm) % 2])
+    if not samples:
+        return True
+    mean_square = sum(s * s for s in samples) / len(samples)
+    return mean_square <= 0 or 10 * math.log10(mean_square / 32768.0 ** 2) < below_dbfs
 
 
 def recording_file(draft: Draft, packs_dir: Path, name: str) -> Path:

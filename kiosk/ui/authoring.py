@@ -32,6 +32,7 @@ from kiosk.staff.authoring import (
     AuthoringError,
     Draft,
     draft_from_pack,
+    near_silent,
     new_draft,
     recording_file,
     recording_name,
@@ -556,6 +557,8 @@ class PackEditor:
                                          if mode.app.recorder else 16000))
         capped = f" It stopped at the {MAX_RECORDING_SECONDS} second limit." \
             if why == "limit" else ""
+        if near_silent(pcm):
+            capped += " It is almost silent: check the microphone, then Record again."
         mode.app.trace("staff-recording", state="saved", language=language, file=name,
                        seconds=seconds)
         self.show_question(index, f"Recorded {seconds} second{'s' if seconds != 1 else ''}."

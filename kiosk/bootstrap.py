@@ -152,8 +152,13 @@ def run(options: LaunchOptions) -> int:
                          status_file=options.data_dir / "usb-status.json")
     voice_out, voice_in = start_voice(options)
     session.set_headphones_available(voice_out is not None and voice_out.headphones is not None)
+    recorder = None
+    if voice_out is not None:
+        from kiosk.speech.record import MicrophoneRecorder
+
+        recorder = MicrophoneRecorder(device=options.audio_device)
     app = KioskApp(session, store=store, voice=voice_out, listener=voice_in, options=shell,
-                   on_staff=lambda a: open_staff_mode(a, options.data_dir))
+                   on_staff=lambda a: open_staff_mode(a, options.data_dir), recorder=recorder)
     if voice_out is not None and options.trace:
         # Tests answer aloud only once the kiosk has finished speaking, as a person would.
         voice_out.speaker.on_start = lambda u: app.trace_soon("speaking", text=u.text)
@@ -171,6 +176,8 @@ def run(options: LaunchOptions) -> int:
     finally:
         if voice_in is not None:
             voice_in.cancel()
+        if recorder is not None:
+            recorder.cancel()
         if voice_out is not None:
             voice_out.speaker.close()
         if store is not None:

@@ -235,3 +235,116 @@ def test_typed_text_that_looks_like_toml_stays_text(tmp_path: Path) -> None:
     assert [c.text.get("en") for c in pack.questions[0].choices] == [
         '{ id = "evil" }', "\x7f# not a comment"]
     validate(saved.path)
+
+
+# Recordings of staff's own voice -------------------------------------------------------------
+
+def tone(seconds: float, rate: int = 16000) -> bytes:
+    """A loud 440 Hz tone as 16-bit mono PCM: a stand-in for a voice where only files matter."""
+    import math
+    from array import array
+    return array("h", (int(12000 * math.sin(2 * math.pi * 440 * i / rate))
+                       for i in range(int(seconds * rate)))).tobytes()
+
+
+def recorded_pack(tmp_path: Path) -> tuple[Path, Path]:
+    """A two-language pack with a recording per language made as staff mode makes them: the
+    packs folder and the saved pack."""
+    from kiosk.staff.authoring import recording_name, write_recording
+    packs = tmp_path / "data" / "packs"
+    draft = new_draft("Hall voices", "en")
+    draft.languages.append("gd")
+    index = draft.add_question("open", "What brings you here today?")
+    with pytest.raises(AuthoringError, match="confirm the consent"):
+        draft.set_recording(index, "en", "x.wav")  # no recording is kept without consent
+    draft.agree_to_recordings()
+    for language, seconds in (("en", 1.5), ("gd", 2.0)):
+        name = recording_name(draft, index, language, [packs])
+        write_recording(packs, name, tone(seconds))
+        draft.set_recording(index, language, name)
+    saved = save_draft(draft, packs, available_packs(tmp_path / "data"))
+    return packs, saved.path
+
+
+def test_recordings_are_saved_beside_the_pack_with_its_consent(tmp_path: Path) -> None:
+    import stat
+    import wave
+    packs, path = recorded_pack(tmp_path)
+    pack, warnings = load_pack(path)
+    assert warnings == [] or all("translation" in w.message for w in warnings)
+    question = pack.questions[0]
+    assert question.audio == {"en": "hall-voices/q1-en-1.wav", "gd": "hall-voices/q1-gd-1.wav"}
+    assert pack.recordings is not None and "never participants" in pack.recordings.consent
+    assert "copied to" in pack.recordings.shared_with
+    for name, seconds in (("hall-voices/q1-en-1.wav", 1.5), ("hall-voices/q1-gd-1.wav", 2.0)):
+        file = packs / name
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600
+        with wave.open(str(file)) as wav:
+            assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 16000)
+            assert wav.getnframes() == int(seconds * 16000)
+    assert "[recordings]" in path.read_text() and "shared_with = " in path.read_text()
+    validate(path)
+
+
+def test_recording_again_never_overwrites_and_removing_keeps_the_file(tmp_path: Path) -> None:
+    from kiosk.staff.authoring import recording_name, write_recording
+    packs, path = recorded_pack(tmp_path)
+    pack, _ = load_pack(path)
+    draft = draft_from_pack(pack, path)
+    assert pack.recordings is not None and draft.consent == pack.recordings.consent
+    again = recording_name(draft, 0, "en", [packs])
+    assert again == "hall-voices/q1-en-2.wav"  # a copy of version 1 still plays the first
+    write_recording(packs, again, tone(1.0))
+    draft.set_recording(0, "en", again)
+    assert draft.remove_recording(0, "gd") == "hall-voices/q1-gd-1.wav"
+    assert draft.remove_recording(0, "gd") == ""
+    saved = save_draft(draft, packs, available_packs(tmp_path / "data"))
+    assert saved.pack.questions[0].audio == {"en": "hall-voices/q1-en-2.wav"}
+    # Version 1 (on a stick, on another kiosk) still names both first takes: they stay.
+    assert (packs / "hall-voices" / "q1-gd-1.wav").is_file()
+    assert (packs / "hall-voices" / "q1-en-1.wav").is_file()
+    validate(saved.path)
+
+
+def test_a_recording_name_leading_out_of_the_packs_folder_is_refused(tmp_path: Path) -> None:
+    from kiosk.staff.authoring import write_recording
+    with pytest.raises(AuthoringError, match="outside the packs folder"):
+        write_recording(tmp_path / "packs", "../escape.wav", tone(0.1))
+    assert not (tmp_path / "escape.wav").exists()
+
+
+def test_to_stick_copies_the_recordings_made_on_the_kiosk(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    packs, path = recorded_pack(tmp_path)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    from tests.support.paths import ROOT
+    result = subprocess.run([sys.executable, "-m", "kiosk", "packs", "to-stick", str(path),
+                             str(stick)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for name in ("hall-voices/q1-en-1.wav", "hall-voices/q1-gd-1.wav"):
+        assert (stick / "packs" / name).read_bytes() == (packs / name).read_bytes()
+    assert "[recordings]" in (stick / "packs" / path.name).read_text()
+
+
+@pytest.mark.parametrize(("table", "expected"), [
+    ('[recordings]\nconsent = ""\nshared_with = "all"\n', "consent must say it in words"),
+    ('[recordings]\nconsent = "Agreed"\n', "shared_with must say it in words"),
+    ('[recordings]\nconsent = "Agreed"\nshared_with = "all"\nkept = true\n',
+     "unknown key 'kept'"),
+])
+def test_validate_checks_the_recordings_table(tmp_path: Path, table: str, expected: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('[pack]\nid = "p"\ntitle = "P"\nversion = 1\n\n' + table
+                    + '\n[[question]]\nid = "q1"\ntext = "Why?"\n')
+    result = CliRunner().invoke(cli, ["packs", "validate", str(path)], prog_name="kiosk")
+    assert result.exit_code != 0
+    assert expected in result.output and "Traceback" not in result.output
+
+
+def test_a_near_silent_take_is_told_apart_from_a_voice() -> None:
+    from kiosk.staff.authoring import near_silent
+    assert near_silent(b"") and near_silent(bytes(32000))
+    assert near_silent((3).to_bytes(2, "little", signed=True) * 16000)  # hiss
+    assert not near_silent(tone(0.5))

@@ -16,6 +16,10 @@ A pack looks like this (see README.md for every field)::
     optional = true
     choices = [ { id = "a", text = "..." } ]    # choice and multi; plain strings allowed
 
+    [recordings]                  # optional: who agreed to their recorded voices being kept
+    consent = "Recorded on the kiosk by group members, who agreed they are kept with the pack"
+    shared_with = "Everyone this pack is used with or copied to"
+
 Problems are collected, not raised one at a time, so a facilitator fixing a pack sees every problem
 at once, each as ``FILE:LINE: error: what is wrong; what to do``.
 """
@@ -42,6 +46,8 @@ MAX_CHOICES = 40
 MAX_PACK_BYTES = 1_000_000
 MAX_NESTING = 8  # a choice with a translated text is 3 deep: [ { text = { ... } } ]
 MAX_AUDIO_BYTES = 50_000_000  # about nine minutes of CD-quality mono WAV
+RECORDINGS_KEYS = ("consent", "shared_with")
+MAX_CONSENT_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,15 @@ class Question:
 
 
 @dataclass(frozen=True)
+class RecordingConsent:
+    """The pack's [recordings] table: who agreed to their recorded voices being kept, and who
+    may hear them. Recordings are made by staff or group members, never by participants."""
+
+    consent: str
+    shared_with: str
+
+
+@dataclass(frozen=True)
 class QuestionPack:
     """A set of questions, in one or more languages, with an id and a version."""
 
@@ -98,6 +113,7 @@ class QuestionPack:
     questions: tuple[Question, ...]
     source: str = "<pack>"
     description: LocalText | None = None
+    recordings: RecordingConsent | None = None
 
     @property
     def default_language(self) -> str:
@@ -284,9 +300,9 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
     pl = lines.pack_line
     # A misspelt key would otherwise be ignored without a word.
     for key in data:
-        if key not in ("pack", "question"):
-            err(lines.top_level(key), f"unknown table or key '{key}'; a pack has only [pack] and "
-                "[[question]] tables")
+        if key not in ("pack", "question", "recordings"):
+            err(lines.top_level(key), f"unknown table or key '{key}'; a pack has only [pack], "
+                "[recordings] and [[question]] tables")
     pack_keys = ("id", "title", "languages", "version", "description")
     for key in meta:
         if key not in pack_keys:
@@ -346,6 +362,8 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
     title = local_text(meta.get("title"), lines.key(pl, "title"), "[pack] title")
     description = local_text(meta.get("description"), lines.key(pl, "description"),
                              "[pack] description", required=False)
+
+    recordings = _parse_recordings(data.get("recordings"), lines, err)
 
     raw_questions = data.get("question", [])
     if not isinstance(raw_questions, list) or not raw_questions:
@@ -445,8 +463,39 @@ def parse_pack(text: str, file: str = "<pack>") -> tuple[QuestionPack | None, li
     if errors or title is None:
         return None, problems
     pack = QuestionPack(pack_id, title, tuple(languages), version, tuple(questions), file,
-                        description)
+                        description, recordings)
     return pack, problems
+
+
+def _parse_recordings(raw: Any, lines: _LineFinder, err: Any) -> RecordingConsent | None:
+    """The optional [recordings] table; both its keys are needed, as one line of words each."""
+    if raw is None:
+        return None
+    line = lines.top_level("recordings")
+    if not isinstance(raw, dict):
+        err(line, "recordings must be a table: [recordings] with consent = \"...\" and "
+            "shared_with = \"...\"")
+        return None
+    for key in raw:
+        if key not in RECORDINGS_KEYS:
+            err(lines.key(line, key), f"[recordings] has an unknown key '{key}'; use one of "
+                f"{', '.join(RECORDINGS_KEYS)}")
+    values: dict[str, str] = {}
+    for key, example in (("consent", "Recorded by group members, who agreed they are kept"),
+                         ("shared_with", "Everyone this pack is used with or copied to")):
+        value = raw.get(key)
+        at = lines.key(line, key)
+        if not isinstance(value, str) or not value.strip():
+            err(at, f"[recordings] {key} must say it in words, for example "
+                f"{key} = \"{example}\"")
+        elif len(value) > MAX_CONSENT_LENGTH or any(ord(c) < 32 for c in value):
+            err(at, f"[recordings] {key} must be one line of at most {MAX_CONSENT_LENGTH} "
+                "characters; shorten it")
+        else:
+            values[key] = value
+    if len(values) < 2:
+        return None
+    return RecordingConsent(values["consent"], values["shared_with"])
 
 
 def _parse_choices(raw_choices: list[Any], first_line: int, where: str, local_text: Any,

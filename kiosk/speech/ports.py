@@ -36,6 +36,24 @@ class SpeechIn(Protocol):
     def cancel(self) -> None: ...
 
 
+class Recorder(Protocol):
+    """What staff mode needs to record a person's voice: 16 kHz mono 16-bit PCM, in memory."""
+
+    samplerate: int
+
+    def record(self, max_seconds: float, on_done: Callable[[bytes, str], None],
+               on_started: Callable[[], None] | None = None) -> None:
+        """Beep, then record until stop() or `max_seconds`; `on_started()` once sound arrives,
+        then `on_done(pcm, why)` once, both from any thread: why is "stopped", "limit", or what
+        went wrong (pcm empty then)."""
+
+    def stop(self) -> None:
+        """End the recording now and keep it."""
+
+    def cancel(self) -> None:
+        """End the recording now and drop it (on_done is not called)."""
+
+
 class SilentVoice:
     """Speech output when no speech engine is available: the text is only traced."""
 

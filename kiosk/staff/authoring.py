@@ -7,6 +7,11 @@ pack writer (kiosk.staff.xlsform.pack_toml), checks the text with the same parse
 not at all. A changed pack gets a version higher than any this kiosk has seen for its id, so the
 answers kept for an earlier version still point at the questions they answered.
 
+Staff and group members may record their own voice reading a question (never participants):
+the WAV is written beside the pack under a name no other file has, so a recording made again, or
+made and then left unsaved, never changes what a saved version of the pack plays. The pack's
+[recordings] table says who agreed to the recordings being kept and who may hear them.
+
 Texts are edited in the pack's first language. A text changed there loses its translations (they
 translated the old words); the message returned says so, so nothing goes without a word.
 """
@@ -14,9 +19,12 @@ translated the old words); the message returned says so, so nothing goes without
 from __future__ import annotations
 
 import copy
+import math
 import re
 import shutil
 import unicodedata
+import wave
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +54,12 @@ TYPE_MEANINGS = {
 }
 TAKES_CHOICES = ("choice", "multi", "scale")
 MAX_SCALE_LABELS = 11
+# What the pack says when the person recording confirms on the kiosk's consent screen.
+DEFAULT_CONSENT = ("Recorded on the kiosk by staff or group members (never participants), who "
+                   "agreed that their voices are kept and shared with the pack")
+DEFAULT_SHARED_WITH = ("Everyone who takes part with this pack, and the staff of every kiosk it "
+                       "is copied to")
+RECORDING_SAMPLE_RATE = 16000
 _COMMENT = ("# Made on the kiosk in staff mode (Questions). Check a changed copy with "
             "`kiosk packs validate`.")
 
@@ -86,6 +100,9 @@ class Draft:
     version: int = 0  # the version it was copied from; 0 for a new pack
     description: dict[str, str] = field(default_factory=dict)
     source: Path | None = None  # the file it was copied from
+    # The [recordings] table: who agreed to the recorded voices being kept, who may hear them.
+    consent: str = ""
+    shared_with: str = ""
     _original: tuple[object, ...] = field(default=(), repr=False, compare=False)
 
     # Reading -------------------------------------------------------------------------------
@@ -117,7 +134,7 @@ class Draft:
         return not self._original or self._content() != self._original
 
     def _content(self) -> tuple[object, ...]:
-        return (self.title, self.description, self.questions)
+        return (self.title, self.description, self.questions, self.consent, self.shared_with)
 
     def _snapshot(self) -> None:
         self._original = copy.deepcopy(self._content())
@@ -205,6 +222,33 @@ class Draft:
         removed = self.questions[index].choices.pop(choice)
         return removed.text.get(self.language, "")
 
+    def recording_of(self, index: int, language: str) -> str:
+        """The name of a question's recording in `language`, relative to the pack ("" if none)."""
+        return self.questions[index].audio.get(language, "")
+
+    def agree_to_recordings(self, consent: str = "", shared_with: str = "") -> None:
+        """The person recording confirmed their voice is kept and shared with the pack."""
+        self.consent = _clean(consent) or self.consent or DEFAULT_CONSENT
+        self.shared_with = _clean(shared_with) or self.shared_with or DEFAULT_SHARED_WITH
+
+    def set_recording(self, index: int, language: str, name: str) -> None:
+        """Use the recording `name` (relative to the pack) for a question in `language`."""
+        if language not in self.languages:
+            raise AuthoringError(f"'{language}' is not one of the pack's languages "
+                                 f"({', '.join(self.languages)})")
+        if not self.consent:
+            raise AuthoringError("nobody has agreed to recordings being kept with this pack; "
+                                 "confirm the consent before recording")
+        self.questions[index].audio = {**self.questions[index].audio, language: name}
+
+    def remove_recording(self, index: int, language: str) -> str:
+        """Take a question's recording in `language` out of the pack; returns its name ("" if it
+        had none). The file stays: a saved version of the pack may still play it."""
+        audio = dict(self.questions[index].audio)
+        removed = audio.pop(language, "")
+        self.questions[index].audio = audio
+        return removed
+
     def _replace_text(self, texts: dict[str, str], text: str) -> tuple[dict[str, str], str]:
         new = _clean(text)
         if new == texts.get(self.language, ""):
@@ -260,6 +304,8 @@ class Draft:
         meta: dict[str, object] = {"id": pack_id, "title": self.title, "version": version}
         if self.description:
             meta["description"] = self.description
+        if self.consent:
+            meta["recordings"] = {"consent": self.consent, "shared_with": self.shared_with}
         return pack_toml(meta, questions, list(self.languages), _COMMENT)
 
 
@@ -283,7 +329,8 @@ def draft_from_pack(pack: QuestionPack, source: Path | None = None) -> Draft:
             dict(q.help.translations) if q.help else {}, dict(q.audio)))
     draft = Draft(dict(pack.title.translations), list(pack.languages), questions, pack.id,
                   pack.version, dict(pack.description.translations) if pack.description else {},
-                  source)
+                  source, pack.recordings.consent if pack.recordings else "",
+                  pack.recordings.shared_with if pack.recordings else "")
     draft._snapshot()
     return draft
 
@@ -376,3 +423,60 @@ def _check_type(qtype: str) -> None:
     if qtype not in QUESTION_TYPES:
         raise AuthoringError(f"unknown question type '{qtype}'; use one of "
                              f"{', '.join(QUESTION_TYPES)}")
+
+
+# Recordings -----------------------------------------------------------------------------------
+
+
+def recording_name(draft: Draft, index: int, language: str, folders: Iterable[Path]) -> str:
+    """A new recording's name, relative to the pack: <pack>/<question>-<language>-<n>.wav, with
+    the first n no file in `folders` and no question of the draft uses. Never an existing name,
+    so recording again never changes what a saved version of the pack plays."""
+    stem = draft.id or pack_id_for(draft.name() or "new pack", ())
+    qid = draft.questions[index].id
+    used = {name for q in draft.questions for name in q.audio.values()}
+    places = list(folders)
+    number = 1
+    while True:
+        name = f"{stem}/{qid}-{language}-{number}.wav"
+        if name not in used and not any((folder / name).exists() for folder in places):
+            return name
+        number += 1
+
+
+def write_recording(folder: Path, name: str, pcm: bytes,
+                    samplerate: int = RECORDING_SAMPLE_RATE) -> Path:
+    """Write 16-bit mono PCM as the WAV `folder/name`, whole or not at all (owner-only, 0600,
+    as the kiosk's other files). Raises AuthoringError for a name leading out of `folder`."""
+    path = folder / name
+    folder.mkdir(parents=True, exist_ok=True)
+    if not path.parent.resolve().is_relative_to(folder.resolve()) or ".." in Path(name).parts:
+        raise AuthoringError(f"recording '{name}' would be outside the packs folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path) as out:
+        with wave.open(out, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(samplerate)
+            wav.writeframes(pcm)
+    return path
+
+
+def near_silent(pcm: bytes, below_dbfs: float = -50.0) -> bool:
+    """Whether 16-bit PCM is so quiet the microphone probably heard nothing (a muted or
+    unplugged microphone records digital silence or hiss, not a voice)."""
+    samples = array("h")
+    samples.frombytes(pcm[: len(pcm) - len(pcm) % 2])
+    if not samples:
+        return True
+    mean_square = sum(s * s for s in samples) / len(samples)
+    return mean_square <= 0 or 10 * math.log10(mean_square / 32768.0 ** 2) < below_dbfs
+
+
+def recording_file(draft: Draft, packs_dir: Path, name: str) -> Path:
+    """Where a recording of the draft is on disk: beside the packs staff made, or else beside
+    the pack it was copied from (copied along when the draft is saved)."""
+    here = packs_dir / name
+    if here.is_file() or draft.source is None:
+        return here
+    return draft.source.parent / name

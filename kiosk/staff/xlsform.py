@@ -667,7 +667,8 @@ _IMPORT_COMMENT = ("# Made from an XLSForm spreadsheet by `kiosk packs import`; 
 
 def pack_toml(meta: dict[str, Any], questions: list[dict[str, Any]], languages: list[str],
               comment: str) -> str:
-    """A pack as TOML, from plain values: `meta` has id, title, version and maybe description;
+    """A pack as TOML, from plain values: `meta` has id, title, version and maybe description
+    and recordings (a dict of consent and shared_with);
     each question id, type, optional, text and maybe help, audio, labels (scale) or choices
     (each an id and a text); a text is a dict of language to string. `comment` (lines starting
     with "#") heads the file. The one writer of pack files, for imported forms and for packs made
@@ -703,6 +704,12 @@ def _dump(meta: dict[str, Any], meta_rows: dict[str, int],
             meta_rows["description"])
     put("languages = [" + ", ".join(_toml_string(lang) for lang in languages) + "]", "survey", 1)
     put(f"version = {meta['version']}", "settings", 2)
+    if "recordings" in meta:
+        # Who agreed to the recorded voices being kept, and who may hear them.
+        put("")
+        put("[recordings]")
+        for key in ("consent", "shared_with"):
+            put(f"{key} = {_toml_string(meta['recordings'][key])}")
     for question, row in questions:
         n = row.number if row is not None else 0
         put("")

@@ -41,7 +41,7 @@ from kiosk.core.screens import (
     Withdraw,
 )
 from kiosk.core.session import Session
-from kiosk.speech.ports import SilentVoice, SpeechIn, SpeechOut
+from kiosk.speech.ports import Recorder, SilentVoice, SpeechIn, SpeechOut
 from kiosk.ui.base import ShellOptions
 from kiosk.ui.input import InputMixin
 from kiosk.ui.keyboard import KeyboardMixin
@@ -74,13 +74,15 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
 
     def __init__(self, session: Session, store: Any = None, voice: SpeechOut | None = None,
                  listener: SpeechIn | None = None, options: ShellOptions | None = None,
-                 on_staff: Callable[[KioskApp], None] | None = None, **kwargs: Any):
+                 on_staff: Callable[[KioskApp], None] | None = None,
+                 recorder: Recorder | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.title = "Kiosk"
         self.session = session
         self.store = store
         self.voice: SpeechOut = voice or SilentVoice()
         self.listener = listener
+        self.recorder = recorder  # staff mode's "Record my voice"; never used on participants
         self.options = options or ShellOptions()
         self.on_staff = on_staff
         self.screen_model: Screen | None = None

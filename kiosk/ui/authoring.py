@@ -4,6 +4,11 @@ A thin shell over kiosk.staff.authoring, which does the editing, checking and sa
 screens only draw the draft with staff mode's own building blocks (so the same large print,
 focus order, speech and "▼ More" rules hold) and read the typed fields back into it before
 every action, so nothing typed is lost when a screen is drawn again.
+
+A question's edit screen also records the voice of the member of staff (never a participant)
+reading it, per language of the pack, through the speech layer's Recorder port; and each text
+field has "Say it", which listens with the recogniser the participant's path uses, reads back
+what it heard and asks before putting it in the field.
 """
 
 from __future__ import annotations
@@ -13,21 +18,32 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kivy.clock import Clock
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk.core.pack import QUESTION_TYPES, PackError, QuestionPack, default_pack_path, load_pack
+from kiosk.speech.ports import SilentVoice
 from kiosk.staff.authoring import (
+    DEFAULT_SHARED_WITH,
     TAKES_CHOICES,
     TYPE_LABELS,
     TYPE_MEANINGS,
     AuthoringError,
     Draft,
     draft_from_pack,
+    near_silent,
     new_draft,
+    recording_file,
+    recording_name,
     save_draft,
+    write_recording,
 )
 from kiosk.staff.packs import available_packs
+from kiosk.staff.xlsform import language_name
+
+# The longest take, said before recording starts.
+MAX_RECORDING_SECONDS = 60
 
 # The on-screen keyboard's keys, a page at a time (Space, Delete and Capital are on every page).
 KEY_PAGES = ("abcdefghijklmnopqrstuvwxyz", "0123456789.,?!'-:;()/&")
@@ -47,6 +63,10 @@ class PackEditor:
     def __init__(self, mode: StaffMode):
         self.mode = mode
         self.draft: Draft | None = None
+        self.recording = False  # the microphone is recording: nothing is said meanwhile
+        self._consented = False  # the person editing confirmed consent to keep their voice
+        self._take = 0  # which take is under way: a late result of a cancelled one is dropped
+        self._no_dictation = ""  # why "Say it" cannot listen, once said (then it is not shown)
         # The fields of the screen shown, read back into the draft before any action.
         self._read: Callable[[], list[str]] = list
 
@@ -90,6 +110,7 @@ class PackEditor:
     def open_pack(self, draft: Draft) -> None:
         """Start editing `draft`."""
         self.draft = draft
+        self._consented = False  # asked again of whoever records in this pack
         self.show_pack()
 
     # The pack --------------------------------------------------------------------------------
@@ -105,6 +126,8 @@ class PackEditor:
         name = mode._field("Pack name", draft.name())
         mode._button("Keyboard for Pack name", lambda: self._act(lambda: self.show_keyboard(
             "Pack name", draft.name(), self._named, self.show_pack)))
+        self._say_it("Pack name", lambda: self._act(lambda: self._dictate(
+            "Pack name", self._named, partial(self.show_pack, focus="Say it for Pack name"))))
         count = len(draft.questions)
         listing = (f"{count} question{'s' if count != 1 else ''}. Choose one to change, move "
                    "or delete it." if count else "No questions yet.")
@@ -211,6 +234,9 @@ class PackEditor:
         mode._button("Keyboard for Question text", lambda: self._act(lambda: self.show_keyboard(
             "Question text", draft.text_of(index), partial(self._typed_text, index),
             partial(self.show_question, index, "", "Question text")), index))
+        self._say_it("Question text", lambda: self._act(lambda: self._dictate(
+            "Question text", partial(self._typed_text, index),
+            partial(self.show_question, index, focus="Say it for Question text")), index))
         mode._button(f"Type: {TYPE_LABELS[question.type]}", lambda: self._act(
             lambda: self._next_type(index), index))
         mode._button(f"Optional: {'yes' if question.optional else 'no'}", lambda: self._act(
@@ -228,10 +254,14 @@ class PackEditor:
                     self.show_keyboard, label, choice.text.get(draft.language, ""),
                     partial(self._typed_choice, index, c),
                     partial(self.show_question, index, "", label)), index))
+                self._say_it(label, partial(self._act, partial(
+                    self._dictate, label, partial(self._typed_choice, index, c),
+                    partial(self.show_question, index, focus=f"Say it for {label}")), index))
                 mode._button(f"Remove {what} {c + 1}", partial(
                     self._act, partial(self._remove_choice, index, c), index))
             mode._button(f"Add a {what}", lambda: self._act(
                 lambda: self._add_choice(index), index))
+        self._recording_controls(index)
         mode._button("Move up", lambda: self._act(lambda: self._move(index, -1), index))
         mode._button("Move down", lambda: self._act(lambda: self._move(index, 1), index))
         mode._button("Delete this question", lambda: self._act(
@@ -306,6 +336,264 @@ class PackEditor:
     def _delete(self, index: int) -> None:
         deleted = self._draft().delete(index)
         self.show_pack(f"Deleted {deleted}.", focus="Add a question")
+
+    # Dictation --------------------------------------------------------------------------------
+
+    def _say_it(self, label: str, action: Callable[[], None]) -> None:
+        """"Say it" for a text field, when the kiosk listens at all and has not said it cannot."""
+        if self.mode.app.listener is not None and not self._no_dictation:
+            self.mode._button(f"Say it for {label}", action)
+
+    def _dictate(self, label: str, done: Callable[[str], None],
+                 back: Callable[..., None]) -> None:
+        """Listen for the field's words with the participant's recogniser, then read them back
+        and ask before they go in the field. With no model, say so once; typing stays.
+        `back(message="")` shows the field's screen again."""
+        mode, language = self.mode, self._draft().language
+        listener = mode.app.listener
+        if listener is None or language not in mode.app.session.voice_languages:
+            self._no_dictation = (f"Say it cannot listen: no speech model for "
+                                  f"{language_name(language)} is ready on this kiosk (install "
+                                  f"one with: kiosk models install {language}). Type instead.")
+            back(self._no_dictation)  # shown and said once; no Say it control from now on
+            return
+        self._take += 1
+        take = self._take
+
+        def cancel() -> None:
+            self._take += 1
+            listener.cancel()
+            back()
+        mode._begin("dictation", cancel)
+        self._read = list
+        title = f"Say it for {label}"
+        words = "Say the words now. Choose Done or press Enter when you have finished."
+        mode._text(title, bold=True)
+        heard = mode._text(words)
+        mode._button("Done", listener.finish)
+        mode._button("Cancel", cancel)
+
+        def partial_words(text: str) -> None:
+            def show(dt: float) -> None:
+                if take == self._take and text:
+                    heard.text = f"Heard so far: {text}"
+            Clock.schedule_once(show)
+
+        def final(text: str, confident: bool) -> None:
+            def show(dt: float) -> None:
+                if take == self._take:
+                    mode.app.trace("staff-heard", field=label, text=text, confident=confident)
+                    self._read_back(label, text, done, back)
+            Clock.schedule_once(show)
+        mode._show("dictation", title, said=words)
+        # The kiosk's own voice is dropped by the listener's gate, so listening starts now.
+        listener.listen(language, None, partial_words, final)
+        mode.app.trace("staff-listen", field=label, language=language)
+
+    def _read_back(self, label: str, text: str, done: Callable[[str], None],
+                   back: Callable[..., None]) -> None:
+        """What was heard, said back: put it in the field, say it again, or cancel."""
+        mode = self.mode
+        mode._begin("dictation-heard", back)
+        self._read = list
+        again = partial(self._dictate, label, done, back)
+        if text.strip():
+            title = f"I heard: {text}"
+            words = f"Put it in {label}?"
+        else:
+            title, words = "Nothing was heard", "Say it again, or cancel and type instead."
+        mode._text(title, bold=True)
+        mode._text(words)
+        if text.strip():
+            mode._button("Yes, use it", lambda: done(text))
+        mode._button("Say it again", again)
+        mode._button("Cancel", back)
+        mode._show("dictation-heard", title, said=words)
+
+    # Recording staff's own voice ---------------------------------------------------------------
+
+    def _recording_label(self, words: str, language: str) -> str:
+        """A recording control's name; with several languages, the language is in it."""
+        languages = self._draft().languages
+        return words if len(languages) == 1 else f"{words} in {language_name(language)}"
+
+    def _recording_controls(self, index: int) -> None:
+        """Per language: record, or play, record again and remove what was recorded (only
+        where the kiosk has a microphone to record with)."""
+        mode, draft = self.mode, self._draft()
+        if mode.app.recorder is None:
+            return
+        for language in draft.languages:
+            if draft.recording_of(index, language):
+                for words, act in (("Play my recording", self._play),
+                                   ("Record again", self._record),
+                                   ("Remove recording", self._confirm_remove)):
+                    mode._button(self._recording_label(words, language), partial(
+                        self._act, partial(act, index, language), index))
+            else:
+                mode._button(self._recording_label("Record my voice", language), partial(
+                    self._act, partial(self._record, index, language), index))
+
+    def _record(self, index: int, language: str) -> None:
+        if not self._consented:
+            self._ask_consent(index, language)
+        else:
+            self._show_recording(index, language)
+
+    def _ask_consent(self, index: int, language: str) -> None:
+        """Before the first recording: only staff or group members record, and the voice is
+        kept and shared with the pack; the person confirms, or nothing is recorded."""
+        mode, draft = self.mode, self._draft()
+        back = partial(self.show_question, index, "Nothing was recorded.",
+                       self._recording_label("Record my voice", language))
+        mode._begin("recording-consent", back)
+        self._read = list
+        title = "Before you record"
+        words = ("Only staff or group members record here, never participants. Your voice is "
+                 "kept with this pack and shared with: "
+                 f"{(draft.shared_with or DEFAULT_SHARED_WITH).rstrip('.')}. "
+                 "Do you agree to your recording being kept and shared?")
+        mode._text(title, bold=True)
+        mode._text(words)
+        mode._button("I agree", partial(self._agreed, index, language))
+        mode._button("Do not record", back)
+        mode._show("recording-consent", title, said=words)
+
+    def _agreed(self, index: int, language: str) -> None:
+        self._draft().agree_to_recordings()
+        self._consented = True
+        self._show_recording(index, language)
+
+    def _show_recording(self, index: int, language: str) -> None:
+        """Say how it works and the cap, then a beep, then record until Stop or Enter."""
+        mode = self.mode
+        recorder = mode.app.recorder
+        label = self._recording_label("Record my voice", language)
+        if recorder is None:
+            self.show_question(index, "This kiosk has no microphone to record with; speech is "
+                               "off or no sound device was found (check: kiosk doctor).",
+                               focus=label)
+            return
+        self._take += 1
+        take = self._take
+        mode._begin("recording", partial(self._stop_recording, index, language, take))
+        self._read = list
+        title = "Record my voice"
+        words = (f"Read question {index + 1} aloud after the beep. Recording stops when you "
+                 f"choose Stop or press Enter, or after {MAX_RECORDING_SECONDS} seconds.")
+        mode._text(title, bold=True)
+        status = mode._text(words)
+        mode._button("Stop", partial(self._stop_recording, index, language, take))
+
+        def started() -> None:
+            def show(dt: float) -> None:
+                if take == self._take:
+                    status.text = "Recording now. Choose Stop or press Enter to finish."
+                    mode.app.trace("staff-recording", state="started", language=language)
+            Clock.schedule_once(show)
+
+        def done(pcm: bytes, why: str) -> None:
+            Clock.schedule_once(lambda dt: self._recorded(index, language, take, pcm, why))
+
+        def begin(_completed: bool = True) -> None:
+            def go(dt: float) -> None:
+                if take != self._take:
+                    return  # stopped before the beep
+                self.recording = True
+                recorder.record(MAX_RECORDING_SECONDS, done, started)
+            Clock.schedule_once(go)
+        # The instructions are said first, then the beep: the kiosk's voice is not recorded.
+        mode._show("recording", title, said=words, speak=False)
+        if isinstance(mode.app.voice, SilentVoice):
+            begin()
+        else:
+            mode.app.speak(f"{title}. {words} Stop, button.", mode.app.session.language,
+                           on_done=begin)
+
+    def _stop_recording(self, index: int, language: str, take: int) -> None:
+        recorder = self.mode.app.recorder
+        if take != self._take:
+            return
+        if not self.recording:  # before the beep: nothing to keep
+            self._take += 1
+            self.show_question(index, "Nothing was recorded.",
+                               self._recording_label("Record my voice", language))
+            return
+        if recorder is not None:
+            recorder.stop()
+
+    def cancel_recording(self) -> None:
+        """Staff mode closes: a take under way is dropped, never half-kept."""
+        self._take += 1
+        if self.recording and self.mode.app.recorder is not None:
+            self.mode.app.recorder.cancel()
+        self.recording = False
+
+    def _recorded(self, index: int, language: str, take: int, pcm: bytes, why: str) -> None:
+        """The take ended: write it beside the pack and put it in the question."""
+        if take != self._take:
+            return
+        self._take += 1
+        self.recording = False
+        mode, draft = self.mode, self._draft()
+        packs = mode.data_dir / "packs"
+        again = self._recording_label("Record again", language)
+        first = self._recording_label("Record my voice", language)
+        focus = again if draft.recording_of(index, language) else first
+        if not pcm:
+            why = why if why not in ("stopped", "limit") else "no sound came from the microphone"
+            self.show_question(index, f"Nothing was recorded: {why}.", focus=focus)
+            return
+        folders = [packs, *([draft.source.parent] if draft.source else [])]
+        name = recording_name(draft, index, language, folders)
+        try:
+            write_recording(packs, name, pcm, mode.app.recorder.samplerate
+                            if mode.app.recorder else 16000)
+            draft.set_recording(index, language, name)
+        except (AuthoringError, OSError) as exc:
+            self.show_question(index, f"The recording was not kept: {exc}.", focus=focus)
+            return
+        seconds = round(len(pcm) / 2 / (mode.app.recorder.samplerate
+                                         if mode.app.recorder else 16000))
+        capped = f" It stopped at the {MAX_RECORDING_SECONDS} second limit." \
+            if why == "limit" else ""
+        if near_silent(pcm):
+            capped += " It is almost silent: check the microphone, then Record again."
+        mode.app.trace("staff-recording", state="saved", language=language, file=name,
+                       seconds=seconds)
+        self.show_question(index, f"Recorded {seconds} second{'s' if seconds != 1 else ''}."
+                           f"{capped} Save the pack to keep it.",
+                           focus=self._recording_label("Play my recording", language))
+
+    def _play(self, index: int, language: str) -> None:
+        mode, draft = self.mode, self._draft()
+        path = recording_file(draft, mode.data_dir / "packs", draft.recording_of(index, language))
+        if not path.is_file():
+            self.show_question(index, f"The recording {path.name} is missing; record it again.",
+                               focus=self._recording_label("Record again", language))
+            return
+        mode.app.trace("staff-play", file=path.name, language=language)
+        mode.app.voice.say_file(path, mode.app.settings.volume)
+
+    def _confirm_remove(self, index: int, language: str) -> None:
+        mode = self.mode
+        label = self._recording_label("Remove recording", language)
+        keep = partial(self.show_question, index, "", label)
+        mode._begin("remove-recording", keep)
+        self._read = list
+        title = f"Remove the recording of question {index + 1}?"
+        words = (f"The question is then read by the kiosk's own voice"
+                 f"{' in ' + language_name(language) if len(self._draft().languages) > 1 else ''}.")
+        mode._text(title, bold=True)
+        mode._text(words)
+        mode._button("Keep it", keep)
+        mode._button("Remove it", partial(self._remove_recording, index, language))
+        mode._show("remove-recording", title, said=words)
+
+    def _remove_recording(self, index: int, language: str) -> None:
+        self._draft().remove_recording(index, language)
+        self.show_question(index, "Recording removed. Save the pack to keep this change.",
+                           focus=self._recording_label("Record my voice", language))
 
     # The on-screen keyboard ------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from typing import Any
 from kiosk.core.hangul import Composer
 from kiosk.core.screens import Action, Control, Screen, Settings
 from kiosk.core.session import Session
-from kiosk.speech.ports import SpeechIn, SpeechOut
+from kiosk.speech.ports import Recorder, SpeechIn, SpeechOut
 from kiosk.ui.theme import Metrics
 
 
@@ -54,6 +54,7 @@ class ShellBase:
     store: Any
     voice: SpeechOut
     listener: SpeechIn | None
+    recorder: Recorder | None
     options: ShellOptions
     screen_model: Screen | None
     settings: Settings

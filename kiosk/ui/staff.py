@@ -223,6 +223,7 @@ class StaffMode(ModalView):
             if isinstance(control.widget, TextInput):
                 control.widget.focus = False
         Window.release_all_keyboards()
+        self.editor.cancel_recording()
         self.app.trace("staff-closed")
         self.app.staff_closed()
 
@@ -431,7 +432,7 @@ class StaffMode(ModalView):
         return grid
 
     def _show(self, name: str, title: str, message: str = "", said: str = "",
-              focus: int | None = 0) -> None:
+              focus: int | None = 0, speak: bool = True) -> None:
         """Say the screen (title, message, what else it says, then the control with focus),
         and trace it once it is laid out, with a screenshot when the kiosk keeps them."""
         # A question keeps its question mark; anything else ends as a sentence.
@@ -439,7 +440,8 @@ class StaffMode(ModalView):
         if focus is not None and self.controls:
             parts.append(self.set_focus(focus, announce=False, scroll=False))
         spoken = " ".join(p.strip() for p in parts if p.strip())
-        self._say(spoken)
+        if speak:  # else the caller says it (and waits for the end, as before recording)
+            self._say(spoken)
         focused = self._focused()
         if focused is not None:
             self.app.trace("staff-focus", control=focused.name, text=self.describe(focused))
@@ -511,6 +513,8 @@ class StaffMode(ModalView):
             more=self.more_lane.text), 0.3)
 
     def _say(self, text: str) -> None:
+        if self.editor.recording:
+            return  # the microphone is open: the kiosk's voice must not be in the take
         self.app.speak(text, self.app.session.language)
 
     # The PIN -------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from kiosk.staff.authoring import (
     Draft,
     draft_from_pack,
     new_draft,
+    preview_pack,
     save_draft,
 )
 from kiosk.staff.packs import available_packs
@@ -113,6 +114,7 @@ class PackEditor:
             mode._button(draft.summary(index), partial(self._act,
                                                        partial(self.show_question, index)))
         mode._button("Add a question", lambda: self._act(self._add_question))
+        mode._button("Preview", lambda: self._act(self._preview))
         mode._button("Save", lambda: self._act(self._save))
         mode._button("Back", lambda: self._act(self._leave))
 
@@ -130,6 +132,15 @@ class PackEditor:
             self.show_pack(f"{exc}.", focus="Add a question")
             return
         self.show_question(index, "A new open question: type its text.")
+
+    def _preview(self) -> None:
+        """The draft as participants would meet it, saved or not; nothing is kept."""
+        try:
+            pack = preview_pack(self._draft())
+        except AuthoringError as exc:
+            self.show_pack(f"Cannot preview yet. {exc}", focus="Preview")
+            return
+        self.mode.preview(pack, lambda message: self.show_pack(message, focus="Preview"))
 
     def _save(self) -> None:
         mode, draft = self.mode, self._draft()

@@ -276,6 +276,17 @@ class Session:
         """Ask `pack` from now on (staff chose another pack; the shell then ends the session)."""
         self._pack = pack
 
+    def preview_of(self, pack: QuestionPack) -> Session:
+        """Staff's preview of `pack`: a session like this one (translations, scrubber, ids,
+        timeouts, speech recognition, headphones) that keeps nothing and gives no code."""
+        preview = Session(pack, self._translate, self._scrub, self._describe_removed,
+                          today=self._today, new_id=self._new_id, times=self._times,
+                          preview=True)
+        preview._voice_languages = set(self._voice_languages)
+        preview._voice_missing = set(self._voice_missing)
+        preview._headphones_available = self._headphones_available
+        return preview
+
     def set_event(self, event_id: str | None) -> None:
         """Record new participant sessions as taking part in the staff-named event `event_id`."""
         self._event_id = event_id

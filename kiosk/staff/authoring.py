@@ -400,6 +400,22 @@ def save_draft(draft: Draft, packs_dir: Path, packs: Iterable[Path],
     return Saved(path, saved, version)
 
 
+def preview_pack(draft: Draft) -> QuestionPack:
+    """The draft as the pack a participant would be asked, for staff mode's Preview: checked
+    as save_draft checks it, but written nowhere. Its recordings are found beside the file it
+    was copied from. Raises AuthoringError with one line when it could not be asked."""
+    problem = draft.problem()
+    if problem:
+        raise AuthoringError(problem)
+    pack_id = draft.id or pack_id_for(draft.name(), ())
+    source = str(draft.source) if draft.source else f"{pack_id}.toml"
+    pack, problems = parse_pack(draft.toml(pack_id, max(1, draft.version)), source)
+    errors = [p for p in problems if p.severity == "error"]
+    if pack is None or errors:
+        raise AuthoringError(errors[0].message if errors else "the pack cannot be read back")
+    return pack
+
+
 def _copy_recordings(draft: Draft, packs_dir: Path) -> None:
     """Recordings live beside their pack: a pack copied from another folder takes them along
     (never over a file already there)."""

@@ -33,6 +33,15 @@ from kiosk.core.pack import (
 )
 
 STICK_FOLDER = "packs"
+# Where USB sticks are mounted: deploy/usb-sync.sh's /media/kiosk-usb, a desktop's /media/USER/NAME
+# or /run/media/USER/NAME. Tests (and unusual kiosks) name other roots in this variable, separated
+# by the path separator (":").
+MEDIA_ROOT_VARIABLE = "KIOSK_MEDIA_ROOT"
+DEFAULT_MEDIA_ROOTS = ("/media", "/run/media")
+# What makes a folder a kiosk's stick even when it is not a mount point of its own (usb-sync.sh
+# looks for the same): packs to share, a shared store, or a request for one.
+STICK_MARKS = (STICK_FOLDER, "kiosk-shared.db", "shared.sqlite", "kiosk-shared.request")
+MAX_MEDIA_ENTRIES = 50  # folders looked at under each root, so a crowded /media cannot stall
 # Room left on the kiosk after a pack is copied in: answers must always have space to be saved.
 MIN_FREE_BYTES = 200_000_000
 MAX_STICK_PACKS = 100
@@ -45,6 +54,85 @@ def available_packs(data_dir: Path) -> list[Path]:
 
 class StickError(Exception):
     """A stick (or folder standing in for one) that cannot be used at all; one line."""
+
+
+def media_roots(environ: dict[str, str] | None = None) -> list[Path]:
+    """Where to look for mounted sticks: KIOSK_MEDIA_ROOT's folders, else /media and
+    /run/media."""
+    value = (os.environ if environ is None else environ).get(MEDIA_ROOT_VARIABLE, "").strip()
+    if value:
+        return [Path(part) for part in value.split(os.pathsep) if part.strip()]
+    return [Path(root) for root in DEFAULT_MEDIA_ROOTS]
+
+
+def _is_stick(folder: Path) -> bool:
+    try:
+        return os.path.ismount(folder) or any((folder / mark).exists() for mark in STICK_MARKS)
+    except OSError:
+        return False
+
+
+def _folders(parent: Path) -> list[Path]:
+    """The visible folders in `parent` (never through a link), by name; none if unreadable."""
+    try:
+        entries = sorted(parent.iterdir())[:MAX_MEDIA_ENTRIES]
+    except OSError:
+        return []
+    return [e for e in entries if not e.name.startswith(".") and not e.is_symlink()
+            and e.is_dir()]
+
+
+def mounted_sticks(roots: list[Path] | None = None) -> list[Path]:
+    """The sticks mounted now: each folder one level under a root (/media/kiosk-usb) or two
+    (/media/USER/NAME) that is a mount point or holds a kiosk's files (see STICK_MARKS)."""
+    found: list[Path] = []
+    for root in media_roots() if roots is None else roots:
+        for folder in _folders(Path(root)):
+            if _is_stick(folder):
+                found.append(folder)
+                continue
+            found += [inner for inner in _folders(folder) if _is_stick(inner)]
+    return found
+
+
+@dataclass(frozen=True)
+class StickPack:
+    """A pack file offered by a stick, checked: `pack` when it can be used, else `problem`, the
+    first thing wrong with it in one line."""
+
+    path: Path
+    pack: QuestionPack | None
+    problem: str = ""
+
+
+def check_stick_packs(stick: Path) -> list[StickPack]:
+    """Every pack in the stick's packs/ folder (at most MAX_STICK_PACKS), each checked as by
+    `kiosk packs validate`. Raises StickError when the stick has no packs/ folder."""
+    offered: list[StickPack] = []
+    for path in packs_on_stick(stick)[:MAX_STICK_PACKS]:
+        if path.is_symlink():
+            offered.append(StickPack(path, None, "is a link; put the pack file itself on the "
+                                     "stick"))
+            continue
+        try:
+            pack, _ = load_pack(path)
+        except PackError as exc:
+            first = exc.problems[0]
+            offered.append(StickPack(path, None, f"line {first.line}: {first.message}"
+                                     if first.line else first.message))
+            continue
+        offered.append(StickPack(path, pack))
+    return offered
+
+
+def import_one_from_stick(path: Path, data_dir: Path,
+                          min_free: int = MIN_FREE_BYTES) -> PackCopy:
+    """Copy one pack of a stick (with its recordings) into DATA/packs/, by the rules of
+    import_from_stick: the same version with other content is refused, a newer one is added."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise StickError(f"{data_dir}: no such data folder; give the kiosk's --data folder")
+    return copy_pack(Path(path), data_dir / "packs", "this kiosk", min_free)
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,11 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
         self.named: set[str] = set()
         self.extra_controls: dict[str, Control] = {}
         self.visual_order: list[str] = []
+        # Staff's preview of a pack (kiosk.ui.staff): the kiosk's own session waits here, and
+        # `_preview_done` takes staff back when the preview ends.
+        self._kiosk_session: Session | None = None
+        self._preview_done: Callable[[], None] | None = None
+        self._preview_over = False
 
     def build(self) -> KioskRoot:
         # Loaded by name: Kivy would also auto-load a "kiosk.kv" for KioskApp, applying rules twice.
@@ -201,10 +206,14 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
         listens = any(isinstance(a, Listen) for a in actions)
         try:
             for action in actions:
+                if self._preview_over:
+                    break  # the preview's own Welcome is never shown: staff go back instead
                 self._perform_one(action, listens)
         finally:
             if outer:
                 self._performing = False
+        if outer and self._preview_over:
+            self._end_preview()
         self._restart_idle()
 
     def _perform_one(self, action: Action, listens: bool) -> None:
@@ -231,6 +240,8 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
             self.explored = None
             self._keyboard_open = False
             self.trace("ended")
+            if self._preview_done is not None:
+                self._preview_over = True
         elif isinstance(action, Listen):
             self._listen(action)
         elif isinstance(action, StopListening):
@@ -371,10 +382,43 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
                 self.render(self.screen_model.with_draft(argument))
 
     def open_staff(self) -> None:
-        """Open staff mode (behind its PIN)."""
+        """Open staff mode (behind its PIN); during staff's preview, end the preview instead."""
         self.trace("staff")
-        if self.on_staff and not self.staff_open:
+        if self._preview_done is not None:
+            self.perform(self.session.end())
+        elif self.on_staff and not self.staff_open:
             self.on_staff(self)
+
+    @property
+    def previewing(self) -> bool:
+        """Whether staff's preview of a pack is being shown."""
+        return self._preview_done is not None
+
+    def start_preview(self, preview: Session, done: Callable[[], None]) -> None:
+        """Show staff's preview session (Session.preview_of) in the participant's screens; the
+        kiosk's own session waits. When the preview ends (finished, declined, timed out, or
+        the staff shortcut), the kiosk's session comes back and `done` is called."""
+        self._kiosk_session, self.session = self.session, preview
+        self._preview_done = done
+        self._preview_over = False
+        self.explored = None
+        self._keyboard_open = False
+        self.trace("preview", pack=preview.pack.id, version=preview.pack.version)
+        self.perform(preview.start())
+
+    def _end_preview(self) -> None:
+        done = self._preview_done
+        assert self._kiosk_session is not None and done is not None
+        self._preview_over = False
+        self._preview_done = None
+        self.session, self._kiosk_session = self._kiosk_session, None
+        self._listen_id += 1
+        if self.listener:
+            self.listener.cancel()
+        self.voice.stop()
+        self.apply_settings(self.session.settings)  # the preview's text size and colours go
+        self.trace("preview-ended")
+        done()
 
     def staff_closed(self) -> None:
         """Staff mode closed: back to a fresh Welcome."""

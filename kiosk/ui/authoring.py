@@ -34,6 +34,7 @@ from kiosk.staff.authoring import (
     draft_from_pack,
     near_silent,
     new_draft,
+    preview_pack,
     recording_file,
     recording_name,
     save_draft,
@@ -136,6 +137,7 @@ class PackEditor:
             mode._button(draft.summary(index), partial(self._act,
                                                        partial(self.show_question, index)))
         mode._button("Add a question", lambda: self._act(self._add_question))
+        mode._button("Preview", lambda: self._act(self._preview))
         mode._button("Save", lambda: self._act(self._save))
         mode._button("Back", lambda: self._act(self._leave))
 
@@ -153,6 +155,15 @@ class PackEditor:
             self.show_pack(f"{exc}.", focus="Add a question")
             return
         self.show_question(index, "A new open question: type its text.")
+
+    def _preview(self) -> None:
+        """The draft as participants would meet it, saved or not; nothing is kept."""
+        try:
+            pack = preview_pack(self._draft())
+        except AuthoringError as exc:
+            self.show_pack(f"Cannot preview yet. {exc}", focus="Preview")
+            return
+        self.mode.preview(pack, lambda message: self.show_pack(message, focus="Preview"))
 
     def _save(self) -> None:
         mode, draft = self.mode, self._draft()

@@ -34,11 +34,12 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 
-from kiosk.core.pack import PackError, default_pack_path, load_pack
+from kiosk.core.pack import PackError, QuestionPack, default_pack_path, load_pack
 from kiosk.staff.packs import available_packs
 from kiosk.staff.settings import MAX_FAILURES, NO_PIN, PIN_INVALID, StaffSettings
 from kiosk.ui.app import KioskApp
 from kiosk.ui.authoring import PackEditor
+from kiosk.ui.stick import StickPacks
 from kiosk.ui.widgets import KioskButton, TextBlock, TextField
 
 # Where deploy/usb-sync.sh mounts a USB stick.
@@ -161,6 +162,8 @@ class StaffMode(ModalView):
         self.data_dir = data_dir
         self.settings = StaffSettings(data_dir)
         self.editor = PackEditor(self)  # the "Questions" screens
+        self.stick = StickPacks(self)  # the "Packs on a stick" screens
+        self._previewing = False  # hidden while staff preview a pack in the participant's screens
         self.pin = ""
         self.screen = ""
         self.generation = 0  # which screen is shown: a late trace of an older one is dropped
@@ -224,6 +227,11 @@ class StaffMode(ModalView):
                 control.widget.focus = False
         Window.release_all_keyboards()
         self.editor.cancel_recording()
+        if self._previewing:
+            # Hidden, not closed: the participant's screens take the keys and touches until
+            # the preview ends, and staff come back to where they were, PIN already given.
+            self.app.staff_open = False
+            return
         self.app.trace("staff-closed")
         self.app.staff_closed()
 
@@ -627,12 +635,27 @@ class StaffMode(ModalView):
         self._text("\n".join(lines))
         self._button("Next pack", self._next_pack)
         self._button("Questions", self.editor.show_packs)
+        self._button("Packs on a stick", self.stick.show)
         self._button("Name the session", self.show_event_form)
         self._button("Sync", self.show_sync_form)
         self._button("Withdraw by code", self.show_withdraw_form)
         self._button("Back to the kiosk", self.dismiss)
         self._button("Leave kiosk mode", self.app.stop)  # last: rarely wanted
         self._show("menu", title, message, " ".join(line + "." for line in lines))
+
+    def preview(self, pack: QuestionPack, back: Callable[[str], None]) -> None:
+        """Walk `pack` in the real participant's screens, keeping nothing (no participant, no
+        answer, no code: see Session.preview_of); then `back` is shown again, told so."""
+        self._previewing = True
+        self.dismiss()
+
+        def done() -> None:
+            self._previewing = False
+            self.app.staff_open = True
+            self.open()
+            back("The preview has ended; nothing was kept.")
+
+        self.app.start_preview(self.app.session.preview_of(pack), done)
 
     def _next_pack(self) -> None:
         packs = available_packs(self.data_dir)

@@ -93,6 +93,9 @@ class Session:
             no code is given.
         event_id: the staff-named event participants are taking part in, if any.
         times: idle, warning and thank-you timeouts in seconds.
+        preview: staff walking a pack before using it (staff mode's Preview): the same path and
+            screens, each marked "Preview: nothing is kept", and nothing is asked of the store:
+            no participant begun, no answer saved, no withdrawal, no withdrawal code drawn.
 
     The fields are read through properties and changed only by the methods: the shell reports
     events, the session decides. `screen()` is built by `Views` (views.py) from these fields.
@@ -104,8 +107,10 @@ class Session:
                  = lambda kinds, translate: "",
                  *, today: Callable[[], date], new_id: Callable[[], str],
                  random_below: Callable[[int], int] | None = None,
-                 event_id: str | None = None, times: IdleTimes | None = None) -> None:
+                 event_id: str | None = None, times: IdleTimes | None = None,
+                 preview: bool = False) -> None:
         self._pack = pack
+        self._preview = preview
         self._translate = translate
         self._scrub = scrub
         self._describe_removed = describe_removed
@@ -154,6 +159,11 @@ class Session:
     def pack(self) -> QuestionPack:
         """The question pack being asked (changed by replace_pack)."""
         return self._pack
+
+    @property
+    def preview(self) -> bool:
+        """Whether this is staff's preview of a pack, which keeps nothing."""
+        return self._preview
 
     @property
     def translate(self) -> Translate:
@@ -265,6 +275,17 @@ class Session:
     def replace_pack(self, pack: QuestionPack) -> None:
         """Ask `pack` from now on (staff chose another pack; the shell then ends the session)."""
         self._pack = pack
+
+    def preview_of(self, pack: QuestionPack) -> Session:
+        """Staff's preview of `pack`: a session like this one (translations, scrubber, ids,
+        timeouts, speech recognition, headphones) that keeps nothing and gives no code."""
+        preview = Session(pack, self._translate, self._scrub, self._describe_removed,
+                          today=self._today, new_id=self._new_id, times=self._times,
+                          preview=True)
+        preview._voice_languages = set(self._voice_languages)
+        preview._voice_missing = set(self._voice_missing)
+        preview._headphones_available = self._headphones_available
+        return preview
 
     def set_event(self, event_id: str | None) -> None:
         """Record new participant sessions as taking part in the staff-named event `event_id`."""
@@ -461,14 +482,18 @@ class Session:
     def _press_consent(self, control_id: str) -> list[Action]:
         if control_id == "agree":
             # Drawn now, so the hash is in the participant's row from its first sync on.
+            # A preview gives no code: there is nothing kept to withdraw.
             self._withdrawal_code = (new_code(self._random_below)
-                                     if self._random_below is not None else None)
+                                     if self._random_below is not None and not self._preview
+                                     else None)
             self._participant = ParticipantSession.begin(
                 self._pack.id, self._pack.version, self._language, self._today(), self._event_id,
                 new_id=self._new_id,
                 code_hash=code_hash(self._withdrawal_code) if self._withdrawal_code else None)
             self._state = State.QUESTION
             self._index = 0
+            if self._preview:  # the participant lives in this session only, never the store
+                return self._show_state()
             return [BeginParticipant(self._participant), *self._show_state()]
         if control_id in ("decline", "back"):
             return self.end()
@@ -593,6 +618,8 @@ class Session:
         if control_id == "withdraw_yes" and self._participant is not None:
             self._answers.clear()
             self._state = State.WITHDRAWN
+            if self._preview:
+                return [Show(self.screen())]
             return [Withdraw(self._participant.id), Show(self.screen())]
         if control_id in ("withdraw_no", "back"):
             self._state = State.THANKS
@@ -730,7 +757,9 @@ class Session:
         answer = Answer(self._new_id(), self._participant.id, q.id, q.type, self._seq, value, text,
                         method, self._language, scrubbed_with)
         self._answers[q.id] = answer
-        return [StopListening(), SaveAnswer(answer),
+        # A preview keeps the answer for its own review screen only: nothing is saved.
+        saving: list[Action] = [] if self._preview else [SaveAnswer(answer)]
+        return [StopListening(), *saving,
                 Say(self._("Saved: {answer}").format(answer=text), self._language),
                 *self._advance()]
 

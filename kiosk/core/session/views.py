@@ -114,12 +114,24 @@ class Views:
     def screen(self) -> Screen:
         """What the participant should see and hear now."""
         if self.session.overlay == Overlay.IDLE:
-            return self._idle_screen()
-        if self.session.overlay == Overlay.HELP:
-            return self._help_screen()
-        if self.session.overlay == Overlay.SETTINGS:
-            return self._settings_screen()
-        return _SCREENS[self.session.state](self)
+            screen = self._idle_screen()
+        elif self.session.overlay == Overlay.HELP:
+            screen = self._help_screen()
+        elif self.session.overlay == Overlay.SETTINGS:
+            screen = self._settings_screen()
+        else:
+            screen = _SCREENS[self.session.state](self)
+        return self._marked_preview(screen) if self.session.preview else screen
+
+    def _marked_preview(self, screen: Screen) -> Screen:
+        """Staff's preview: every screen shows that nothing is kept; Welcome (its start) and
+        each question say it too, so nobody takes a preview for a real session."""
+        mark = self._("Preview: nothing is kept")
+        note = f"{mark}\n{screen.note}" if screen.note else mark
+        speech = screen.speech
+        if screen.name in ("welcome", "question") and self.session.overlay is None:
+            speech = f"{mark}. {speech}"
+        return replace(screen, note=note, speech=speech)
 
     def _welcome_screen(self) -> Screen:
         title = self._("Have your say")

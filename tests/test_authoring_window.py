@@ -92,7 +92,7 @@ def test_a_new_pack_made_by_keys_alone_is_saved_valid_and_used(display: VirtualD
         editor = staff_screen(window, "pack-editor", since=start)
         assert editor["focus"] == "Pack name"
         assert editor["order"] == ["Pack name", "Keyboard for Pack name", "Add a question",
-                                   "Save", "Back"]
+                                   "Preview", "Save", "Back"]
         assert window.said_since(start)[0] == ("Pack: new pack. No questions yet. "
                                                "Pack name, text field, empty")
 
@@ -175,8 +175,8 @@ def test_a_new_pack_made_by_keys_alone_is_saved_valid_and_used(display: VirtualD
         assert said.startswith("Pack: Summer fair. Deleted 3. Open: cab. 2 questions.")
         assert editor["order"] == ["Pack name", "Keyboard for Pack name",
                                    "1. Choice: How did you travel",
-                                   "2. Open: What did you enjoy", "Add a question", "Save",
-                                   "Back"]
+                                   "2. Open: What did you enjoy", "Add a question", "Preview",
+                                   "Save", "Back"]
 
         # Saved: a valid pack, version 1, in the data folder's packs/.
         saved, said = press(window, "Save", "pack-saved")

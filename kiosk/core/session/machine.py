@@ -41,7 +41,7 @@ from kiosk.core.screens import (
 )
 from kiosk.core.session.states import Overlay, State
 from kiosk.core.session.views import Views
-from kiosk.core.withdrawal import code_hash, new_code
+from kiosk.core.withdrawal import code_words, new_positions, positions_hash
 
 Translate = Callable[[str, str], str]  # (language, message) -> translated message
 
@@ -128,8 +128,9 @@ class Session:
         self._state: State = State.WELCOME
         self._index = 0
         self._participant: ParticipantSession | None = None
-        # The participant's withdrawal code, shown on the thanks screen; only its hash is kept.
-        self._withdrawal_code: str | None = None
+        # The participant's withdrawal code as word positions, shown on the thanks screen in
+        # the session's language (whichever it is by then); only its hash is kept.
+        self._withdrawal_code: tuple[int, ...] | None = None
         self._answers: dict[str, Answer] = {}
         self._seq = 0
         self._draft = ""
@@ -217,8 +218,11 @@ class Session:
 
     @property
     def withdrawal_code(self) -> str | None:
-        """The code the participant can give staff later to withdraw, or None if none."""
-        return self._withdrawal_code
+        """The code the participant can give staff later to withdraw, in words of the session's
+        language, or None if none."""
+        if self._withdrawal_code is None:
+            return None
+        return code_words(self._withdrawal_code, self._language)
 
     @property
     def answers(self) -> Mapping[str, Answer]:
@@ -461,12 +465,13 @@ class Session:
     def _press_consent(self, control_id: str) -> list[Action]:
         if control_id == "agree":
             # Drawn now, so the hash is in the participant's row from its first sync on.
-            self._withdrawal_code = (new_code(self._random_below)
+            self._withdrawal_code = (new_positions(self._random_below)
                                      if self._random_below is not None else None)
             self._participant = ParticipantSession.begin(
                 self._pack.id, self._pack.version, self._language, self._today(), self._event_id,
                 new_id=self._new_id,
-                code_hash=code_hash(self._withdrawal_code) if self._withdrawal_code else None)
+                code_hash=(positions_hash(self._withdrawal_code)
+                           if self._withdrawal_code is not None else None))
             self._state = State.QUESTION
             self._index = 0
             return [BeginParticipant(self._participant), *self._show_state()]

@@ -31,6 +31,7 @@ from kiosk.core.screens import (
     EndParticipant,
     IdleTimes,
     Listen,
+    PrintCode,
     SaveAnswer,
     Say,
     Screen,
@@ -117,6 +118,7 @@ class Session:
         self._voice_languages: set[str] = set()
         self._voice_missing: set[str] = set()  # languages with no working speech recognition
         self._headphones_available = False  # the kiosk has a headphones output of its own
+        self._printer_available = False  # a receipt printer is attached and configured
         self._views = Views(self)
         self._reset()
 
@@ -185,6 +187,12 @@ class Session:
     def headphones_available(self) -> bool:
         """Whether the kiosk has a headphones output of its own."""
         return self._headphones_available
+
+    @property
+    def printer_available(self) -> bool:
+        """Whether the kiosk has a receipt printer, so the thanks screen offers to print the
+        withdrawal code."""
+        return self._printer_available
 
     @property
     def state(self) -> State:
@@ -277,6 +285,10 @@ class Session:
     def set_headphones_available(self, available: bool) -> None:
         """Whether the kiosk has a headphones output, so that "headphones only" is offered."""
         self._headphones_available = available
+
+    def set_printer_available(self, available: bool) -> None:
+        """Whether the kiosk has a receipt printer, so that "Print my code" is offered."""
+        self._printer_available = available
 
     @property
     def question(self) -> Question:
@@ -592,7 +604,20 @@ class Session:
             return [Show(self.screen())]
         if control_id == "finish":
             return self.end()
+        if control_id == "print" and self._withdrawal_code is not None:
+            return [self._print_code(),
+                    Say(self._("Printing your code. Please take the paper from the printer."),
+                        self._language)]
         return []
+
+    def _print_code(self) -> PrintCode:
+        """The code alone, with one line on its use: what goes on paper (never an answer)."""
+        assert self._withdrawal_code is not None
+        english = "" if self._language.split("-")[0] == "en" \
+            else code_words(self._withdrawal_code, "en")
+        return PrintCode(code_words(self._withdrawal_code, self._language), self._language,
+                         self._("To remove your answers later, give this code to staff."),
+                         english)
 
     def _press_withdraw(self, control_id: str) -> list[Action]:
         if control_id == "withdraw_yes" and self._participant is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import time
 import unicodedata
 from pathlib import Path
 
@@ -244,3 +245,10 @@ def test_words_that_are_no_code_are_told_apart_from_a_code_nobody_has(tmp_path: 
     assert code == 0
     assert "no participant has that code; nothing was changed." in output
     assert "Those are not 3 code words of any of the kiosk's languages." in output
+
+
+def test_a_long_paste_is_read_quickly_and_matches_nothing_new() -> None:
+    started = time.monotonic()
+    hashes = matching_hashes("apple" * 20000)
+    assert time.monotonic() - started < 2
+    assert len(hashes) == 1  # no reading as three words: only the old text scheme's hash

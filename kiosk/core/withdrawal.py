@@ -139,6 +139,7 @@ def _folded_index(listed: tuple[str, ...]) -> dict[str, int]:
 # Built once: folded word -> position, per language (the tests check no two words fold alike).
 _INDEX: dict[str, dict[str, int]] = {lang: _folded_index(listed)
                                      for lang, listed in WORD_LISTS.items()}
+_LONGEST = max(len(word) for index in _INDEX.values() for word in index)
 
 
 def _readings(folded: str, index: dict[str, int], left: int) -> list[tuple[int, ...]]:
@@ -147,7 +148,8 @@ def _readings(folded: str, index: dict[str, int], left: int) -> list[tuple[int, 
     if left == 0:
         return [()] if not folded else []
     found = []
-    for end in range(1, len(folded) + 1):
+    # No prefix longer than the longest word can be one, so long typing costs no more.
+    for end in range(1, min(len(folded), _LONGEST) + 1):
         position = index.get(folded[:end])
         if position is not None:
             found += [(position, *rest) for rest in _readings(folded[end:], index, left - 1)]

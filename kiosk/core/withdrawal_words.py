@@ -3,9 +3,10 @@
 Each list has as many words as the English one: a code is kept as the *positions* of its words,
 so "apple river seven" and a Polish code at the same positions are one code, whichever language
 staff type it in. The words are everyday nouns, numbers and colours, one word each (no spaces or
-hyphens), none of them rude, and no two of a list the same once accents are dropped (staff may
-type "uisge" for "uisge" or "zolw" for "żółw"). They need not be translations of the English
-word at the same position; the tests check the lengths, the repeats and the folding.
+hyphens), none of them rude, used as an insult, or easily heard as a rude word, and no two of a
+list the same once accents are dropped (staff may type "bata" for "bàta" or "zolw" for "żółw").
+They need not be translations of the English word at the same position; the tests check the
+lengths, the repeats and the folding.
 """
 
 from __future__ import annotations
@@ -51,11 +52,11 @@ sùgradh gàire fuaim guth facal ainm sgeul rann dàn ceist freagairt cuimhne sm
 
 # Polish.
 POLISH: tuple[str, ...] = tuple("""
-pies kot koń krowa owca koza kura kaczka gęś indyk królik mysz wiewiórka jeż lis wilk zając
+pies kot koń kogut owca koza kucyk kaczka gęś indyk królik mysz wiewiórka jeż lis wilk zając
 sarna jeleń łoś żubr bóbr wydra foka wieloryb delfin rekin ryba śledź karp łosoś pstrąg żaba
 wąż jaszczurka żółw ślimak motyl pszczoła osa mrówka pająk biedronka komar ptak wróbel sikorka
 sowa orzeł sokół jastrząb kruk wrona gołąb bocian łabędź papuga pingwin struś słoń lew tygrys
-żyrafa zebra małpa wielbłąd kangur panda krokodyl krab homar chleb bułka masło ser mleko jajko
+żyrafa zebra lama wielbłąd kangur panda krokodyl krab homar chleb bułka masło ser mleko jajko
 miód dżem zupa sałatka ryż makaron kasza mąka cukier sól pieprz herbata kawa kakao sok woda
 ciasto tort pączek naleśnik kiełbasa szynka jabłko gruszka śliwka wiśnia truskawka malina
 jagoda winogrono cytryna pomarańcza banan ananas arbuz melon morela orzech kokos marchewka

@@ -20,6 +20,7 @@ from kiosk.core.screens import IdleTimes
 from kiosk.core.session import Session, first_speeches
 from kiosk.i18n import Catalogs
 from kiosk.ids import new_id, random_below
+from kiosk.printing.receipt import ReceiptPrinter, find_printer
 from kiosk.staff.settings import StaffSettings
 from kiosk.ui import runtime
 
@@ -47,6 +48,7 @@ class LaunchOptions:
     voice: bool = True
     audio_device: str | None = None  # sounddevice name; None: PulseAudio if present, else default
     headphones: str | None = None  # PulseAudio sink of a headphones output, if the kiosk has one
+    printer: Path | None = None  # a receipt printer's device, for "Print my code"
     rehearsal: list[tuple[str, str]] | None = None
     pages: bool = False  # screenshots of every screenful of a screen that scrolls
     store: bool = True
@@ -91,6 +93,19 @@ def start_voice(options: LaunchOptions) -> tuple[VoiceOut | None, VoiceIn | None
               "outputs); 'Headphones only' is not offered", file=sys.stderr)
         headphones = None
     return VoiceOut(speaker, headphones), VoiceIn(speaker, device=options.audio_device)
+
+
+def start_printer(path: Path | None) -> ReceiptPrinter | None:
+    """The receipt printer, if one is configured and there; else None with one line saying
+    why, and "Print my code" is not offered."""
+    if path is None:
+        return None
+    found = find_printer(path)
+    if found is None:
+        print(f"Printer '{path}' not found (plug it in, or check --printer / $KIOSK_PRINTER); "
+              "'Print my code' is not offered", file=sys.stderr)
+        return None
+    return ReceiptPrinter(found)
 
 
 def pulse_sink_exists(name: str) -> bool:
@@ -157,8 +172,11 @@ def run(options: LaunchOptions) -> int:
         from kiosk.speech.record import MicrophoneRecorder
 
         recorder = MicrophoneRecorder(device=options.audio_device)
+    printer = start_printer(options.printer)
+    session.set_printer_available(printer is not None)
     app = KioskApp(session, store=store, voice=voice_out, listener=voice_in, options=shell,
-                   on_staff=lambda a: open_staff_mode(a, options.data_dir), recorder=recorder)
+                   on_staff=lambda a: open_staff_mode(a, options.data_dir), recorder=recorder,
+                   printer=printer.print_code if printer is not None else None)
     if voice_out is not None and options.trace:
         # Tests answer aloud only once the kiosk has finished speaking, as a person would.
         voice_out.speaker.on_start = lambda u: app.trace_soon("speaking", text=u.text)

@@ -37,10 +37,15 @@ from kiosk.store import StoreError
 @click.option("--headphones", metavar="SINK",
               help="PulseAudio sink of a headphones output (see: pactl list short sinks); "
                    "offers 'Headphones only' in Settings, so answers are heard by nobody else.")
+@click.option("--printer", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="KIOSK_PRINTER", show_envvar=True,
+              help="A receipt printer's device (ESC/POS, e.g. /dev/usb/lp0); the thanks screen "
+                   "then offers 'Print my code', which prints the withdrawal code and nothing "
+                   "else. Not there when the kiosk starts: not offered.")
 def command(data_dir: Path, pack: Path | None, fullscreen: bool, width: int, height: int,
             screen_width_mm: float | None, idle_seconds: float, warning_seconds: float,
             screenshots: Path | None, trace: Path | None, no_voice: bool,
-            audio_device: str | None, headphones: str | None) -> None:
+            audio_device: str | None, headphones: str | None, printer: Path | None) -> None:
     """Start the kiosk on the built-in question pack (or --pack).
 
     \b
@@ -48,6 +53,7 @@ def command(data_dir: Path, pack: Path | None, fullscreen: bool, width: int, hei
         kiosk run
         kiosk run --pack winter-forum.toml --fullscreen --data /var/lib/kiosk
         kiosk run --headphones alsa_output.usb-headset.analog-stereo
+        kiosk run --printer /dev/usb/lp0
     """
     if warning_seconds < 20:
         raise click.BadParameter("must be at least 20 seconds, so people have time to carry "
@@ -58,7 +64,8 @@ def command(data_dir: Path, pack: Path | None, fullscreen: bool, width: int, hei
                             fullscreen=fullscreen, screenshots=screenshots, trace=trace,
                             screen_width_mm=screen_width_mm, idle_seconds=idle_seconds,
                             warning_seconds=warning_seconds, voice=not no_voice,
-                            audio_device=audio_device, headphones=headphones)
+                            audio_device=audio_device, headphones=headphones,
+                            printer=printer)
     try:
         run(options)
     except PackError as exc:

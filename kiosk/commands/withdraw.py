@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kiosk.commands.common import data_option
-from kiosk.core.withdrawal import CODE_WORDS, normalise_code
+from kiosk.core.withdrawal import CODE_WORDS, normalise_code, positions_of
 from kiosk.store.db import Store, StoreError, store_in
 from kiosk.store.shared import SharedStoreError, one_line, open_shared_store, withdraw_code
 
@@ -24,13 +24,16 @@ def command(code: tuple[str, ...], data_dir: Path, shared: Path | None) -> None:
 
     Their answers are deleted and the withdrawal is kept, so exports and reports made afterwards
     leave them out. On a kiosk's own store (--data) the withdrawal goes on to every shared store
-    with the kiosk's next syncs; with --from it is made in that shared store only. Case, spaces
-    and hyphens in the code do not matter. Nothing says which participant it was.
+    with the kiosk's next syncs; with --from it is made in that shared store only. The code may
+    be typed in any of the kiosk's languages (English, Gaelic, Polish, Korean), whichever the
+    participant was given it in; case, accents, spaces and hyphens do not matter. Nothing says
+    which participant it was.
 
     \b
     Examples:
         kiosk withdraw apple river seven --data ~/kiosk-data
         kiosk withdraw "Apple River Seven" --from /media/usb/shared.sqlite
+        kiosk withdraw bata loch seachd --data ~/kiosk-data
     """
     text = " ".join(code)
     if not normalise_code(text):
@@ -68,5 +71,8 @@ def command(code: tuple[str, ...], data_dir: Path, shared: Path | None) -> None:
         click.echo(f"{where}: withdrawn: the answers of the participant with that code are "
                    f"deleted{tail}.")
     else:
-        click.echo(f"{where}: no participant has that code; nothing was changed. Check the "
-                   "words with the participant.")
+        # A typo is told apart from a real code nobody here has, so staff know to ask again.
+        words = ("" if positions_of(text) else
+                 f" Those are not {CODE_WORDS} code words of any of the kiosk's languages.")
+        click.echo(f"{where}: no participant has that code; nothing was changed.{words} Check "
+                   "the words with the participant.")

@@ -132,6 +132,20 @@ class Withdraw:
 
 
 @dataclass(frozen=True)
+class PrintCode:
+    """Print the participant's withdrawal code on the receipt printer, at their request.
+
+    Only the code and one line on how to use it: never an answer, so a slip left at the
+    kiosk tells nobody anything about its owner.
+    """
+
+    code: str  # the words, in the session's language
+    language: str
+    how: str  # one line, in the session's language: give this code to staff to withdraw
+    english: str = ""  # the same code in English words (it withdraws too), if not English
+
+
+@dataclass(frozen=True)
 class EndParticipant:
     """The person has gone: forget everything about them in memory."""
 
@@ -185,7 +199,7 @@ MAX_SPEECH_RATE = 4
 MAX_VOLUME = 10
 
 Action = Show | Say | BeginParticipant | SaveAnswer | Withdraw | EndParticipant | ApplySettings \
-    | Listen | StopListening
+    | Listen | StopListening | PrintCode
 
 
 @dataclass(frozen=True)

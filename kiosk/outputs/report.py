@@ -34,12 +34,13 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kiosk.i18n import Catalogs
 from kiosk.outputs.rows import (
     Progress,
     answer_tuples,
@@ -647,15 +648,21 @@ def _base(language: str) -> str:
 
 
 def spoken_chapters(summary: Summary, language: str | None = None,
-                    words: dict[str, str] | None = None) -> list[tuple[str, str]]:
+                    words: dict[str, str] | None = None,
+                    catalogs: Catalogs | None = None) -> list[tuple[str, str]]:
     """The report as chapters of plain sentences for speech, as (title, text): an
     introduction, one chapter per question in the pack's order, and what the summary is.
 
     For one `language` of several: question texts and choice words in that language where
     `words` (the pack's texts, from `pack_words`) has them, and only the quotes said in it.
+    With `catalogs`, a language other than English has the report's own sentences in it too
+    (`_translated_chapters`), so a chapter is heard wholly in one voice and one language.
+    The titles stay English: they name the files; `chapter_title` translates them.
     """
     words = words or {}
     several = language is not None and len({_base(lang) for lang in summary.languages}) > 1
+    if catalogs is not None and language is not None and _base(language) != "en":
+        return _translated_chapters(summary, _base(language), words, catalogs, several)
     chapters = [("Introduction", "\n".join(
         [f"{summary.title}. What people told us.", *intro_lines(summary)]))]
     for number, q in enumerate(summary.questions, 1):
@@ -684,6 +691,109 @@ def spoken_chapters(summary: Summary, language: str | None = None,
     return chapters
 
 
+def _translated_chapters(summary: Summary, language: str, words: dict[str, str],
+                         catalogs: Catalogs, several: bool) -> list[tuple[str, str]]:
+    """`spoken_chapters` with the report's sentences in `language` through the interface's
+    catalogs (locales/). The sentences put numbers after a colon ("Answers: 12.") so that
+    none needs a plural form, which Gaelic, Polish and Korean each make differently."""
+
+    def _(message: str) -> str:
+        return catalogs.translate(language, message)
+
+    def said(word: str) -> str:
+        # The pack's own words first; then the interface's (the report's "Yes" and "No").
+        return words[word] if word in words else _(word)
+
+    intro = [f"{said(summary.title)}. " + _("What people told us."),
+             _("People who took part: {people}. Answers given: {answers}.").format(
+                 people=summary.participants, answers=summary.answers)]
+    for name, venue, day in summary.sessions:
+        intro.append(f"{name}, {venue}, {day}." if venue else f"{name}, {day}.")
+    ways = {"voice": _("speaking"), "tap": _("tapping"), "typed": _("typing")}
+    how = ", ".join(f"{ways.get(m, m)} {n}" for m, n in summary.methods.most_common())
+    if how:
+        intro.append(_("How answers were given: {how}.").format(how=how))
+    if len(summary.languages) > 1:
+        intro.append(_("Languages: {languages}.").format(languages=", ".join(
+            f"{lang} {n}" for lang, n in summary.languages.most_common())))
+    chapters = [("Introduction", "\n".join(intro))]
+    for number, q in enumerate(summary.questions, 1):
+        lines = [_("Question {number}.").format(number=number) + f" {said(q.question)}",
+                 _("Answers: {count}.").format(count=q.answers)]
+        if q.question_type != "open":
+            total = sum(q.counts.values())
+            lines += [f"{said(choice)}: {q.counts[choice]}, "
+                      f"{_percent(q.counts[choice], total)}." for choice in q.order]
+            lines += _translated_groups(summary, q, _, said)
+        else:
+            if not q.themes:
+                lines.append(_("Too few answers to find common themes."))
+            elsewhere, said_here = 0, False
+            for theme, n in q.themes:
+                quotes = q.quotes.get(theme, [])
+                here = [quote for quote in quotes if not several
+                        or _base(q.quote_languages.get(quote, "en")) == language]
+                elsewhere += len(quotes) - len(here)
+                if several and not here:
+                    # A theme found only in other languages' answers is a word of theirs:
+                    # it is heard in their recordings, not read out in this voice.
+                    continue
+                said_here = True
+                lines.append(_("{theme}: answers that mention it: {count}.").format(
+                    theme=theme.capitalize(), count=n))
+                lines += [_("Someone said: {quote}").format(quote=quote) for quote in here]
+            if q.themes and not said_here:
+                lines.append(_("No common themes were found in the answers in this language."))
+            if elsewhere:
+                lines.append(_("Quotes said in another language, heard in that language's "
+                               "recording: {count}.").format(count=elsewhere))
+        chapters.append((f"Question {number}: {q.question}", "\n".join(lines)))
+    chapters.append(("About this summary", "\n".join([
+        _("About this summary."),
+        _("Everyone who took part is anonymous: no names were asked, no voices were kept, and "
+          "personal details were removed from what people said."),
+        _("People who chose to remove their answers are not counted."),
+        _("Counts for groups of fewer than {number} people are not shown.").format(
+            number=summary.min_group)])))
+    return chapters
+
+
+def _translated_groups(summary: Summary, q: QuestionSummary, _: Callable[[str], str],
+                       said: Callable[[str], str]) -> list[str]:
+    """`_group_lines`, said in the chapter's language."""
+    if not q.by_group:
+        return []
+    lines, hidden = [_("By how people were taking part.")], 0
+    fewer = _("fewer than {number}").format(number=summary.min_group)
+    for group, counts in sorted(q.by_group.items()):
+        if summary.group_sizes[group] < summary.min_group:
+            hidden += 1
+            continue
+        parts = [f"{said(choice)}: {n if n >= summary.min_group else fewer}"
+                 for choice, n in sorted(counts.items())]
+        lines.append(f"{said(group)}: " + "; ".join(parts) + ".")
+    if hidden:
+        lines.append(_("Groups with fewer than {number} people, not shown so that nobody can be "
+                       "identified: {count}.").format(number=summary.min_group, count=hidden))
+    return lines if len(lines) > 1 else []
+
+
+def chapter_title(title: str, language: str, words: dict[str, str],
+                  catalogs: Catalogs | None = None) -> str:
+    """A chapter's title as its playlist shows it: the question in `language`, and with
+    `catalogs` the rest of the title in it too ("Introduction", "Question 2: ...")."""
+    def _(message: str) -> str:
+        return catalogs.translate(_base(language), message) if catalogs else message
+
+    head, _colon, question = title.partition(": ")
+    if head.startswith("Question ") and question:
+        number = head.removeprefix("Question ")
+        return _("Question {number}: {question}").format(
+            number=number, question=words.get(question, question))
+    return {"Introduction": _("Introduction"),
+            "About this summary": _("About this summary")}.get(title, title)
+
+
 def spoken_text(summary: Summary) -> str:
     """The report as plain sentences for speech, in one piece."""
     return "\n".join(text for _title, text in spoken_chapters(summary))
@@ -695,6 +805,7 @@ def pack_words(conn: sqlite3.Connection, language: str) -> dict[str, str]:
     words: dict[str, str] = {}
     for pack in packs_in(conn).values():
         first = pack.default_language
+        words.setdefault(pack.title.get(first), pack.title.get(language))
         for question in pack.questions:
             words.setdefault(question.text.get(first), question.text.get(language))
             for choice in question.choices:
@@ -795,23 +906,26 @@ def _seconds(wav: Path) -> int:
         return round(handle.getnframes() / max(handle.getframerate(), 1))
 
 
-def write_audio(summary: Summary, folder: Path, languages: dict[str, dict[str, str]]) -> None:
+def write_audio(summary: Summary, folder: Path, languages: dict[str, dict[str, str]],
+                catalogs: Catalogs | None = None) -> None:
     """The audio report in `folder`: for each language (code -> `pack_words` for it), a folder
     of chapters (01-introduction.wav, 02-question-1.wav, ...) and report.m3u listing them in
-    order with their titles; and README.txt, for staff, on handing the recordings over."""
+    order with their titles; and README.txt, for staff, on handing the recordings over.
+    Each chapter is wholly in its language: the report's own sentences come from the
+    interface's catalogs (locales/), the kiosk's, unless other `catalogs` are given."""
+    catalogs = catalogs or Catalogs()
     folder.mkdir(parents=True, exist_ok=True)
     _clear_old_recordings(folder)
     for language, words in languages.items():
         place = folder / language
         place.mkdir(exist_ok=True)
         playlist = ["#EXTM3U", f"#PLAYLIST:{summary.title}"]
-        chapters = spoken_chapters(summary, language, words)
+        chapters = spoken_chapters(summary, language, words, catalogs)
         for number, (title, text) in enumerate(chapters, 1):
             # 01-introduction.wav, 02-question-1.wav, ..., 0N-about-this-summary.wav
             wav = place / f"{number:02d}-{_slug(title.split(':')[0])}.wav"
             render_speech_to_wav(text, wav, language)
-            said = title.split(": ", 1)
-            shown = f"{said[0]}: {words.get(said[1], said[1])}" if len(said) == 2 else title
+            shown = chapter_title(title, language, words, catalogs)
             playlist += [f"#EXTINF:{_seconds(wav)},{shown}", wav.name]
         (place / PLAYLIST).write_text("\n".join(playlist) + "\n", encoding="utf-8")
     (folder / AUDIO_README).write_text(audio_readme(summary, sorted(languages)),

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from kiosk.core.answers import Answer, AnswerValue, ParticipantSession
-from kiosk.core.withdrawal import code_hash
+from kiosk.core.withdrawal import matching_hashes
 from kiosk.ids import new_id
 from kiosk.store.tally import Tally, tally
 
@@ -281,10 +281,14 @@ class Store:
 
     def withdraw_code(self, code: str) -> bool:
         """Withdraw whoever was given this withdrawal code (after the event, through staff), as
-        `withdraw` does; returns whether anyone has it. The next syncs carry the withdrawal."""
+        `withdraw` does; returns whether anyone has it. The next syncs carry the withdrawal.
+        The code may be typed in any of the kiosk's languages, and codes of either hashing
+        scheme match (kiosk.core.withdrawal.matching_hashes)."""
+        hashes = matching_hashes(code)
+        marks = ", ".join("?" * len(hashes))
         with self.transaction():
             ids = [r[0] for r in self.conn.execute(
-                "SELECT id FROM participants WHERE code_hash = ?", (code_hash(code),))]
+                f"SELECT id FROM participants WHERE code_hash IN ({marks})", hashes)]
             for participant_id in ids:
                 self.conn.execute("DELETE FROM answers WHERE participant_id = ?",
                                   (participant_id,))

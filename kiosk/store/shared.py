@@ -39,7 +39,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
-from kiosk.core.withdrawal import code_hash
+from kiosk.core.withdrawal import matching_hashes
 from kiosk.ids import new_id
 from kiosk.store.db import run_statements
 
@@ -160,11 +160,12 @@ def withdraw_code(conn: sqlite3.Connection, code: str) -> bool:
     """Withdraw, in an open shared store, whoever was given this withdrawal code: their answers
     deleted, their row kept as a tombstone (as a synced withdrawal does; later syncs never bring
     their answers back). Returns whether anyone has the code."""
-    digest = code_hash(code)
+    hashes = matching_hashes(code)  # any language, either hashing scheme
+    marks = ", ".join("?" * len(hashes))
     conn.execute("BEGIN IMMEDIATE")
     try:
-        ids = [r[0] for r in conn.execute("SELECT id FROM participants WHERE code_hash = ?",
-                                          (digest,))]
+        ids = [r[0] for r in conn.execute(
+            f"SELECT id FROM participants WHERE code_hash IN ({marks})", hashes)]
         for participant_id in ids:
             conn.execute("DELETE FROM answers WHERE participant_id = ?", (participant_id,))
             conn.execute("UPDATE participants SET withdrawn = 1 WHERE id = ?", (participant_id,))

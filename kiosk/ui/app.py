@@ -10,6 +10,7 @@ Import only after kiosk.ui.runtime.configure_kivy() has run.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,7 @@ from kiosk.core.screens import (
     Control,
     EndParticipant,
     Listen,
+    PrintCode,
     SaveAnswer,
     Say,
     Screen,
@@ -75,7 +77,8 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
     def __init__(self, session: Session, store: Any = None, voice: SpeechOut | None = None,
                  listener: SpeechIn | None = None, options: ShellOptions | None = None,
                  on_staff: Callable[[KioskApp], None] | None = None,
-                 recorder: Recorder | None = None, **kwargs: Any):
+                 recorder: Recorder | None = None,
+                 printer: Callable[[PrintCode], None] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.title = "Kiosk"
         self.session = session
@@ -85,6 +88,8 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
         self.recorder = recorder  # staff mode's "Record my voice"; never used on participants
         self.options = options or ShellOptions()
         self.on_staff = on_staff
+        # Prints a withdrawal code slip (kiosk.printing, wired by bootstrap); None: no printer.
+        self.printer = printer
         self.screen_model: Screen | None = None
         self.settings = Settings()
         self.metrics: Metrics = metrics_for(800, 480)
@@ -248,6 +253,31 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
             self._listen_id += 1
             if self.listener:
                 self.listener.cancel()
+        elif isinstance(action, PrintCode):
+            self._print(action)
+
+    def _print(self, job: PrintCode) -> None:
+        """Print in the background (a printer can be slow or stuck); a failure is said."""
+        printer = self.printer
+        if printer is None:
+            return
+
+        def work() -> None:
+            try:
+                printer(job)
+            except Exception as exc:  # an unplugged printer must not crash the kiosk
+                why = str(exc)
+                Clock.schedule_once(lambda dt: self._print_failed(job.language, why))
+            else:
+                Clock.schedule_once(lambda dt: self.trace("printed"))
+
+        threading.Thread(target=work, name="kiosk-print", daemon=True).start()
+
+    def _print_failed(self, language: str, why: str) -> None:
+        self.trace("print-failed", why=why)
+        self.speak(self.session.translate(language, N_(
+            "Sorry, your code could not be printed. Please ask a member of staff for help.")),
+            language)
 
     def _store_call(self, write: Callable[[Any], None], argument: Any) -> bool:
         """Write to the store (when there is one); a failure is said, never a crash."""

@@ -704,8 +704,9 @@ class StaffMode(ModalView):
         screen: staff type the words the participant reads out or shows them."""
         self._begin("withdraw-form", self.show_menu)
         title = "Withdraw by code"
-        how = ("Type the code words the participant was given; their answers are deleted. "
-               "Nothing says who it was.")
+        how = ("Type the code words the participant was given, in any of the kiosk's "
+               "languages; accents may be left out. Their answers are deleted. Nothing says "
+               "who it was.")
         self._text(title, bold=True)
         self._text(how)
         code = self._field("Code words")
@@ -714,7 +715,7 @@ class StaffMode(ModalView):
         self._show("withdraw-form", title, said=how)
 
     def _withdraw(self, text: str) -> None:
-        from kiosk.core.withdrawal import CODE_WORDS, normalise_code
+        from kiosk.core.withdrawal import CODE_WORDS, normalise_code, positions_of
 
         store = self.app.store
         if store is None:
@@ -727,8 +728,11 @@ class StaffMode(ModalView):
             self.show_menu("Withdrawn: the answers of the participant with that code are "
                            "deleted, and the next syncs carry the withdrawal.")
         else:
-            self.show_menu("No participant on this kiosk has that code; nothing was changed. "
-                           "Check the words with the participant.")
+            # Said apart from a real code nobody here has, so staff know to ask again.
+            words = ("" if positions_of(text) else
+                     f" Those are not {CODE_WORDS} code words of any of the kiosk's languages.")
+            self.show_menu("No participant on this kiosk has that code; nothing was changed."
+                           f"{words} Check the words with the participant.")
 
     def show_sync_form(self) -> None:
         """Where to sync (a shared store file, e.g. on a USB stick, or a hub), then sync."""

@@ -31,6 +31,7 @@ from kiosk.core.screens import (
     EndParticipant,
     IdleTimes,
     Listen,
+    PrintCode,
     SaveAnswer,
     Say,
     Screen,
@@ -41,7 +42,7 @@ from kiosk.core.screens import (
 )
 from kiosk.core.session.states import Overlay, State
 from kiosk.core.session.views import Views
-from kiosk.core.withdrawal import code_hash, new_code
+from kiosk.core.withdrawal import code_words, new_positions, positions_hash
 
 Translate = Callable[[str, str], str]  # (language, message) -> translated message
 
@@ -122,6 +123,7 @@ class Session:
         self._voice_languages: set[str] = set()
         self._voice_missing: set[str] = set()  # languages with no working speech recognition
         self._headphones_available = False  # the kiosk has a headphones output of its own
+        self._printer_available = False  # a receipt printer is attached and configured
         self._views = Views(self)
         self._reset()
 
@@ -133,8 +135,9 @@ class Session:
         self._state: State = State.WELCOME
         self._index = 0
         self._participant: ParticipantSession | None = None
-        # The participant's withdrawal code, shown on the thanks screen; only its hash is kept.
-        self._withdrawal_code: str | None = None
+        # The participant's withdrawal code as word positions, shown on the thanks screen in
+        # the session's language (whichever it is by then); only its hash is kept.
+        self._withdrawal_code: tuple[int, ...] | None = None
         self._answers: dict[str, Answer] = {}
         self._seq = 0
         self._draft = ""
@@ -196,6 +199,12 @@ class Session:
         return self._headphones_available
 
     @property
+    def printer_available(self) -> bool:
+        """Whether the kiosk has a receipt printer, so the thanks screen offers to print the
+        withdrawal code."""
+        return self._printer_available
+
+    @property
     def state(self) -> State:
         """Where the participant is on the path (a str: "welcome", "question"...)."""
         return self._state
@@ -227,8 +236,11 @@ class Session:
 
     @property
     def withdrawal_code(self) -> str | None:
-        """The code the participant can give staff later to withdraw, or None if none."""
-        return self._withdrawal_code
+        """The code the participant can give staff later to withdraw, in words of the session's
+        language, or None if none."""
+        if self._withdrawal_code is None:
+            return None
+        return code_words(self._withdrawal_code, self._language)
 
     @property
     def answers(self) -> Mapping[str, Answer]:
@@ -294,6 +306,10 @@ class Session:
     def set_headphones_available(self, available: bool) -> None:
         """Whether the kiosk has a headphones output, so that "headphones only" is offered."""
         self._headphones_available = available
+
+    def set_printer_available(self, available: bool) -> None:
+        """Whether the kiosk has a receipt printer, so that "Print my code" is offered."""
+        self._printer_available = available
 
     @property
     def question(self) -> Question:
@@ -483,13 +499,14 @@ class Session:
         if control_id == "agree":
             # Drawn now, so the hash is in the participant's row from its first sync on.
             # A preview gives no code: there is nothing kept to withdraw.
-            self._withdrawal_code = (new_code(self._random_below)
+            self._withdrawal_code = (new_positions(self._random_below)
                                      if self._random_below is not None and not self._preview
                                      else None)
             self._participant = ParticipantSession.begin(
                 self._pack.id, self._pack.version, self._language, self._today(), self._event_id,
                 new_id=self._new_id,
-                code_hash=code_hash(self._withdrawal_code) if self._withdrawal_code else None)
+                code_hash=(positions_hash(self._withdrawal_code)
+                           if self._withdrawal_code is not None else None))
             self._state = State.QUESTION
             self._index = 0
             if self._preview:  # the participant lives in this session only, never the store
@@ -612,7 +629,20 @@ class Session:
             return [Show(self.screen())]
         if control_id == "finish":
             return self.end()
+        if control_id == "print" and self._withdrawal_code is not None:
+            return [self._print_code(),
+                    Say(self._("Printing your code. Please take the paper from the printer."),
+                        self._language)]
         return []
+
+    def _print_code(self) -> PrintCode:
+        """The code alone, with one line on its use: what goes on paper (never an answer)."""
+        assert self._withdrawal_code is not None
+        english = "" if self._language.split("-")[0] == "en" \
+            else code_words(self._withdrawal_code, "en")
+        return PrintCode(code_words(self._withdrawal_code, self._language), self._language,
+                         self._("To remove your answers later, give this code to staff."),
+                         english)
 
     def _press_withdraw(self, control_id: str) -> list[Action]:
         if control_id == "withdraw_yes" and self._participant is not None:

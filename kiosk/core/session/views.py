@@ -336,16 +336,21 @@ class Views:
         title = self._("Thank you")
         body = self._("Your answers are saved. Thank you for taking part. If you change your "
                       "mind, you can remove your answers now.")
-        controls = (Control("finish", self._("Finish")),
+        code = self.session.withdrawal_code
+        # Offered only with a printer attached: a button that cannot work is a trap.
+        printing = (Control("print", self._("Print my code")),) \
+            if code and self.session.printer_available else ()
+        controls = (Control("finish", self._("Finish")), *printing,
                     Control("withdraw", self._("Remove my answers")))
         speech = f"{title}. {body}"
-        code = self.session.withdrawal_code
         if code:
             # On its own line, at the screen's text size, and said slowly word by word.
             later = self._("If you change your mind later, give staff this code:")
             body = f"{body}\n\n{later}\n{code}"
             speech = f"{speech} {later} {', '.join(code.split())}. " + self._(
                 "Again: {code}.").format(code=", ".join(code.split()))
+            if printing:
+                speech = f"{speech} {self._('To have it printed, choose Print my code.')}"
         return Screen("thanks", self.session.language, title, body,
                       (*self._top(), *controls, *self._nav()), speech)
 

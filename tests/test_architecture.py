@@ -27,11 +27,11 @@ ALLOWED: dict[str, set[str]] = {
     "printing": {"core"},  # the receipt printer, an adapter like speech
     "outputs": {"core", "store", "ids", "i18n"},  # i18n: the audio report's own sentences
     "ui": {"core", "speech.ports", "staff", "store", "i18n"},
-    "bootstrap": {"core", "i18n", "ids", "printing", "speech", "staff", "store", "ui"},
-    "devtools": {"core", "i18n", "ids", "outputs", "printing", "speech", "store", "staff", "ui",
-                 "bootstrap"},
-    "commands": {"core", "i18n", "ids", "outputs", "printing", "speech", "store", "staff",
-                 "devtools", "bootstrap"},
+    "bootstrap": {"core", "i18n", "ids", "printing", "private", "speech", "staff", "store", "ui"},
+    "devtools": {"core", "i18n", "ids", "outputs", "printing", "private", "speech", "store",
+                 "staff", "ui", "bootstrap"},
+    "commands": {"core", "i18n", "ids", "outputs", "printing", "private", "speech", "store",
+                 "staff", "devtools", "bootstrap"},
     "cli": {"__init__"},  # commands are loaded by name, when asked for
     "__main__": {"cli"},
     "__init__": set(),

@@ -96,7 +96,8 @@ def import_form(form: Path, out: Path) -> None:
     Example:
         kiosk packs import winter-forum.xlsx --out winter-forum.toml
     """
-    from kiosk.staff.xlsform import atomic_file, read_xlsform
+    from kiosk.private import atomic_file
+    from kiosk.staff.xlsform import read_xlsform
 
     if out.suffix.lower() != ".toml":
         _stop(f"{out}: error: a pack is a .toml file; give --out a name ending in .toml")
@@ -151,7 +152,8 @@ def export_pack(pack_file: Path, fmt: str, out: Path) -> None:
         kiosk packs export winter-forum.toml --format xlsform --out winter-forum.xlsx
     """
     from kiosk.i18n import Catalogs
-    from kiosk.staff.xlsform import atomic_file, write_xlsform
+    from kiosk.private import atomic_file
+    from kiosk.staff.xlsform import write_xlsform
 
     if out.suffix.lower() != ".xlsx":
         _stop(f"{out}: error: an XLSForm is written as .xlsx; give --out a name ending in .xlsx")

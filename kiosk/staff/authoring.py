@@ -40,7 +40,8 @@ from kiosk.core.pack import (
     load_pack,
     parse_pack,
 )
-from kiosk.staff.xlsform import atomic_file, pack_toml
+from kiosk.private import atomic_file
+from kiosk.staff.xlsform import pack_toml
 
 # Each type in the words staff see and hear, and what it asks of a participant.
 TYPE_LABELS = {"open": "open", "choice": "choice", "multi": "multi", "scale": "scale",

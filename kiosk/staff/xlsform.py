@@ -22,11 +22,8 @@ Every problem is one line, ``FORM.xlsx:survey:ROW: error: what; what to do``, an
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -843,23 +840,3 @@ def _fill(sheet: Any, header: list[str], rows: list[list[Any]]) -> None:
         for cell in cells:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"
-
-
-# ---------------------------------------------------------------------------------------------
-# Writing files whole or not at all.
-
-
-@contextmanager
-def atomic_file(path: Path) -> Iterator[IO[bytes]]:
-    """A file that replaces `path` only when the block ends without an error."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
-                                         dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -6,12 +6,11 @@ store's own mark always decides what is sent."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from kiosk.private import write_private
 from kiosk.store.db import Store
 from kiosk.store.sync.messages import KioskMark
 
@@ -35,16 +34,7 @@ def write_marks(store: Store, store_id: str, mark: KioskMark, synced_at: str) ->
     marks = read_marks(store)
     marks[store_id] = {**asdict(mark), "synced_at": synced_at}
     path = _marks_path(store)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sync-marks.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(marks, handle, indent=1)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private(path, json.dumps(marks, indent=1))
 
 
 def last_syncs(store: Store) -> dict[str, dict[str, Any]]:

@@ -13,38 +13,20 @@ import pytest
 
 from kiosk.speech.audio import rms_dbfs
 from kiosk.staff.settings import StaffSettings
-from tests.support.kiosk_window import Event, KioskWindow
+from tests.support.kiosk_window import KioskWindow
 from tests.support.plugins.audio import VirtualAudio
 from tests.support.plugins.display import VirtualDisplay
+from tests.support.staff_window import PIN, staff_screen
+from tests.support.staff_window import press_to as press
 
 pytestmark = [pytest.mark.window, pytest.mark.audio, pytest.mark.slow]
 
-PIN = "246813"
 
 
-def staff_screen(window: KioskWindow, name: str, since: int | None = None) -> Event:
-    return window.wait_for(lambda e: e["event"] == "staff-screen" and e["name"] == name,
-                           30, f"the staff screen {name}", since=since)
 
 
-def focus_to(window: KioskWindow, control: str) -> Event:
-    """Press Tab until `control` has focus (at most once round the screen); its announcement."""
-    for _ in range(40):
-        start = window.mark()
-        window.key("Tab")
-        moved = window.wait_for(lambda e: e["event"] == "staff-focus", what="a focus move",
-                                since=start)
-        if moved["control"] == control:
-            return moved
-    raise AssertionError(f"{control} never got focus")
 
 
-def press(window: KioskWindow, control: str, screen: str) -> Event:
-    """Focus `control`, press Enter, wait for `screen`."""
-    focus_to(window, control)
-    start = window.mark()
-    window.key("Return")
-    return staff_screen(window, screen, since=start)
 
 
 def test_record_play_and_remove_my_voice_by_keys_alone(display: VirtualDisplay,

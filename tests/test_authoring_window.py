@@ -13,55 +13,23 @@ import pytest
 
 from kiosk.core.pack import load_pack
 from kiosk.staff.settings import StaffSettings
-from tests.support.kiosk_window import Event, KioskWindow
+from tests.support.kiosk_window import KioskWindow
 from tests.support.paths import ROOT
 from tests.support.plugins.display import VirtualDisplay
+from tests.support.staff_window import PIN, focus_to, press, said_since, staff_screen, type_in
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 
-PIN = "246813"
 
 
-def staff_screen(window: KioskWindow, name: str, since: int | None = None) -> Event:
-    return window.wait_for(lambda e: e["event"] == "staff-screen" and e["name"] == name,
-                           20, f"the staff screen {name}", since=since)
 
 
-def focus_to(window: KioskWindow, control: str, key: str = "Tab") -> Event:
-    """Press `key` until `control` has focus (at most once round the screen); its announcement."""
-    for _ in range(40):
-        start = window.mark()
-        window.key(key)
-        moved = window.wait_for(lambda e: e["event"] == "staff-focus", what="a focus move",
-                                since=start)
-        if moved["control"] == control:
-            return moved
-    raise AssertionError(f"{control} never got focus")
 
 
-def press(window: KioskWindow, control: str, screen: str) -> tuple[Event, str]:
-    """Focus `control`, press Enter, wait for `screen`: the screen and what it said first."""
-    focus_to(window, control)
-    start = window.mark()
-    window.key("Return")
-    shown = staff_screen(window, screen, since=start)
-    window.settle()
-    said = [e["text"] for e in window.events()[start:] if e["event"] == "say"]
-    return shown, said[0] if said else ""
 
 
-def said_since(window: KioskWindow, start: int) -> list[str]:
-    window.settle()
-    return window.said_since(start)
 
 
-def type_in(window: KioskWindow, text: str) -> None:
-    """Type into the focused field and wait until the last character is echoed aloud."""
-    start = window.mark()
-    window.type(text)
-    last = "space" if text[-1] == " " else text[-1]
-    window.wait_for(lambda e: e["event"] == "say" and e["text"] == last, since=start,
-                    what=f"the echo of {last!r}")
 
 
 def test_a_new_pack_made_by_keys_alone_is_saved_valid_and_used(display: VirtualDisplay,

@@ -15,7 +15,7 @@ from kiosk.staff.settings import StaffSettings
 from kiosk.store.db import store_in
 from tests.support.kiosk_window import Event, KioskWindow
 from tests.support.plugins.display import VirtualDisplay
-from tests.test_authoring_window import PIN, focus_to, said_since, staff_screen
+from tests.support.staff_window import PIN, focus_to, said_since, staff_screen
 from tests.test_stick_packs import pack_text, recording
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]

@@ -15,29 +15,16 @@ from PIL import Image
 from kiosk.staff.settings import StaffSettings
 from kiosk.store.db import store_in
 from kiosk.ui.theme import THEMES, contrast_ratio
-from tests.support.kiosk_window import Event, KioskWindow
+from tests.support.kiosk_window import KioskWindow
 from tests.support.plugins.display import VirtualDisplay
+from tests.support.staff_window import PIN, focus_to, said_since, staff_screen
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 
-PIN = "246813"  # six digits, as new PINs must be
 
 
-def staff_screen(window: KioskWindow, name: str, timeout: float = 20) -> Event:
-    return window.wait_for(lambda e: e["event"] == "staff-screen" and e["name"] == name,
-                           timeout, f"the staff screen {name}")
 
 
-def focus_to(window: KioskWindow, control: str, key: str = "Tab") -> Event:
-    """Press `key` until `control` has focus (at most once round the screen); its announcement."""
-    for _ in range(12):
-        start = window.mark()
-        window.key(key)
-        moved = window.wait_for(lambda e: e["event"] == "staff-focus", what="a focus move",
-                                since=start)
-        if moved["control"] == control:
-            return moved
-    raise AssertionError(f"{control} never got focus")
 
 
 def shown(window: KioskWindow) -> dict[str, list[int]]:
@@ -47,9 +34,6 @@ def shown(window: KioskWindow) -> dict[str, list[int]]:
             if e["event"] in ("staff-screen", "staff-layout")][-1]["controls"]
 
 
-def said_since(window: KioskWindow, start: int) -> list[str]:
-    window.settle()
-    return window.said_since(start)
 
 
 def test_staff_mode_by_keys_alone_in_large_print_and_speech(display: VirtualDisplay,

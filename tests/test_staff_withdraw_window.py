@@ -15,7 +15,7 @@ from kiosk.store.db import store_in
 from tests.support.kiosk_window import KioskWindow
 from tests.support.kiosks import make_kiosk
 from tests.support.plugins.display import VirtualDisplay
-from tests.test_staff_window import PIN, focus_to, said_since, staff_screen
+from tests.support.staff_window import PIN, focus_to, said_since, staff_screen
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 

@@ -298,7 +298,7 @@ def walk_at_every_size(language: str, default: str) -> list[tuple[str, str]]:
                 steps.append(("press", "choice:yes"))
             else:
                 steps.append(("press", f"choice:{q.choices[-1].id}"))
-        steps += [("press", "help"), ("press", "close"), ("press", "finish"),
+        steps += [("press", "help"), ("press", "close"), ("press", "finish"), ("press", "print"),
                   ("press", "withdraw"), ("press", "withdraw_no"), ("press", "finish")]
     return steps
 
@@ -307,9 +307,10 @@ RUN_WALK = """
 import json, sys
 from pathlib import Path
 from kiosk.bootstrap import LaunchOptions, run
-data, trace, shots, steps = sys.argv[1:5]
+data, trace, shots, steps, printer = sys.argv[1:6]
 run(LaunchOptions(data_dir=Path(data), trace=Path(trace), screenshots=Path(shots),
-                  rehearsal=[tuple(s) for s in json.loads(steps)], voice=False))
+                  rehearsal=[tuple(s) for s in json.loads(steps)], voice=False,
+                  printer=Path(printer)))
 """
 
 
@@ -325,10 +326,11 @@ def test_every_text_size_in_every_language_is_whole_and_never_shrunk(tmp_path: P
         for language, display in zip(pack.languages, displays, strict=True):
             folder = tmp_path / language
             folder.mkdir()
+            (folder / "printer").touch()  # a receipt printer: the thanks screen offers to print
             steps = walk_at_every_size(language, pack.default_language)
             runs.append((language, folder, subprocess.Popen(
                 [sys.executable, "-c", RUN_WALK, str(folder / "data"), str(folder / "trace.jsonl"),
-                 str(folder / "shots"), json.dumps(steps)],
+                 str(folder / "shots"), json.dumps(steps), str(folder / "printer")],
                 env=display.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)))
         for _, _, process in runs:
             assert process.wait(timeout=600) == 0
@@ -343,6 +345,15 @@ def test_every_text_size_in_every_language_is_whole_and_never_shrunk(tmp_path: P
         screens = [e for e in events if e["event"] == "screen"]
         assert {e["text_size"] for e in screens} == set(range(MAX_TEXT_SIZE + 1)), language
         names = {e["name"] for e in screens}
+        # "Print my code" was on every thanks screen, and one slip per size was printed, each
+        # with the code words shown on the screen, and no answer.
+        thanks = [e for e in screens if e["name"] == "thanks"]
+        assert all("print" in e["controls"] for e in thanks), language
+        slips = (folder / "printer").read_bytes()
+        assert slips.count(b"\x1b@") == MAX_TEXT_SIZE + 1, language
+        for encoding in ("utf-8", "cp850", "cp852", "euc-kr"):
+            answer = SAMPLE_ANSWERS[language].encode(encoding, errors="ignore")
+            assert answer not in slips, (language, encoding)
         assert {"welcome", "settings", "consent", "question", "typing", "confirm", "review",
                 "help", "thanks", "withdraw"} <= names, language
         for screen in screens:

@@ -332,8 +332,8 @@ def test_older_store_scrubbed_on_every_core_is_the_same_as_one_by_one(
     # And here, the workers forked by the same code: counted, and the same result.
     pieces: list[int] = []
     real_many = sync_scrub.scrub_many
-    monkeypatch.setattr(sync_scrub, "scrub_many",
-                        lambda pairs: pieces.append(len(pairs)) or real_many(pairs))
+    monkeypatch.setattr(sync_scrub, "scrub_many", lambda pairs, meanwhile: pieces.append(
+        len(pairs)) or real_many(pairs, meanwhile))
     again = Store(store_in(tmp_path / "k"))
     sync_to_file(again, tmp_path / "again.sqlite")
     again.close()
@@ -358,10 +358,11 @@ def test_small_sync_scrubs_in_its_own_process(tmp_path: Path,
 
 def test_span_scrubs_keep_a_bounded_number_of_characters() -> None:
     scrubs = sync_scrub.SpanScrubs(limit=60)
-    scrubs.prepare([("call me on 07700 900123", "en"), ("more buses", "en")])
+    assert scrubs.prepare([("call me on 07700 900123", "en"), ("more buses", "en")],
+                          lambda: "started") == "started"
     assert scrubs.scrub("call me on 07700 900123", "en") == ("call me on [PHONE]", True)
     assert scrubs.chars == 33
-    scrubs.prepare([("my name is siobhan and this is a long answer", "en")])
+    scrubs.prepare([("my name is siobhan and this is a long answer", "en")], lambda: None)
     # Over the limit: started again rather than held, and still the scrubber's answer.
     assert scrubs.chars == 44 and len(scrubs.done) == 1
     assert scrubs.text("more buses", "en") == "more buses"

@@ -10,7 +10,8 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from kiosk.core.redact import redact
 
@@ -42,6 +43,8 @@ def scrub_changed(text: str, value: str | None, language: str) -> bool:
         return True
     return value is not None and scrub(json.loads(value), language)[1]
 
+
+T = TypeVar("T")
 
 # From how many distinct texts a span's scrubbing is shared out over the other cores: starting
 # the worker processes costs tens of milliseconds, about as much as scrubbing a hundred texts.
@@ -75,19 +78,25 @@ def _can_fork() -> bool:
             and threading.active_count() == 1 and (os.cpu_count() or 1) > 1)
 
 
-def scrub_many(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, bool] | None]:
+def scrub_many(pairs: Sequence[tuple[str, str]], meanwhile: Callable[[], T]
+               ) -> tuple[list[tuple[str, bool] | None], T]:
     """scrub() of each (text, language), in order (None for one the scrubber failed on): in
     worker processes (one per core) when there are many and they can be forked, else here. The
     scrubber is pure, so the results are the same either way; the workers are forked after the
-    word lists are loaded here, so they do not load them again."""
+    word lists are loaded here, so they do not load them again.
+
+    `meanwhile` is called once, before the scrubbing and after any fork (so that it may start a
+    thread: a fork copies none), and what it returns is returned beside the results."""
     if len(pairs) < PARALLEL_FROM or not _can_fork():
-        return [_scrub_or_none(text, language) for text, language in pairs]
+        started = meanwhile()
+        return [_scrub_or_none(text, language) for text, language in pairs], started
     for language in {language for _, language in pairs}:
         redact("call Mary", language)  # load the word lists before forking: shared, not redone
     chunks = [list(pairs[i:i + _CHUNK]) for i in range(0, len(pairs), _CHUNK)]
     with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+        started = meanwhile()
         # imap keeps the chunks in order, so result i is always for pair i.
-        return [result for chunk in pool.imap(_scrub_chunk, chunks) for result in chunk]
+        return [result for chunk in pool.imap(_scrub_chunk, chunks) for result in chunk], started
 
 
 # How many characters of answers SpanScrubs keeps the results for (with the results, about
@@ -106,12 +115,16 @@ class SpanScrubs:
         self.done: dict[tuple[str, str], tuple[str, bool]] = {}
         self.limit, self.chars = limit, 0
 
-    def prepare(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Scrub these (text, language) pairs ahead of the copy (see scrub_many)."""
+    def prepare(self, pairs: Iterable[tuple[str, str]],
+                meanwhile: Callable[[], T]) -> T:
+        """Scrub these (text, language) pairs ahead of the copy; returns what `meanwhile`
+        returned (see scrub_many)."""
         todo = list(dict.fromkeys(p for p in pairs if p not in self.done))
-        for pair, found in zip(todo, scrub_many(todo), strict=True):
+        results, started = scrub_many(todo, meanwhile)
+        for pair, found in zip(todo, results, strict=True):
             if found is not None:
                 self._keep(pair, found)
+        return started
 
     def scrub(self, text: str, language: str) -> tuple[str, bool]:
         """As the module's scrub(), from the results already found."""

@@ -141,14 +141,27 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan,
     conn.create_function("kiosk_scrub_text", 2, scrubs.text, deterministic=True)
     conn.create_function("kiosk_scrub_value", 2, scrubs.value, deterministic=True)
     conn.create_function("kiosk_scrub_changed", 3, scrubs.changed, deterministic=True)
+    checker = None
     if batch.answers_span:
-        # Before the shared store's write lock is taken: the scrubber is the slow part.
-        scrubs.prepare(_to_scrub(conn, batch.answers_span))
+        span = batch.answers_span
+        # Before the shared store's write lock is taken: the scrubber is the slow part. The
+        # rules' check of the span runs meanwhile, on its own connection.
+        checker = scrubs.prepare(_to_scrub(conn, span), lambda: _start_checker(conn, span))
     while True:
         try:
-            return _copy_span(conn, batch, left_out)
+            return _copy_span(conn, batch, left_out, checker)
         except _Redo:
             continue
+        finally:
+            if checker is not None:
+                checker.join()
+
+
+def _start_checker(conn: sqlite3.Connection, span: tuple[int, int]) -> _Checker:
+    """A _Checker of this span of answers, started."""
+    checker = _Checker(_source_path(conn), {"start": span[0], "end": span[1]})
+    checker.start()
+    return checker
 
 
 def _to_scrub(conn: sqlite3.Connection, span: tuple[int, int]) -> Iterator[tuple[str, str]]:
@@ -169,8 +182,8 @@ def _to_scrub(conn: sqlite3.Connection, span: tuple[int, int]) -> Iterator[tuple
                     yield said, language
 
 
-def _copy_span(conn: sqlite3.Connection, batch: StoreSpan,
-               left_out: dict[int, Refusal]) -> BatchResult:
+def _copy_span(conn: sqlite3.Connection, batch: StoreSpan, left_out: dict[int, Refusal],
+               checker: _Checker | None) -> BatchResult:
     result = BatchResult()
     judge = _Judge(batch)
     conn.create_function("kiosk_participant_fits", 10, judge.participant)
@@ -184,7 +197,6 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan,
                       "s.code_hash) END)")
     # Not BEGIN IMMEDIATE: that would take the kiosk store's write lock too and hold up the
     # answers being saved meanwhile. begin_batch writes first, which takes the shared store's.
-    checker = None
     conn.execute("BEGIN")
     try:
         current = begin_batch(conn, batch, "file")
@@ -209,9 +221,8 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan,
                                              f"participant {pid}: its event {event_id} did "
                                              "not arrive"))
         if batch.answers_span:
+            assert checker is not None  # started by copy_span for every span of answers
             span = {**params, "start": batch.answers_span[0], "end": batch.answers_span[1]}
-            checker = _Checker(_source_path(conn), {"start": span["start"], "end": span["end"]})
-            checker.start()
             _missing_participants(conn, span, judge, result)
             # A participant's answers never come back once they withdrew, even from an old
             # batch; two statements so that only answers actually added count as scrubbed.
@@ -250,9 +261,6 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan,
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    finally:
-        if checker is not None:
-            checker.join()
     conn.execute("COMMIT")
     result.refused = [r for r in judge.refused if r.table == "participants"] + \
         list(left_out.values()) + [r for r in judge.refused if r.table == "answers"]

@@ -164,6 +164,15 @@ _INWARD_LETTERS = frozenset("abdefghjlnpqrstuwxyz")  # never C I K M O V in the 
 _POSTCODE_STARTS = frozenset(SPOKEN_LETTERS) | frozenset(MULTIPLIERS) | {"o", "oh"}
 
 
+def _could_start_postcode(w: str) -> bool:
+    """Whether a postcode could start at this word. It starts with a letter: from a word of
+    three or more letters and no digit (and not a spoken letter, nor "double") _symbols reads
+    no letter, so none starts there."""
+    return w in _POSTCODE_STARTS or (
+        len(w) <= 7 and w[:1].isalpha() and w.isalnum() and w.isascii()
+        and (len(w) <= 2 or not w.isalpha()))
+
+
 def _shape(chars: str) -> str:
     return "".join("N" if c.isdigit() else "A" for c in chars)
 
@@ -265,7 +274,9 @@ class _Scanner:
         is the word before position i (the scrubber's hot path: most words end no cue)."""
         if i <= 0:
             return False
-        ending = _cues_ending(cues).get(self.words[i - 1])
+        known = _ENDINGS.get(id(cues))  # _cues_ending's own lookup, without the call
+        grouped = known[1] if known is not None and known[0] is cues else _cues_ending(cues)
+        ending = grouped.get(self.words[i - 1])
         return ending is not None and any(self.ends_phrase(i, c) for c in ending)
 
     def ends_phrase(self, i: int, phrase: tuple[str, ...]) -> bool:
@@ -496,8 +507,11 @@ class _Scanner:
         "g forty one two p e", "EH12 9DN", "a b one oh one double a"."""
         n = len(self.tokens)
         i = 0
+        words = self.words
         while i < n:
-            found = self._postcode_at(i) if self.free(i) else None
+            # Most words cannot start one (see _could_start_postcode): passed without a call.
+            found = self._postcode_at(i) if _could_start_postcode(words[i]) and self.free(i) \
+                else None
             if found is None:
                 i += 1
                 continue
@@ -540,13 +554,7 @@ class _Scanner:
 
     def _postcode_at(self, i: int) -> int | None:
         """If a postcode (any of the six shapes) starts at token i, the index after it."""
-        w = self.words[i]
-        # A postcode starts with a letter: from a word of three or more letters and no digit
-        # (and not a spoken letter, nor "double") _symbols reads no letter, so none starts here.
-        if w not in _POSTCODE_STARTS and not (
-            len(w) <= 7 and w[:1].isalpha() and w.isalnum() and w.isascii()
-            and (len(w) <= 2 or not w.isalpha())
-        ):
+        if not _could_start_postcode(self.words[i]):
             return None
         n = len(self.tokens)
         best: int | None = None

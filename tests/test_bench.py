@@ -25,7 +25,10 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
     names = [f["name"] for f in data["figures"]]
     for wanted in ("start-up: kiosk --version", "start-up: kiosk packs validate",
                    "answer durable, p99", "sync: answers merged per second",
-                   "sync: second, no-op sync", "export: CSV", "cold start: usable Welcome",
+                   "sync: second, no-op sync", "sync: first sync, store of an older kiosk",
+                   "sync: `kiosk sync`, whole process",
+                   "sync: `kiosk sync` of an older kiosk's store, whole process",
+                   "export: CSV", "cold start: usable Welcome",
                    "cold start: recognition model ready", "peak memory, no model",
                    "peak memory, model loaded", "touch to playback ended",
                    "first sound (cached audio)", "end of speech to final transcript",

@@ -283,6 +283,91 @@ def test_only_answers_not_stamped_by_this_scrubber_are_scrubbed_again(
                      3: f"no stamp (an older kiosk) {tag}: ring me on [PHONE]"}
 
 
+def _older_kiosk(folder: Path, answers: int) -> Store:
+    """A kiosk store as an older kiosk leaves it: open answers with no scrubber stamp, each
+    distinct, a third of them holding a phone number or a name, in four languages."""
+    store = Store(store_in(folder))
+    details = ["ring me on 07700 900{:03d}", "my name is siobhan and i am {}",
+               "the bus at {} is too early"]
+    for start in range(0, answers, 50):
+        language = ("en", "pl", "gd", "ko")[start // 50 % 4]
+        person = ParticipantSession.begin("co-production", 1, language, date.today(),
+                                          new_id=new_id)
+        store.begin_participant(person)
+        for seq in range(1, 51):
+            said = details[(start + seq) % 3].format(start + seq)
+            store.save_answer(Answer(new_id(), person.id, "barriers", "open", seq, said, said,
+                                     "typed", language, None))
+    return store
+
+
+def test_older_store_scrubbed_on_every_core_is_the_same_as_one_by_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _older_kiosk(tmp_path / "k", 2 * sync_scrub.PARALLEL_FROM)
+    store.close()
+    shared_path = tmp_path / "shared.sqlite"
+    # The whole process, as staff run it: its only thread forks the workers.
+    result = subprocess.run([sys.executable, "-m", "kiosk", "sync", "--data",
+                             str(tmp_path / "k"), "--to", str(shared_path), "--quiet"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"added 20 sessions and {2 * sync_scrub.PARALLEL_FROM} answers" in result.stdout
+    # Each answer by its id (the copy adds the answers it changed after the others).
+    order = "SELECT text, value, language FROM answers ORDER BY id"
+    conn = sqlite3.connect(shared_path)
+    got = conn.execute(order).fetchall()
+    redacted = conn.execute("SELECT redacted FROM syncs").fetchone()[0]
+    conn.close()
+    kiosk = sqlite3.connect(store_in(tmp_path / "k"))
+    sent = kiosk.execute(order).fetchall()
+    kiosk.close()
+    # Byte for byte what the scrubber gives for each answer alone.
+    expected = [redact(text, language).text for text, _, language in sent]
+    assert [text for text, _, _ in got] == expected
+    assert [json.loads(value) for _, value, _ in got] == expected
+    assert [language for _, _, language in got] == [language for _, _, language in sent]
+    changed = sum(e != text for e, (text, _, _) in zip(expected, sent, strict=True))
+    assert redacted == changed > 300
+    assert "07700" not in " ".join(expected)
+    # And here, the workers forked by the same code: counted, and the same result.
+    pieces: list[int] = []
+    real_many = sync_scrub.scrub_many
+    monkeypatch.setattr(sync_scrub, "scrub_many", lambda pairs, meanwhile: pieces.append(
+        len(pairs)) or real_many(pairs, meanwhile))
+    again = Store(store_in(tmp_path / "k"))
+    sync_to_file(again, tmp_path / "again.sqlite")
+    again.close()
+    assert pieces == [2 * sync_scrub.PARALLEL_FROM] and sync_scrub._can_fork()
+    conn = sqlite3.connect(tmp_path / "again.sqlite")
+    assert conn.execute(order).fetchall() == got
+    conn.close()
+
+
+def test_small_sync_scrubs_in_its_own_process(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _older_kiosk(tmp_path / "k", 100)
+
+    def no_workers(method: str) -> None:
+        raise AssertionError(f"a sync of 100 answers started worker processes ({method})")
+
+    monkeypatch.setattr(sync_scrub.multiprocessing, "get_context", no_workers)
+    report = sync_to_file(store, tmp_path / "shared.sqlite")
+    store.close()
+    assert report.answers_added == 100 and report.redacted > 30
+
+
+def test_span_scrubs_keep_a_bounded_number_of_characters() -> None:
+    scrubs = sync_scrub.SpanScrubs(limit=60)
+    assert scrubs.prepare([("call me on 07700 900123", "en"), ("more buses", "en")],
+                          lambda: "started") == "started"
+    assert scrubs.scrub("call me on 07700 900123", "en") == ("call me on [PHONE]", True)
+    assert scrubs.chars == 33
+    scrubs.prepare([("my name is siobhan and this is a long answer", "en")], lambda: None)
+    # Over the limit: started again rather than held, and still the scrubber's answer.
+    assert scrubs.chars == 44 and len(scrubs.done) == 1
+    assert scrubs.text("more buses", "en") == "more buses"
+
+
 def test_kiosk_answers_carry_the_scrubber_stamp_and_skip_the_second_pass(
         kiosks: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = copy_kiosk(kiosks[0], tmp_path / "a")

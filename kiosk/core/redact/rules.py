@@ -20,7 +20,6 @@ reading the name lists, no UI or speech imports.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,6 +83,7 @@ def _surname_form(word: str) -> bool:
 _GAELIC_SURNAME = re.compile(r"(?:Mac|Mhic|Nic|Nìc|Nig)[A-ZÀÈÌÒÙ][\w'’]+")
 
 
+_STRONG_OR_INTRO_CUES = STRONG_CUES + INTRO_CUES  # one list, made once (see _cues_ending)
 _DIRECTIONS = frozenset("west east north south".split())
 _OBJECT_WORDS = frozenset("it me us them him her out up the a an".split())
 _POSSESSIVES = frozenset("my our his her their your".split())
@@ -164,6 +164,15 @@ _INWARD_LETTERS = frozenset("abdefghjlnpqrstuwxyz")  # never C I K M O V in the 
 _POSTCODE_STARTS = frozenset(SPOKEN_LETTERS) | frozenset(MULTIPLIERS) | {"o", "oh"}
 
 
+def _could_start_postcode(w: str) -> bool:
+    """Whether a postcode could start at this word. It starts with a letter: from a word of
+    three or more letters and no digit (and not a spoken letter, nor "double") _symbols reads
+    no letter, so none starts there."""
+    return w in _POSTCODE_STARTS or (
+        len(w) <= 7 and w[:1].isalpha() and w.isalnum() and w.isascii()
+        and (len(w) <= 2 or not w.isalpha()))
+
+
 def _shape(chars: str) -> str:
     return "".join("N" if c.isdigit() else "A" for c in chars)
 
@@ -178,13 +187,18 @@ def _postcode_complete(chars: str) -> bool:
     return _shape(chars) in _POSTCODE_SHAPES and all(c in _INWARD_LETTERS for c in chars[-2:])
 
 
+# Patterns of the scanner's hot paths, compiled once (re's own cache costs a lookup a call).
+_CONTRACTION_END = re.compile(r"'(s|t|m|re|ve|ll|d)$")
+_DAY_NUMBER = re.compile(r"\d{1,4}(st|nd|rd|th)?")
+_HOUSE_NUMBER = re.compile(r"\d{1,4}[a-z]?")
+_NOT_NAME_END = re.compile(r"(ed|ing|ly|ness|ful|less|ies|[^aiou]s)$")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _HARD_BREAK = re.compile(r"[.!?;:]")
 
 
 def _wordlike(word: str) -> bool:
     """Letters only, allowing an inner apostrophe ("o'connor") but not a contraction ending."""
-    return word.replace("'", "").isalpha() and not re.search(r"'(s|t|m|re|ve|ll|d)$", word)
+    return word.replace("'", "").isalpha() and not _CONTRACTION_END.search(word)
 
 
 @dataclass
@@ -203,15 +217,26 @@ def _tokenise(text: str) -> list[_Token]:
     ]
 
 
-@functools.lru_cache(maxsize=16)
+# The groupings made so far, by the cue list's identity: the lists are module constants, and
+# looking them up by value (as an lru_cache does) hashed every phrase of a list on every word.
+_ENDINGS: dict[int, tuple[tuple[tuple[str, ...], ...], dict[str, tuple[tuple[str, ...], ...]]]] \
+    = {}
+
+
 def _cues_ending(cues: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
     """Cue phrases grouped by their last word, so a word that ends none costs one lookup."""
+    known = _ENDINGS.get(id(cues))
+    if known is not None and known[0] is cues:  # the same list, not one that reused its id
+        return known[1]
     if any(not cue for cue in cues):
         raise ValueError("an empty cue phrase would match everywhere")
     grouped: dict[str, list[tuple[str, ...]]] = {}
     for cue in cues:
         grouped.setdefault(cue[-1], []).append(cue)
-    return {word: tuple(group) for word, group in grouped.items()}
+    found = {word: tuple(group) for word, group in grouped.items()}
+    if len(_ENDINGS) < 64:  # kept with the list itself, so its id stays its own
+        _ENDINGS[id(cues)] = (cues, found)
+    return found
 
 
 class _Scanner:
@@ -249,7 +274,10 @@ class _Scanner:
         is the word before position i (the scrubber's hot path: most words end no cue)."""
         if i <= 0:
             return False
-        return any(self.ends_phrase(i, c) for c in _cues_ending(cues).get(self.words[i - 1], ()))
+        known = _ENDINGS.get(id(cues))  # _cues_ending's own lookup, without the call
+        grouped = known[1] if known is not None and known[0] is cues else _cues_ending(cues)
+        ending = grouped.get(self.words[i - 1])
+        return ending is not None and any(self.ends_phrase(i, c) for c in ending)
 
     def ends_phrase(self, i: int, phrase: tuple[str, ...]) -> bool:
         """True if the words just before position i are `phrase`, with no sentence break."""
@@ -385,7 +413,7 @@ class _Scanner:
         return (
             w in NUMBER_WORDS or w in ORDINALS or w in CALENDAR or w in MULTIPLIERS
             or w in ("of", "the", "and", "st", "nd", "rd", "th")
-            or bool(re.fullmatch(r"\d{1,4}(st|nd|rd|th)?", w))
+            or bool(_DAY_NUMBER.fullmatch(w))
         ) and w not in ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
                         "saturday", "christmas", "easter")
 
@@ -479,8 +507,11 @@ class _Scanner:
         "g forty one two p e", "EH12 9DN", "a b one oh one double a"."""
         n = len(self.tokens)
         i = 0
+        words = self.words
         while i < n:
-            found = self._postcode_at(i) if self.free(i) else None
+            # Most words cannot start one (see _could_start_postcode): passed without a call.
+            found = self._postcode_at(i) if _could_start_postcode(words[i]) and self.free(i) \
+                else None
             if found is None:
                 i += 1
                 continue
@@ -523,10 +554,7 @@ class _Scanner:
 
     def _postcode_at(self, i: int) -> int | None:
         """If a postcode (any of the six shapes) starts at token i, the index after it."""
-        if self.words[i] not in _POSTCODE_STARTS and not (
-            len(self.words[i]) <= 7 and self.words[i][:1].isalpha() and self.words[i].isalnum()
-            and self.words[i].isascii()
-        ):
+        if not _could_start_postcode(self.words[i]):
             return None
         n = len(self.tokens)
         best: int | None = None
@@ -556,7 +584,7 @@ class _Scanner:
         """Index after a house number said or written at token i, or None."""
         n = len(self.tokens)
         w = self.words[i]
-        if re.fullmatch(r"\d{1,4}[a-z]?", w):
+        if _HOUSE_NUMBER.fullmatch(w):
             return i + 1
         if w not in NUMBER_WORDS or w in ("oh", "o", "nought", "nil", "zero", "hundred",
                                            "thousand"):
@@ -584,7 +612,7 @@ class _Scanner:
                 j += 1
                 while j < n and self.free(j) and (
                     self.words[j] in NUMBER_WORDS or self.words[j] in ("stroke", "slash", "and")
-                    or re.fullmatch(r"\d{1,4}[a-z]?", self.words[j])
+                    or _HOUSE_NUMBER.fullmatch(self.words[j])
                     or (len(self.words[j]) == 1 and self.words[j] in "abcdefgh")
                 ):
                     j += 1
@@ -741,7 +769,7 @@ class _Scanner:
             and w not in ROLES and w not in TITLES and w not in INSTITUTIONS
             and w not in STREET_TYPES
             # English verb and plural endings; Baltic names ending in -as, -is, -us may stay
-            and not re.search(r"(ed|ing|ly|ness|ful|less|ies|[^aiou]s)$", w)
+            and not _NOT_NAME_END.search(w)
         )
 
     def _clause_ends(self, j: int) -> bool:
@@ -895,7 +923,7 @@ class _Scanner:
                 elif i > 0 and self.free(i - 1) and not self.broken_before(i) and (
                     self._plausible_unknown(i - 1)
                     and (self._sentence_start(i - 1) or surname_form
-                         or self.ends_any(i - 1, STRONG_CUES + INTRO_CUES))
+                         or self.ends_any(i - 1, _STRONG_OR_INTRO_CUES))
                 ):
                     start = i - 1  # an unlisted first name before a listed surname
                 self.mark(start, last, "NAME")

@@ -6,10 +6,12 @@ from __future__ import annotations
 import ctypes
 import functools
 import json
+import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from kiosk.core.redact import redact
 
@@ -40,6 +42,121 @@ def scrub_changed(text: str, value: str | None, language: str) -> bool:
     if scrub(text, language)[1]:
         return True
     return value is not None and scrub(json.loads(value), language)[1]
+
+
+T = TypeVar("T")
+
+# From how many distinct texts a span's scrubbing is shared out over the other cores: starting
+# the worker processes costs tens of milliseconds, about as much as scrubbing a hundred texts.
+PARALLEL_FROM = 500
+# Texts per piece of work sent to a worker: small enough that both cores finish together.
+_CHUNK = 64
+
+
+def _scrub_chunk(pairs: list[tuple[str, str]]) -> list[tuple[str, bool] | None]:
+    """A worker's piece of scrub_many: scrub each (text, language), in order."""
+    return [_scrub_or_none(text, language) for text, language in pairs]
+
+
+def _scrub_or_none(text: str, language: str) -> tuple[str, bool] | None:
+    try:
+        return _scrub_once(text, language)
+    except Exception:  # noqa: BLE001 - asked again during the copy, which reports it as before
+        return None
+
+
+def _scrub_once(text: str, language: str) -> tuple[str, bool]:
+    result = redact(text, language)
+    return result.text, result.text != text
+
+
+def _can_fork() -> bool:
+    """Whether worker processes can be forked safely here: a forked copy of a process with
+    other threads (the staff screen's window, its speech) may inherit a lock one of them holds.
+    The command line syncs from its only thread."""
+    return ("fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1 and (os.cpu_count() or 1) > 1)
+
+
+def scrub_many(pairs: Sequence[tuple[str, str]], meanwhile: Callable[[], T]
+               ) -> tuple[list[tuple[str, bool] | None], T]:
+    """scrub() of each (text, language), in order (None for one the scrubber failed on): in
+    worker processes (one per core) when there are many and they can be forked, else here. The
+    scrubber is pure, so the results are the same either way; the workers are forked after the
+    word lists are loaded here, so they do not load them again.
+
+    `meanwhile` is called once, before the scrubbing and after any fork (so that it may start a
+    thread: a fork copies none), and what it returns is returned beside the results."""
+    if len(pairs) < PARALLEL_FROM or not _can_fork():
+        started = meanwhile()
+        return [_scrub_or_none(text, language) for text, language in pairs], started
+    for language in {language for _, language in pairs}:
+        redact("call Mary", language)  # load the word lists before forking: shared, not redone
+    chunks = [list(pairs[i:i + _CHUNK]) for i in range(0, len(pairs), _CHUNK)]
+    with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+        started = meanwhile()
+        # imap keeps the chunks in order, so result i is always for pair i.
+        return [result for chunk in pool.imap(_scrub_chunk, chunks) for result in chunk], started
+
+
+# How many characters of answers SpanScrubs keeps the results for (with the results, about
+# twice as many bytes): far more than a first sync of 100,000 answers needs, and a bounded
+# share of a small device's memory however long the answers.
+MEMO_CHARS = 20_000_000
+
+
+class SpanScrubs:
+    """The scrubber's second pass for the copies of one sync's spans, as SQL functions: each
+    distinct (text, language) is scrubbed once however often the copies' statements ask (an LRU
+    cache smaller than the distinct answers scrubbed most of them twice), and `prepare` scrubs a
+    span's beforehand on every core. Lives as long as one sync."""
+
+    def __init__(self, limit: int = MEMO_CHARS) -> None:
+        self.done: dict[tuple[str, str], tuple[str, bool]] = {}
+        self.limit, self.chars = limit, 0
+
+    def prepare(self, pairs: Iterable[tuple[str, str]],
+                meanwhile: Callable[[], T]) -> T:
+        """Scrub these (text, language) pairs ahead of the copy; returns what `meanwhile`
+        returned (see scrub_many)."""
+        todo = list(dict.fromkeys(p for p in pairs if p not in self.done))
+        results, started = scrub_many(todo, meanwhile)
+        for pair, found in zip(todo, results, strict=True):
+            if found is not None:
+                self._keep(pair, found)
+        return started
+
+    def scrub(self, text: str, language: str) -> tuple[str, bool]:
+        """As the module's scrub(), from the results already found."""
+        found = self.done.get((text, language))
+        if found is None:
+            found = _scrub_once(text, language)
+            self._keep((text, language), found)
+        return found
+
+    def _keep(self, pair: tuple[str, str], found: tuple[str, bool]) -> None:
+        if self.chars + len(pair[0]) > self.limit:
+            # Start again rather than hold more: what is dropped is only scrubbed again.
+            self.done.clear()
+            self.chars = 0
+        self.done[pair] = found
+        self.chars += len(pair[0])
+
+    def text(self, text: str, language: str) -> str:
+        """SQL function kiosk_scrub_text (see scrubbed_text)."""
+        return self.scrub(text, language)[0]
+
+    def value(self, value: str | None, language: str) -> str | None:
+        """SQL function kiosk_scrub_value (see scrubbed_value)."""
+        if value is None:
+            return None
+        return json.dumps(self.scrub(json.loads(value), language)[0], ensure_ascii=False)
+
+    def changed(self, text: str, value: str | None, language: str) -> bool:
+        """SQL function kiosk_scrub_changed (see scrub_changed)."""
+        if self.scrub(text, language)[1]:
+            return True
+        return value is not None and self.scrub(json.loads(value), language)[1]
 
 
 def _seconds(name: str, default: float) -> float:

@@ -20,6 +20,7 @@ from kiosk.store.sync.messages import (
     StoreSpan,
     SyncReport,
 )
+from kiosk.store.sync.scrub import SpanScrubs
 from kiosk.store.sync.span import attach_source, copy_span, detach_source
 
 
@@ -31,6 +32,7 @@ class SharedFile:
     def __init__(self, path: str | Path):
         self.conn, self.store_id = open_shared_store(path)
         self.name = str(path)
+        self.scrubs: SpanScrubs | None = None  # one sync's scrubbing results, while attached
         try:
             check_integrity(self.conn, path)
         except SharedStoreError:
@@ -44,16 +46,18 @@ class SharedFile:
     def apply(self, batch: Batch) -> BatchResult:
         """Apply one batch in one transaction."""
         if isinstance(batch, StoreSpan):
-            return copy_span(self.conn, batch)
+            return copy_span(self.conn, batch, self.scrubs)
         return apply_batch(self.conn, batch, "file")
 
     def attach(self, kiosk_store: Path) -> None:
         """Attach the kiosk store whose spans `apply` will copy."""
         attach_source(self.conn, kiosk_store)
+        self.scrubs = SpanScrubs()
 
     def detach(self) -> None:
         """Let go of the kiosk store."""
         detach_source(self.conn)
+        self.scrubs = None
 
     def close(self) -> None:
         """Close the shared store."""

@@ -3,9 +3,11 @@ connection, checked by the SQL rules and by a checker thread on another core mea
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,7 +28,7 @@ from kiosk.store.sync.rules import (
     SUSPECT_ANSWERS,
     value_fits,
 )
-from kiosk.store.sync.scrub import scrub_changed, scrubbed_text, scrubbed_value
+from kiosk.store.sync.scrub import SpanScrubs, scrub_changed, scrubbed_text, scrubbed_value
 from kiosk.store.sync.validate import validate_batch
 
 SOURCE = "kiosk_source"  # the kiosk store's schema name while attached to a shared store
@@ -123,24 +125,65 @@ def _source_path(conn: sqlite3.Connection) -> str:
                 if name == SOURCE)
 
 
-def copy_span(conn: sqlite3.Connection, batch: StoreSpan) -> BatchResult:
+def copy_span(conn: sqlite3.Connection, batch: StoreSpan,
+              scrubs: SpanScrubs | None = None) -> BatchResult:
     """Copy one span of rows from the attached kiosk store in one transaction; safe to repeat.
     The same effect as apply_batch on a batch carrying those rows: checked by the same rules,
     scrubbed unless stamped by this scrubber, withdrawals kept out, and a row that breaks a rule
-    refused alone (named in the result's `refused`) while the rest go in."""
+    refused alone (named in the result's `refused`) while the rest go in. `scrubs`: the
+    scrubbing results of the sync's earlier spans, so that an answer repeated across spans is
+    scrubbed once."""
     validate_batch(batch)  # the packs, events and withdrawals it carries
     # Answers the rules refuse, by the kiosk's rowid: found after a copy, which is then done
     # again without them (rare: a kiosk's own rows pass unless its store was tampered with).
     left_out: dict[int, Refusal] = {}
+    scrubs = scrubs if scrubs is not None else SpanScrubs()
+    conn.create_function("kiosk_scrub_text", 2, scrubs.text, deterministic=True)
+    conn.create_function("kiosk_scrub_value", 2, scrubs.value, deterministic=True)
+    conn.create_function("kiosk_scrub_changed", 3, scrubs.changed, deterministic=True)
+    checker = None
+    if batch.answers_span:
+        span = batch.answers_span
+        # Before the shared store's write lock is taken: the scrubber is the slow part. The
+        # rules' check of the span runs meanwhile, on its own connection.
+        checker = scrubs.prepare(_to_scrub(conn, span), lambda: _start_checker(conn, span))
     while True:
         try:
-            return _copy_span(conn, batch, left_out)
+            return _copy_span(conn, batch, left_out, checker)
         except _Redo:
             continue
+        finally:
+            if checker is not None:
+                checker.join()
 
 
-def _copy_span(conn: sqlite3.Connection, batch: StoreSpan,
-               left_out: dict[int, Refusal]) -> BatchResult:
+def _start_checker(conn: sqlite3.Connection, span: tuple[int, int]) -> _Checker:
+    """A _Checker of this span of answers, started."""
+    checker = _Checker(_source_path(conn), {"start": span[0], "end": span[1]})
+    checker.start()
+    return checker
+
+
+def _to_scrub(conn: sqlite3.Connection, span: tuple[int, int]) -> Iterator[tuple[str, str]]:
+    """The (text, language) pairs the copy of this span will scrub, each answer's text and its
+    value's words: scrubbed all at once ahead of the copy, on every core. One the copy asks
+    for and this missed (an odd value) is simply scrubbed when asked."""
+    for text, value, language in conn.execute(
+            f"SELECT s.text, s.value, s.language FROM {SOURCE}.answers s WHERE s.rowid > :start "
+            f"AND s.rowid <= :end AND {NEEDS_SCRUB}",
+            {"start": span[0], "end": span[1], "ours": scrubber_version()}):
+        if not isinstance(text, str) or not isinstance(language, str):
+            continue
+        yield text, language
+        if isinstance(value, str) and value != json.dumps(text, ensure_ascii=False):
+            with contextlib.suppress(ValueError, RecursionError):  # left to the copy
+                said = json.loads(value)
+                if isinstance(said, str):
+                    yield said, language
+
+
+def _copy_span(conn: sqlite3.Connection, batch: StoreSpan, left_out: dict[int, Refusal],
+               checker: _Checker | None) -> BatchResult:
     result = BatchResult()
     judge = _Judge(batch)
     conn.create_function("kiosk_participant_fits", 10, judge.participant)
@@ -154,7 +197,6 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan,
                       "s.code_hash) END)")
     # Not BEGIN IMMEDIATE: that would take the kiosk store's write lock too and hold up the
     # answers being saved meanwhile. begin_batch writes first, which takes the shared store's.
-    checker = None
     conn.execute("BEGIN")
     try:
         current = begin_batch(conn, batch, "file")
@@ -179,9 +221,8 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan,
                                              f"participant {pid}: its event {event_id} did "
                                              "not arrive"))
         if batch.answers_span:
+            assert checker is not None  # started by copy_span for every span of answers
             span = {**params, "start": batch.answers_span[0], "end": batch.answers_span[1]}
-            checker = _Checker(_source_path(conn), {"start": span["start"], "end": span["end"]})
-            checker.start()
             _missing_participants(conn, span, judge, result)
             # A participant's answers never come back once they withdrew, even from an old
             # batch; two statements so that only answers actually added count as scrubbed.
@@ -190,7 +231,10 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan,
                     "{value}, {text}, s.method, s.language, :sync "
                     f"FROM {SOURCE}.answers s WHERE s.rowid > :start AND s.rowid <= :end "
                     "AND s.participant_id NOT IN (SELECT id FROM main.participants "
-                    "WHERE withdrawn = 1) AND s.participant_id IN "
+                    # The unary + keeps SQLite reading the span in rowid order, checking
+                    # each participant by its key: else it walks the kiosk's answers
+                    # participant by participant and sorts them back (half the copy's time).
+                    "WHERE withdrawn = 1) AND +s.participant_id IN "
                     "(SELECT id FROM main.participants) AND s.rowid NOT IN "
                     "(SELECT value FROM json_each(:left_out)) AND {which} ORDER BY s.rowid")
             as_sent = conn.execute(copy.format(
@@ -217,9 +261,6 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan,
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    finally:
-        if checker is not None:
-            checker.join()
     conn.execute("COMMIT")
     result.refused = [r for r in judge.refused if r.table == "participants"] + \
         list(left_out.values()) + [r for r in judge.refused if r.table == "answers"]

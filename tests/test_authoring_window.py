@@ -238,3 +238,52 @@ def test_changing_the_built_in_pack_saves_a_new_version_after_saying_what_change
         assert pack.questions[1].text.has("gd")
     finally:
         window.stop()
+
+
+def test_the_keyboard_has_the_packs_accents_and_types_korean_in_blocks(
+        display: VirtualDisplay, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    StaffSettings(data).set_pin(PIN)
+    window = KioskWindow(display, data)
+    try:
+        window.wait_screen("welcome", timeout=60)
+        window.key("ctrl+alt+s")
+        staff_screen(window, "pin")
+        window.type(PIN)
+        window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == 6)
+        window.key("Return")
+        staff_screen(window, "menu")
+        packs, _ = press(window, "Questions", "questions")
+        builtin = next(name for name in packs["order"] if name.startswith("Change "))
+        editor, _ = press(window, builtin, "pack-editor")
+        press(window, editor["order"][2], "question")
+        keyboard, _ = press(window, "Keyboard for Question text", "keyboard")
+        # The built-in pack is in Gaelic and Polish too: their letters are keys.
+        assert {"à", "ù", "ą", "ż"} <= set(keyboard["order"])
+        focus_to(window, "Other keys", key="shift+Tab")  # back from the first key
+        window.key("Return")
+        staff_screen(window, "keyboard")
+        focus_to(window, "Korean letters", key="shift+Tab")
+        start = window.mark()
+        window.key("Return")
+        korean = staff_screen(window, "keyboard", since=start)
+        assert {"기역", "이응", "아"} <= set(korean["order"])
+        assert korean["clipped"] == []
+        start = window.mark()
+        for key in ("이응", "아", "니은"):
+            focus_to(window, key)
+            window.key("Return")
+        typed = window.wait_for(lambda e: e["event"] == "staff-keyboard"
+                                and e["text"].endswith("안"), since=start, what="안 typed")
+        assert typed["text"] == "What does co-production mean to you?안"
+        # Each key is heard as what it made, in the Korean voice.
+        heard = [(e["text"], e["language"]) for e in window.events()[start:]
+                 if e["event"] == "say" and not e["text"].endswith(", button")]
+        assert [text for text, _ in heard] == ["이응", "아", "안"]
+        assert {language for _, language in heard} == {"ko"}
+        focus_to(window, "Delete")
+        window.key("Return")
+        window.wait_for(lambda e: e["event"] == "staff-keyboard" and e["text"].endswith("아"),
+                        what="the last letter taken back")
+    finally:
+        window.stop()

@@ -41,6 +41,11 @@ _PAIRED_VOWELS = {"ㅘ": "ㅗㅏ", "ㅙ": "ㅗㅐ", "ㅚ": "ㅗㅣ", "ㅝ": "ㅜ
 _PAIR_TO_VOWEL = {pair: vowel for vowel, pair in _PAIRED_VOWELS.items()}
 
 
+def has_hangul(text: str) -> bool:
+    """Whether `text` holds Korean letters or syllable blocks (to draw and say it in Korean)."""
+    return any(_FIRST <= ord(ch) <= _LAST or 0x3131 <= ord(ch) <= 0x318E for ch in text)
+
+
 def is_key(letter: str) -> bool:
     """Whether `letter` is one of the Korean keys (a jamo)."""
     return len(letter) == 1 and letter in KEYS

@@ -34,6 +34,7 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 
+from kiosk.core.hangul import has_hangul
 from kiosk.core.pack import PackError, QuestionPack, default_pack_path, load_pack
 from kiosk.staff.packs import available_packs
 from kiosk.staff.settings import MAX_FAILURES, NO_PIN, PIN_INVALID, StaffSettings
@@ -406,13 +407,22 @@ class StaffMode(ModalView):
 
     def _text(self, text: str, bold: bool = False) -> TextBlock:
         block = TextBlock(text=text, font_size=self.font_px, bold=bold)
+        self.fit_font(block, text)
         self.box.add_widget(block)
         return block
+
+    def fit_font(self, widget: Widget, text: str) -> None:
+        """Draw Korean text in the Korean font: a Korean group's pack in the Latin font would
+        show empty boxes."""
+        korean = self.app._korean_font
+        if korean and has_hangul(text):
+            widget.font_name = korean
 
     def _button(self, label: str, action: Callable[[], None],
                 parent: Widget | None = None) -> KioskButton:
         button = KioskButton(text=label, font_size=self.font_px, wide=parent is None,
                              min_height=self.app.metrics.target)
+        self.fit_font(button, label)
         button.bind(on_release=lambda b: self._touched(action))
         self.controls.append(Control(button, label, "button", action))
         (parent or self.box).add_widget(button)
@@ -523,7 +533,9 @@ class StaffMode(ModalView):
     def _say(self, text: str) -> None:
         if self.editor.recording:
             return  # the microphone is open: the kiosk's voice must not be in the take
-        self.app.speak(text, self.app.session.language)
+        # Korean words (a Korean pack's texts, its letters' names) in the Korean voice.
+        language = "ko" if has_hangul(text) else self.app.session.language
+        self.app.speak(text, language)
 
     # The PIN -------------------------------------------------------------------------------------
 

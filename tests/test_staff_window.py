@@ -172,11 +172,15 @@ def test_staff_mode_by_keys_alone_in_large_print_and_speech(display: VirtualDisp
         start = window.mark()
         window.key("Tab")
         moved = window.wait_for(lambda e: e["event"] == "staff-focus", since=start)
-        assert moved["text"] == "Start, button"
+        assert moved["text"] == "Say the code I typed, button"
+        # Heard only when asked for, letter by letter, so a blind staff member can check it.
+        start = window.mark()
+        window.key("Return")
+        assert "s, e, c, r, e, t." in said_since(window, start)
         back = focus_to(window, "Pairing code, for a new hub only", key="shift+Tab")
         assert back["text"] == ("Pairing code, for a new hub only, password field, "
                                 "6 characters typed")
-        assert not any("secret" in e.get("text", "") for e in window.events())
+        assert not any("secret" in e.get("text", "") for e in window.events())  # never whole
         window.key("Escape")
         staff_screen(window, "menu")
 

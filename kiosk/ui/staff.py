@@ -766,6 +766,13 @@ class StaffMode(ModalView):
         code = self._field("Pairing code, for a new hub only" if not paired
                            else f"Paired with {paired.url}; a code pairs with another hub",
                            password=True)
+
+        def spell_code() -> None:
+            # Never said on its own; a staff member who cannot see the dots asks to hear what
+            # they typed, letter by letter (with headphones, or the hall quiet), before pairing.
+            typed = [ch for ch in code.text if not ch.isspace()]
+            self._say(", ".join(typed) + "." if typed else "No code typed yet.")
+        self._button("Say the code I typed", spell_code)
         self._button("Start", lambda: self._sync(target.text.strip(), code.text.strip()))
         self._button("Cancel", self.show_menu)
         self._show("sync-form", title, said=how)

@@ -229,7 +229,6 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan, left_out: dict[int, R
         if batch.answers_span:
             assert checker is not None  # started by copy_span for every span of answers
             span = {**params, "start": batch.answers_span[0], "end": batch.answers_span[1]}
-            _missing_participants(conn, span, judge, result)
             # A participant's answers never come back once they withdrew, even from an old
             # batch; two statements so that only answers actually added count as scrubbed.
             copy = (f"INSERT OR IGNORE INTO main.answers ({ANSWER_COLUMNS}, sync_id) "
@@ -263,6 +262,12 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan, left_out: dict[int, R
                 text="kiosk_scrub_text(s.text, s.language)",
                 which=f"{NEEDS_SCRUB} AND {CHANGED}"), span).rowcount
             result.answers_added = as_sent + result.redacted
+            # Answers whose participant is not here were left out by the copy: look for them
+            # only when the copy left some out (never on a first sync; a scan of the span).
+            if result.answers_added < conn.execute(
+                    f"SELECT COUNT(*) FROM {SOURCE}.answers WHERE rowid > :start "
+                    "AND rowid <= :end", span).fetchone()[0]:
+                _missing_participants(conn, span, judge, result)
             for _, sql in rebuild:
                 conn.execute(sql)
             if _leave_out(checker.suspects_in(conn), judge, left_out):

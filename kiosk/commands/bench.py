@@ -12,9 +12,12 @@ import click
 @click.option("--quick", is_flag=True, help="Small sizes and two repeats (a minute or so).")
 @click.option("--answers", type=click.IntRange(100, 1_000_000), default=None,
               help="Answers to sync and export (default 100,000; 2,000 with --quick).")
+@click.option("--sync-only", is_flag=True,
+              help="Only the sync and export figures, against the sqlite3 tool (a few "
+                   "minutes; needs no display, sound or speech model).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every figure, its runs and references to this JSON file.")
-def command(quick: bool, answers: int | None, json_path: Path | None) -> None:
+def command(quick: bool, answers: int | None, sync_only: bool, json_path: Path | None) -> None:
     """Benchmark the kiosk: cold start, speech out and in, saving, sync, export, memory.
 
     Needs Xvfb (when there is no display), PulseAudio, espeak-ng, sox, the sqlite3 tool and the
@@ -24,12 +27,14 @@ def command(quick: bool, answers: int | None, json_path: Path | None) -> None:
     \b
     Example:
         kiosk bench --json bench.json
+        kiosk bench --sync-only
     """
     from kiosk.devtools.bench import format_table, run_benchmarks
 
     try:
         results = run_benchmarks(quick=quick, answers=answers,
-                                 log=lambda s: click.echo(f"bench: {s}...", err=True))
+                                 log=lambda s: click.echo(f"bench: {s}...", err=True),
+                                 only_sync=sync_only)
     except (RuntimeError, OSError) as exc:
         raise click.ClickException(f"benchmark could not run: {exc}") from None
     click.echo(format_table(results))

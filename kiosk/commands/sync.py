@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from kiosk.commands.common import data_option, open_kiosk_store, quiet_option
-from kiosk.store.hub.client import merge_into_target, sync_to_target
+from kiosk.store.hub.target import merge_into_target, sync_to_target
 from kiosk.store.hub.token import HubError
 from kiosk.store.sync import SyncError
 

@@ -784,8 +784,10 @@ def bench_speech_in(folder: Path, repeats: int) -> list[Figure]:
 # All together -------------------------------------------------------------------------------
 
 def run_benchmarks(quick: bool = False, answers: int | None = None,
-                   log: Callable[[str], None] = lambda s: None) -> Results:
-    """Measure every figure. `quick`: small sizes and two repeats (for tests)."""
+                   log: Callable[[str], None] = lambda s: None,
+                   only_sync: bool = False) -> Results:
+    """Measure every figure. `quick`: small sizes and two repeats (for tests). `only_sync`: the
+    sync and export figures alone (no display, sound or speech model needed)."""
     from kiosk.ui import runtime
 
     repeats = 2 if quick else 5
@@ -796,6 +798,10 @@ def run_benchmarks(quick: bool = False, answers: int | None = None,
                "sqlite": sqlite3.sqlite_version, "answers": size, "repeats": repeats}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         folder = Path(tmp)
+        if only_sync:
+            log(f"sync and export of {size} answers")
+            figures += bench_sync_export(folder, size, 2 if quick else 3)
+            return Results(figures, machine, quick)
         log("staff PIN hash")
         figures += bench_pin(3 if quick else 10)
         log("command start-up")

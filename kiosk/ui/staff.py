@@ -792,7 +792,7 @@ class StaffMode(ModalView):
         self.box.add_widget(bar)
         self._show("syncing", title, said="Please wait.", focus=None)
         from kiosk.store.db import Store
-        from kiosk.store.hub.client import sync_to_target
+        from kiosk.store.hub.target import sync_to_target
         from kiosk.store.sync import SyncError
 
         def progress(done: int, total: int) -> None:

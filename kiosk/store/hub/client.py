@@ -1,15 +1,13 @@
-"""A kiosk's side of the hub: the hub as a sync destination, and the one place that tells a hub
-address from a shared store file."""
+"""A kiosk's side of the hub: the hub as a sync destination. Which targets are hubs is
+`kiosk.store.hub.target`'s to say (its names are re-exported here)."""
 
 from __future__ import annotations
 
 import dataclasses
 import http.client
 import json
-import re
 import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -22,9 +20,15 @@ from kiosk.store.hub.pairing import (
     pairing_proof,
     read_pairing,
 )
+from kiosk.store.hub.target import (  # noqa: F401 - re-exported for callers of this module
+    STORE_SUFFIXES,
+    merge_into_target,
+    resolve_target,
+    sync_to_target,
+)
 from kiosk.store.hub.tls import PinnedConnection
 from kiosk.store.hub.token import MAX_REQUEST_BYTES, HubError, check_token, read_token
-from kiosk.store.shared import SharedStoreError, shared_store_in
+from kiosk.store.shared import SharedStoreError
 from kiosk.store.sync import (
     Batch,
     BatchResult,
@@ -33,10 +37,8 @@ from kiosk.store.sync import (
     Progress,
     SyncError,
     SyncReport,
-    into_file,
     merge_shared,
     sync,
-    sync_to_file,
 )
 
 
@@ -199,43 +201,6 @@ def sync_to_hub(store: Store, destination: HubDestination,
         raise SyncError(str(exc)) from None
 
 
-STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
-# host:port, or a bare IPv4 address: an address typed without http://, not a file name.
-_ADDRESS = re.compile(r"^(localhost|[\w.-]*\d[\w.-]*|[\w-]+(\.[\w-]+)+)(:\d{1,5})(/.*)?$"
-                      r"|^\d{1,3}(\.\d{1,3}){3}$")
-
-
-def resolve_target(target: str) -> str | Path:
-    """Where a sync goes: a hub's https:// address, or the shared store file a path names.
-
-    A path is a store file (created if missing, in a folder that exists) or a folder holding
-    one known shared store (or none yet: one is made there). Anything else is refused with
-    one line saying what to write instead, before anything is created: a typo must never
-    send answers to a new file that looks like a success.
-    """
-    text = target.strip()
-    if text.startswith(("http://", "https://")):
-        return text
-    if "://" in text:
-        raise SyncError(f"{target}: not a hub address; give a hub as https://HOST:PORT, as "
-                        "`kiosk hub` printed it")
-    if _ADDRESS.match(text):
-        raise SyncError(f"{target}: looks like a hub address; write https://{text}")
-    path = Path(text).expanduser()
-    if path.is_dir():
-        try:
-            return shared_store_in(path)
-        except SharedStoreError as exc:
-            raise SyncError(str(exc)) from None
-    if not path.parent.is_dir():
-        raise SyncError(f"{path.parent}: no such folder; check the stick is plugged in and "
-                        "the path is right")
-    if not path.exists() and path.suffix.lower() not in STORE_SUFFIXES:
-        raise SyncError(f"{target}: not a shared store; give a folder, a file ending in .db "
-                        "or .sqlite, or a hub as https://HOST:PORT")
-    return path
-
-
 def _same_hub(a: str, b: str) -> bool:
     one, other = urlparse(a), urlparse(b)
     return (one.hostname, one.port) == (other.hostname, other.port)
@@ -277,44 +242,32 @@ def hub_destination(store: Store, where: str, data_dir: str | Path, token: str |
                           insecure)
 
 
-def sync_to_target(store: Store, target: str, data_dir: str | Path, token: str | None = None,
+def sync_to_hub_at(store: Store, where: str, data_dir: str | Path, token: str | None = None,
                    progress: Progress | None = None, pairing_code: str | None = None,
                    fingerprint: str | None = None, insecure: bool = False) -> SyncReport:
-    """Sync to a shared store file or, for https://HOST:PORT, to a hub (as the paired kiosk,
-    or as staff with the hub's token).
-
-    The one place that tells the two apart (see `resolve_target`), for the command line and
-    the staff screen alike. Raises SyncError with one line saying what to do.
-    """
-    where = resolve_target(target)
-    if isinstance(where, str):
-        try:
-            destination = hub_destination(store, where, data_dir, token, pairing_code,
-                                          fingerprint, insecure)
-        except HubError as exc:
-            raise SyncError(str(exc)) from None
-        return sync_to_hub(store, destination, progress)
-    return sync_to_file(store, where, progress)
+    """`sync_to_target`'s hub half: sync to the hub at `where` (an http(s):// address), as the
+    paired kiosk or as staff with the hub's token. Raises SyncError with one line."""
+    try:
+        destination = hub_destination(store, where, data_dir, token, pairing_code,
+                                      fingerprint, insecure)
+    except HubError as exc:
+        raise SyncError(str(exc)) from None
+    return sync_to_hub(store, destination, progress)
 
 
-def merge_into_target(source: str | Path, target: str, data_dir: str | Path,
-                      token: str | None = None, progress: Progress | None = None,
-                      fingerprint: str | None = None, insecure: bool = False) -> SyncReport:
-    """Merge the shared store `source` (a file, or a folder holding one) into a target named as
-    for `sync_to_target`: a shared store file, a folder, or a hub (with the hub's token: every
-    kiosk's rows travel, which only staff may send). Each row arrives once.
-    Raises SyncError with one line saying what to do."""
-    where = resolve_target(target)
-    if isinstance(where, str):
-        token = token or read_token(data_dir)
-        if not token:
-            raise SyncError(f"no hub token for {where}; merging every kiosk's answers into a hub "
-                            "needs the hub's token (`kiosk hub-token show --data HUB` on the "
-                            "hub): pass --token")
-        try:
-            return merge_shared(source, HubDestination(
-                where, f"Bearer {check_token(token)}",
-                _fingerprint_for(where, data_dir, fingerprint), insecure), progress)
-        except (HubError, SharedStoreError) as exc:
-            raise SyncError(str(exc)) from None
-    return into_file(where, partial(merge_shared, source, progress=progress), "merge again")
+def merge_into_hub(source: str | Path, where: str, data_dir: str | Path,
+                   token: str | None = None, progress: Progress | None = None,
+                   fingerprint: str | None = None, insecure: bool = False) -> SyncReport:
+    """`merge_into_target`'s hub half: merge the shared store `source` into the hub at `where`
+    with the hub's token. Raises SyncError with one line."""
+    token = token or read_token(data_dir)
+    if not token:
+        raise SyncError(f"no hub token for {where}; merging every kiosk's answers into a hub "
+                        "needs the hub's token (`kiosk hub-token show --data HUB` on the "
+                        "hub): pass --token")
+    try:
+        return merge_shared(source, HubDestination(
+            where, f"Bearer {check_token(token)}",
+            _fingerprint_for(where, data_dir, fingerprint), insecure), progress)
+    except (HubError, SharedStoreError) as exc:
+        raise SyncError(str(exc)) from None

@@ -23,8 +23,8 @@ from kiosk.core.pack import load_pack
 from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.ids import new_id
 from kiosk.outputs.export import csv_field
-from kiosk.outputs.report import _group_lines, summarise
 from kiosk.outputs.rows import open_store
+from kiosk.outputs.summary import _group_lines, summarise
 from kiosk.store.db import Store, store_in
 from kiosk.store.sync import sync_to_file
 from tests.support.exports import PACK, assert_csv_module_bytes, export

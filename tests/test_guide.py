@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk.outputs.guide import guide_path, markdown_parts
-from kiosk.outputs.report import BODY_PT, HEADING_PT, SUBHEADING_PT
+from kiosk.outputs.page import BODY_PT, HEADING_PT, SUBHEADING_PT
 from tests.support.paths import ROOT
 
 

@@ -22,8 +22,9 @@ from kiosk.core.answers import Answer, ParticipantSession
 from kiosk.core.pack import load_pack
 from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.ids import new_id
-from kiosk.outputs.report import spoken_chapters, summarise
+from kiosk.outputs.audio import spoken_chapters
 from kiosk.outputs.rows import open_store
+from kiosk.outputs.summary import summarise
 from kiosk.store.db import Store, store_in
 from kiosk.store.sync import sync_to_file
 from tests.support.exports import PACK, export

@@ -14,7 +14,7 @@ import pytest
 
 from kiosk.core.answers import Answer, ParticipantSession
 from kiosk.ids import new_id
-from kiosk.outputs.report import undrawable
+from kiosk.outputs.page import undrawable
 from kiosk.store.db import Store, store_in
 from tests.support.exports import PACK
 

@@ -17,7 +17,8 @@ import pytest
 from kiosk.core.pack import load_pack
 from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.i18n import Catalogs
-from kiosk.outputs.report import chapter_title, pack_words, spoken_chapters, summarise
+from kiosk.outputs.audio import chapter_title, pack_words, spoken_chapters
+from kiosk.outputs.summary import summarise
 from kiosk.store.db import Store, store_in
 
 PACK = """

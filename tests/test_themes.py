@@ -9,8 +9,9 @@ from pathlib import Path
 
 from kiosk.core.answers import Answer, ParticipantSession
 from kiosk.ids import new_id
-from kiosk.outputs.report import Summary, stop_words, summarise, terms_of
 from kiosk.outputs.rows import open_store
+from kiosk.outputs.summary import Summary, summarise
+from kiosk.outputs.themes import stop_words, terms_of
 from kiosk.store.db import Store, store_in
 
 PACK = """

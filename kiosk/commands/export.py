@@ -8,8 +8,10 @@ import sys
 import click
 
 from kiosk.commands.common import quiet_option
+from kiosk.outputs.audio import AUDIO_README
 from kiosk.outputs.export import FORMATS, export
-from kiosk.outputs.report import AUDIO_README, ReportError, report_files
+from kiosk.outputs.page import ReportError
+from kiosk.outputs.report import report_files
 from kiosk.outputs.rows import ExportError, open_store, tally_of, unreadable_packs
 
 

@@ -250,7 +250,7 @@ def guide(out: Path, source: Path | None) -> None:
         kiosk packs guide --out guide.pdf
     """
     from kiosk.outputs.guide import write_guide
-    from kiosk.outputs.report import ReportError
+    from kiosk.outputs.page import ReportError
 
     if out.suffix.lower() != ".pdf":
         _stop(f"{out}: error: the guide is written as a PDF; give --out a name ending in .pdf")

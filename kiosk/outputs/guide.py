@@ -1,5 +1,6 @@
 """The peer-group guide (docs/peer-group-guide.md) as a large-print web page and tagged PDF, made
-by the report's own page and PDF code so it keeps the same clear-print rules.
+by the report's own page and PDF code (`kiosk.outputs.page`) so it keeps the same clear-print
+rules.
 
 No Markdown library is installed, and the guide needs little: headings, paragraphs, lists (nested
 by indenting), indented command lines, `code` and **bold**. That much is converted here; any
@@ -15,7 +16,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.outputs.report import (
+from kiosk.outputs.page import (
     ReportError,
     large_print_page,
     marked_undrawable,

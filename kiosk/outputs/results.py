@@ -13,7 +13,7 @@ own. Addresses (``?session=NAME`` filters every one of them by session):
   page shows; nothing quoted appears before that, as a projector is public. The choices are kept
   beside the shared store (``results-approvals.json``), never in a kiosk's store.
 
-The figures are the report's (`kiosk.outputs.report.summarise`: counts, small-group suppression,
+The figures are the report's (`kiosk.outputs.summary.summarise`: counts, small-group suppression,
 themes and quotes), computed once and kept until the store's file changes (a sync or a batch
 applied), so a projector refreshing every few seconds costs next to nothing.
 """
@@ -34,19 +34,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlparse
 
-from kiosk.outputs.report import (
+from kiosk.outputs.audio import speech_wav_bytes, spoken_text
+from kiosk.outputs.page import ReportError
+from kiosk.outputs.rows import ExportError, open_store, packs_in, store_in_folder
+from kiosk.outputs.summary import (
     QUOTES_PER_THEME,
     QuestionSummary,
-    ReportError,
     Summary,
     closing_lines,
     intro_lines,
     question_lines,
-    speech_wav_bytes,
-    spoken_text,
     summarise,
 )
-from kiosk.outputs.rows import ExportError, open_store, packs_in, store_in_folder
 
 APPROVALS_FILE_NAME = "results-approvals.json"
 CANDIDATES_PER_THEME = 8  # quotes staff can choose from, for each theme

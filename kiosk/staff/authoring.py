@@ -2,7 +2,7 @@
 
 No Kivy here: staff mode's "Questions" screens (kiosk.ui.staff) only draw a `Draft` and call
 these methods. A draft is a pack being edited, in plain values. Saving writes it with the one
-pack writer (kiosk.staff.xlsform.pack_toml), checks the text with the same parser as
+pack writer (kiosk.staff.pack_toml), checks the text with the same parser as
 `kiosk packs validate` (kiosk.core.pack.parse_pack) and replaces DATA/packs/<id>.toml whole or
 not at all. A changed pack gets a version higher than any this kiosk has seen for its id, so the
 answers kept for an earlier version still point at the questions they answered.
@@ -41,7 +41,7 @@ from kiosk.core.pack import (
     parse_pack,
 )
 from kiosk.private import atomic_file
-from kiosk.staff.xlsform import pack_toml
+from kiosk.staff.pack_toml import pack_toml
 
 # Each type in the words staff see and hear, and what it asks of a participant.
 TYPE_LABELS = {"open": "open", "choice": "choice", "multi": "multi", "scale": "scale",

@@ -95,3 +95,38 @@ def test_the_rules_catch_a_wrong_import() -> None:
     assert not _allowed("kiosk.outputs.report", "kiosk.devtools.bench")
     assert _allowed("kiosk.ui.app", "kiosk.speech.ports")
     assert _allowed("kiosk.outputs.export", "kiosk.store.shared")
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    """The kiosk modules a module imports when it is loaded (imports inside functions, made
+    lazily on purpose, are left out)."""
+    found: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 \
+                and node.module.split(".")[0] == "kiosk":
+            found |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "kiosk"}
+    return found
+
+
+def test_no_two_modules_import_each_other() -> None:
+    # A cycle loads half a module; the rooms' rules allow cycles inside a room, this does not.
+    modules = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph = {name: {t for t in _top_level_imports(path) if t in modules and t != name}
+             for name, path in modules.items()}
+    state: dict[str, int] = {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                raise AssertionError("import cycle: " + " -> ".join(
+                    [*trail[trail.index(target):], target]))
+            if target not in state:
+                visit(target, [*trail, target])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])

@@ -24,7 +24,7 @@ from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.ids import new_id
 from kiosk.outputs.export import csv_field
 from kiosk.outputs.rows import open_store
-from kiosk.outputs.summary import _group_lines, summarise
+from kiosk.outputs.summary import group_lines, summarise
 from kiosk.store.db import Store, store_in
 from kiosk.store.sync import sync_to_file
 from tests.support.exports import PACK, assert_csv_module_bytes, export
@@ -196,7 +196,7 @@ def test_small_groups_are_hidden_in_breakdowns(tmp_path: Path) -> None:
     conn = open_store(store_in(tmp_path / "k"))
     summary = summarise(conn, min_group=3)
     again = next(q for q in summary.questions if q.question_id == "again")
-    lines = _group_lines(summary, again)
+    lines = group_lines(summary, again)
     assert any(line.startswith("Someone with lived experience") for line in lines)
     assert not any("unpaid carer" in line for line in lines)
     assert any("fewer than 3 people not shown" in line for line in lines)

@@ -19,15 +19,16 @@ from kiosk.outputs.rows import packs_in
 from kiosk.outputs.summary import (
     QuestionSummary,
     Summary,
-    _percent,
-    _plural,
     closing_lines,
     intro_lines,
+    percent_text,
+    plural_words,
     question_lines,
 )
 
 
-def _base(language: str) -> str:
+def base_language(language: str) -> str:
+    """The language without its region ("pt-BR", "pt_br" -> "pt"), as catalogs name it."""
     return language.replace("_", "-").split("-")[0].lower()
 
 
@@ -44,9 +45,9 @@ def spoken_chapters(summary: Summary, language: str | None = None,
     The titles stay English: they name the files; `chapter_title` translates them.
     """
     words = words or {}
-    several = language is not None and len({_base(lang) for lang in summary.languages}) > 1
-    if catalogs is not None and language is not None and _base(language) != "en":
-        return _translated_chapters(summary, _base(language), words, catalogs, several)
+    several = language is not None and len({base_language(lang) for lang in summary.languages}) > 1
+    if catalogs is not None and language is not None and base_language(language) != "en":
+        return _translated_chapters(summary, base_language(language), words, catalogs, several)
     chapters = [("Introduction", "\n".join(
         [f"{summary.title}. What people told us.", *intro_lines(summary)]))]
     for number, q in enumerate(summary.questions, 1):
@@ -57,17 +58,17 @@ def spoken_chapters(summary: Summary, language: str | None = None,
             if kind == "bar":
                 label, count, total, _largest = text.split("\t")
                 label = words.get(label, label)
-                lines.append(f"{label}: {count}, {_percent(int(count), int(total))}.")
+                lines.append(f"{label}: {count}, {percent_text(int(count), int(total))}.")
             elif kind == "quote":
                 said_in = q.quote_languages.get(text, "en")
-                if several and _base(said_in) != _base(language or "en"):
+                if several and base_language(said_in) != base_language(language or "en"):
                     elsewhere += 1
                     continue
                 lines.append(f"Someone said: {text}")
             else:
                 lines.append(text + ("" if text.endswith(".") else "."))
         if elsewhere:
-            lines.append(f"{_plural(elsewhere, 'more quote was', 'more quotes were')} said in "
+            lines.append(f"{plural_words(elsewhere, 'more quote was', 'more quotes were')} said in "
                          "another language, and is in that language's recording.")
         chapters.append((title, "\n".join(lines)))
     chapters.append(("About this summary", "\n".join(["About this summary.",
@@ -107,7 +108,7 @@ def _translated_chapters(summary: Summary, language: str, words: dict[str, str],
         if q.question_type != "open":
             total = sum(q.counts.values())
             lines += [f"{said(choice)}: {q.counts[choice]}, "
-                      f"{_percent(q.counts[choice], total)}." for choice in q.order]
+                      f"{percent_text(q.counts[choice], total)}." for choice in q.order]
             lines += _translated_groups(summary, q, _, said)
         else:
             if not q.themes:
@@ -116,7 +117,7 @@ def _translated_chapters(summary: Summary, language: str, words: dict[str, str],
             for theme, n in q.themes:
                 quotes = q.quotes.get(theme, [])
                 here = [quote for quote in quotes if not several
-                        or _base(q.quote_languages.get(quote, "en")) == language]
+                        or base_language(q.quote_languages.get(quote, "en")) == language]
                 elsewhere += len(quotes) - len(here)
                 if several and not here:
                     # A theme found only in other languages' answers is a word of theirs:
@@ -144,7 +145,7 @@ def _translated_chapters(summary: Summary, language: str, words: dict[str, str],
 
 def _translated_groups(summary: Summary, q: QuestionSummary, _: Callable[[str], str],
                        said: Callable[[str], str]) -> list[str]:
-    """`_group_lines`, said in the chapter's language."""
+    """`group_lines`, said in the chapter's language."""
     if not q.by_group:
         return []
     lines, hidden = [_("By how people were taking part.")], 0
@@ -167,7 +168,7 @@ def chapter_title(title: str, language: str, words: dict[str, str],
     """A chapter's title as its playlist shows it: the question in `language`, and with
     `catalogs` the rest of the title in it too ("Introduction", "Question 2: ...")."""
     def _(message: str) -> str:
-        return catalogs.translate(_base(language), message) if catalogs else message
+        return catalogs.translate(base_language(language), message) if catalogs else message
 
     head, _colon, question = title.partition(": ")
     if head.startswith("Question ") and question:

@@ -142,10 +142,10 @@ def write_tagged_pdf(page: str, out: Path) -> None:
     WeasyPrint with the document's structure, title and language. The caller replaces
     characters no font has (`undrawable`, `marked_undrawable`) first. Raises ReportError, one
     line, when WeasyPrint, Pango or the font is missing."""
-    _pdf_maker()(string=page).write_pdf(str(out), pdf_variant="pdf/ua-1", pdf_tags=True)
+    pdf_maker()(string=page).write_pdf(str(out), pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
-def _pdf_maker() -> Any:
+def pdf_maker() -> Any:
     """WeasyPrint's HTML class, once WeasyPrint, Pango and the PDF's font are known to be
     there; ReportError, one line with the fix, when one is missing."""
     # WeasyPrint and fontTools report CSS they skip and tables they leave out of font subsets;

@@ -16,13 +16,13 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from kiosk.outputs.audio import _base, pack_words, write_audio
+from kiosk.outputs.audio import base_language, pack_words, write_audio
 from kiosk.outputs.page import (
     PDF_FONTS,
     ReportError,
-    _pdf_maker,
     large_print_page,
     marked_undrawable,
+    pdf_maker,
     undrawable,
     undrawn_marker,
     write_tagged_pdf,
@@ -30,10 +30,10 @@ from kiosk.outputs.page import (
 from kiosk.outputs.rows import Progress
 from kiosk.outputs.summary import (
     Summary,
-    _percent,
-    _plural,
     closing_lines,
     intro_lines,
+    percent_text,
+    plural_words,
     question_lines,
     summarise,
 )
@@ -56,7 +56,7 @@ def html_page(summary: Summary, undrawn: Iterable[str] = ()) -> str:
                 share = max(1, round(60 * n / max(int(largest), 1)))
                 parts.append(f'<div class="choice">{e(label)}<br><span class="bar" '
                              f'style="width:{share}%" aria-hidden="true">'
-                             f"</span> {n} ({_percent(n, whole)})</div>")
+                             f"</span> {n} ({percent_text(n, whole)})</div>")
             elif kind in ("heading", "theme"):
                 parts.append(f"<h3>{e(text)}</h3>")
             elif kind == "quote":
@@ -92,7 +92,7 @@ def write_pdf(summary: Summary, out: Path, undrawn: Iterable[str] | None = None)
 
     Characters no installed font has (`undrawable`, found here when `undrawn` is None) are
     never dropped silently: each is replaced by a visible marker and listed at the end."""
-    _pdf_maker()  # before the fonts are searched: a missing WeasyPrint is the one-line error
+    pdf_maker()  # before the fonts are searched: a missing WeasyPrint is the one-line error
     if undrawn is None:
         undrawn = undrawable(html_page(summary))
     undrawn = list(undrawn)
@@ -153,11 +153,12 @@ def write_report(conn: sqlite3.Connection, out: Path, progress: Progress | None 
                            for ch in undrawn)
         hangul = any(unicodedata.name(ch, "").startswith("HANGUL") for ch in undrawn)
         korean = f" (for Korean, the {PDF_FONTS[1][2]} package)" if hangul else ""
-        print(f"{pdf}: no installed font has {_plural(len(undrawn), 'character', 'characters')}"
+        some = plural_words(len(undrawn), "character", "characters")
+        print(f"{pdf}: no installed font has {some}"
               f" of the report ({listed}); the PDF shows [U+...] markers in their place and "
               f"lists them at its end, as {page.name} does; install a font that has them to "
               f"draw them{korean}", file=sys.stderr)
     if audio:
-        languages = sorted({_base(lang) for lang in summary.languages}) or ["en"]
+        languages = sorted({base_language(lang) for lang in summary.languages}) or ["en"]
         write_audio(summary, sound, {lang: pack_words(conn, lang) for lang in languages})
     return summary.answers

@@ -27,7 +27,7 @@ from kiosk.outputs.rows import (
     question_order,
     sessions_of,
 )
-from kiosk.outputs.themes import _terms, _top_themes
+from kiosk.outputs.themes import term_pairs, top_themes
 
 QUOTES_PER_THEME = 3
 MAX_QUOTE = 220
@@ -120,7 +120,7 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
         languages[row.language] += 1
         if row.question_type == "open":
             forms = said[key]
-            for term, words in _terms(row.answer, row.language):
+            for term, words in term_pairs(row.answer, row.language):
                 q.terms[term] += 1
                 everywhere[term] += 1
                 forms.setdefault(term, Counter())[words] += 1
@@ -141,7 +141,7 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
     open_answers = sum(q.answers for q in open_questions)
     theme_terms: dict[tuple[str, str], dict[str, str]] = {}  # question -> theme -> its term
     for key, q in questions.items():
-        chosen = _top_themes(q.terms, everywhere, q.answers, open_answers,
+        chosen = top_themes(q.terms, everywhere, q.answers, open_answers,
                              len(open_questions))
         forms = said.get(key, {})
         # Each theme shown as it was most often said (ties: alphabetical).
@@ -167,7 +167,7 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
                 q.by_group[group][part] += 1
         if (row.pack, row.question_id) in wanted and len(row.answer) <= MAX_QUOTE:
             # A quote says its theme in the very words shown, not only an inflection of them.
-            found = {words for _term, words in _terms(row.answer, row.language)}
+            found = {words for _term, words in term_pairs(row.answer, row.language)}
             for theme, quotes in q.quotes.items():
                 if theme in found and len(quotes) < quotes_per_theme and \
                         row.answer.lower() not in seen_quotes:
@@ -195,15 +195,17 @@ def summarise(conn: sqlite3.Connection, session: str | None = None, pack: str | 
 
 # Words --------------------------------------------------------------------------------------
 
-def _plural(n: int, one: str, many: str) -> str:
+def plural_words(n: int, one: str, many: str) -> str:
+    """"1 person", "3 people": the count with the word that fits it."""
     return f"{n} {one if n == 1 else many}"
 
 
-def _percent(n: int, total: int) -> str:
+def percent_text(n: int, total: int) -> str:
+    """`n` of `total` as a whole percentage ("0%" of nothing)."""
     return f"{round(100 * n / total)}%" if total else "0%"
 
 
-def _group_lines(summary: Summary, q: QuestionSummary) -> list[str]:
+def group_lines(summary: Summary, q: QuestionSummary) -> list[str]:
     """The breakdown by group, with small counts hidden."""
     if not q.by_group:
         return []
@@ -216,15 +218,16 @@ def _group_lines(summary: Summary, q: QuestionSummary) -> list[str]:
                  for choice, n in sorted(counts.items())]
         lines.append(f"{group}: " + "; ".join(parts))
     if hidden:
-        lines.append(f"{_plural(hidden, 'group', 'groups')} with fewer than {summary.min_group} "
+        groups = plural_words(hidden, "group", "groups")
+        lines.append(f"{groups} with fewer than {summary.min_group} "
                      "people not shown, so that nobody can be identified.")
     return lines
 
 
 def intro_lines(summary: Summary) -> list[str]:
     """The opening paragraph: who took part, where and how."""
-    lines = [f"{_plural(summary.participants, 'person', 'people')} took part and gave "
-             f"{_plural(summary.answers, 'answer', 'answers')}."]
+    lines = [f"{plural_words(summary.participants, 'person', 'people')} took part and gave "
+             f"{plural_words(summary.answers, 'answer', 'answers')}."]
     for name, venue, day in summary.sessions:
         lines.append(f"{name}, {venue}, {day}." if venue else f"{name}, {day}.")
     verbs = {"voice": "speaking", "tap": "tapping", "typed": "typing"}
@@ -239,14 +242,14 @@ def intro_lines(summary: Summary) -> list[str]:
 
 def question_lines(summary: Summary, q: QuestionSummary) -> list[tuple[str, str]]:
     """A question's section as (kind, text) lines: "text", "bar", "theme", "quote", "group"."""
-    out: list[tuple[str, str]] = [("text", f"{_plural(q.answers, 'answer', 'answers')}.")]
+    out: list[tuple[str, str]] = [("text", f"{plural_words(q.answers, 'answer', 'answers')}.")]
     if q.question_type != "open":
         total = sum(q.counts.values())
         largest = max(q.counts.values(), default=1)
         for choice in q.order:
             n = q.counts[choice]
             out.append(("bar", f"{choice}\t{n}\t{total}\t{largest}"))
-        breakdown = _group_lines(summary, q)
+        breakdown = group_lines(summary, q)
         if breakdown:
             out.append(("heading", "By how people were taking part"))
             out += [("group", line) for line in breakdown]
@@ -255,7 +258,7 @@ def question_lines(summary: Summary, q: QuestionSummary) -> list[tuple[str, str]
         out.append(("text", "Too few answers to find common themes."))
     for theme, n in q.themes:
         out.append(("theme", f"{theme.capitalize()}: mentioned in "
-                             f"{_plural(n, 'answer', 'answers')}"))
+                             f"{plural_words(n, 'answer', 'answers')}"))
         out += [("quote", quote) for quote in q.quotes.get(theme, [])]
     return out
 

@@ -84,7 +84,7 @@ def _stem(language: str, word: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _terms(text: str, language: str = "en") -> tuple[tuple[str, str], ...]:
+def term_pairs(text: str, language: str = "en") -> tuple[tuple[str, str], ...]:
     """An answer's theme candidates as (key, words as said): its words and word pairs, common
     words left out, keyed by their stems so that inflections count together. Remembered for
     answers given more than once (bounded, so memory stays flat)."""
@@ -112,10 +112,10 @@ def _terms(text: str, language: str = "en") -> tuple[tuple[str, str], ...]:
 
 def terms_of(text: str, language: str = "en") -> set[str]:
     """Theme candidates in an answer, as said: its words and word pairs, common words left out."""
-    return {words for _key, words in _terms(text, language)}
+    return {words for _key, words in term_pairs(text, language)}
 
 
-def _top_themes(terms: Counter[str], everywhere: Counter[str], answers: int,
+def top_themes(terms: Counter[str], everywhere: Counter[str], answers: int,
                 open_answers: int, open_questions: int) -> list[tuple[str, int]]:
     """A question's themes as (term, answers saying it): class-based TF-IDF.
 

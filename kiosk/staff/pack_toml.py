@@ -43,12 +43,12 @@ def pack_toml(meta: dict[str, Any], questions: list[dict[str, Any]], languages: 
     (each an id and a text); a text is a dict of language to string. `comment` (lines starting
     with "#") heads the file. The one writer of pack files, for imported forms and for packs made
     on the kiosk (kiosk.staff.authoring)."""
-    text, _ = _dump(meta, {"title": 0, "description": 0}, [(q, None) for q in questions],
+    text, _ = dump_toml(meta, {"title": 0, "description": 0}, [(q, None) for q in questions],
                     languages, comment)
     return text
 
 
-def _dump(meta: dict[str, Any], meta_rows: dict[str, int],
+def dump_toml(meta: dict[str, Any], meta_rows: dict[str, int],
           questions: Sequence[tuple[dict[str, Any], SourceRow | None]],
           languages: list[str], comment: str = _IMPORT_COMMENT,
           ) -> tuple[str, dict[int, tuple[str, int]]]:

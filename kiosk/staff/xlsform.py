@@ -38,7 +38,7 @@ from kiosk.core.pack import (
     QuestionPack,
     parse_pack,
 )
-from kiosk.staff.pack_toml import _dump
+from kiosk.staff.pack_toml import dump_toml
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -379,7 +379,7 @@ class _Converter:
         meta["languages"] = list(self.languages)
         if self.errors():
             return Conversion(None, None, self.problems)
-        text, line_rows = _dump(meta, meta_rows, questions, self.languages)
+        text, line_rows = dump_toml(meta, meta_rows, questions, self.languages)
         pack, pack_problems = parse_pack(text, self.file)
         for problem in pack_problems:
             if problem.severity == "error":  # all checked above; here only as a safeguard

@@ -148,8 +148,9 @@ if ! getent passwd "$user" >/dev/null; then
       --shell /usr/sbin/nologin "$user"
 fi
 # audio: sound cards; video, render: the display (KMS/DRM); input: touchscreen and keys;
-# pulse-access: the system-wide sound server.
-for group in audio video input render pulse-access; do
+# pulse-access: the system-wide sound server; lp: a USB receipt printer (/dev/usb/lp0), for
+# "Print my code".
+for group in audio video input render pulse-access lp; do
   if ! id -nG "$user" 2>/dev/null | tr ' ' '\n' | grep -qx "$group"; then
     act usermod -aG "$group" "$user"
   fi

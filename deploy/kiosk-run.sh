@@ -5,7 +5,7 @@
 # registers once; see deploy/kivy/config.ini), so a deleted or Kivy-rewritten file cannot bring
 # back double touches.
 #
-# Environment (kiosk.service sets these; /var/lib/kiosk/kiosk.env can change the last two):
+# Environment (kiosk.service sets these; /var/lib/kiosk/kiosk.env can change the last three):
 #   KIOSK_BIN           the kiosk command                  (/opt/kiosk/.venv/bin/kiosk)
 #   KIOSK_DATA          the data folder                    (/var/lib/kiosk)
 #   KIVY_HOME           Kivy's settings folder             ($KIOSK_DATA/kivy)
@@ -13,6 +13,8 @@
 #   KIOSK_AUDIO_DEVICE  sound device for speaker and microphone, e.g. "USB Audio" (default: the
 #                       sound server, which follows headphones and USB headsets)
 #   KIOSK_RUN_ARGS      more options for `kiosk run`, e.g. "--pack /var/lib/kiosk/packs/x.toml"
+#   KIOSK_PRINTER       a receipt printer for "Print my code", e.g. /dev/usb/lp0 (read by `kiosk
+#                       run` itself; empty: none)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

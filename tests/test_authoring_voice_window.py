@@ -16,7 +16,7 @@ from kiosk.staff.settings import StaffSettings
 from tests.support.kiosk_window import KioskWindow
 from tests.support.plugins.audio import VirtualAudio
 from tests.support.plugins.display import VirtualDisplay
-from tests.support.staff_window import PIN, staff_screen
+from tests.support.staff_window import PIN, open_staff_menu, staff_screen
 from tests.support.staff_window import press_to as press
 
 pytestmark = [pytest.mark.window, pytest.mark.audio, pytest.mark.slow]
@@ -41,12 +41,7 @@ def test_record_play_and_remove_my_voice_by_keys_alone(display: VirtualDisplay,
     window = KioskWindow(display, data, voice=True, env=env)
     try:
         window.wait_screen("welcome", timeout=60)
-        window.key("ctrl+alt+s")
-        staff_screen(window, "pin")
-        window.type(PIN)
-        window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == 6)
-        window.key("Return")
-        staff_screen(window, "menu")
+        open_staff_menu(window)
         press(window, "Questions", "questions")
         start = window.mark()
         window.key("Return")  # Make a new pack
@@ -149,12 +144,7 @@ def test_say_it_reads_back_and_asks_before_filling_the_field(display: VirtualDis
         window.wait_screen("welcome", timeout=60)
         ready = window.wait_for(lambda e: e["event"] == "voice", timeout=60, what="the model")
         assert ready["ready"] is True, ready
-        window.key("ctrl+alt+s")
-        staff_screen(window, "pin")
-        window.type(PIN)
-        window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == 6)
-        window.key("Return")
-        staff_screen(window, "menu")
+        open_staff_menu(window)
         packs = press(window, "Questions", "questions")
         change = next(name for name in packs["order"] if name.startswith("Change 듣기"))
         editor = press(window, change, "pack-editor")

@@ -16,7 +16,15 @@ from kiosk.staff.settings import StaffSettings
 from tests.support.kiosk_window import KioskWindow
 from tests.support.paths import ROOT
 from tests.support.plugins.display import VirtualDisplay
-from tests.support.staff_window import PIN, focus_to, press, said_since, staff_screen, type_in
+from tests.support.staff_window import (
+    PIN,
+    focus_to,
+    open_staff_menu,
+    press,
+    said_since,
+    staff_screen,
+    type_in,
+)
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 
@@ -39,12 +47,7 @@ def test_a_new_pack_made_by_keys_alone_is_saved_valid_and_used(display: VirtualD
     window = KioskWindow(display, data)
     try:
         body_px = window.wait_screen("welcome", timeout=60)["font_px"]
-        window.key("ctrl+alt+s")
-        staff_screen(window, "pin")
-        window.type(PIN)
-        window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == 6)
-        window.key("Return")
-        menu = staff_screen(window, "menu")
+        menu = open_staff_menu(window)
         assert menu["order"][:2] == ["Next pack", "Questions"]
 
         # Questions: make a new pack, or change one (the built-in pack is offered).
@@ -176,12 +179,7 @@ def test_changing_the_built_in_pack_saves_a_new_version_after_saying_what_change
     window = KioskWindow(display, data)
     try:
         window.wait_screen("welcome", timeout=60)
-        window.key("ctrl+alt+s")
-        staff_screen(window, "pin")
-        window.type(PIN)
-        window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == 6)
-        window.key("Return")
-        staff_screen(window, "menu")
+        open_staff_menu(window)
         packs, _ = press(window, "Questions", "questions")
         builtin = next(name for name in packs["order"] if name.startswith("Change "))
         editor, said = press(window, builtin, "pack-editor")
@@ -247,12 +245,7 @@ def test_the_keyboard_has_the_packs_accents_and_types_korean_in_blocks(
     window = KioskWindow(display, data)
     try:
         window.wait_screen("welcome", timeout=60)
-        window.key("ctrl+alt+s")
-        staff_screen(window, "pin")
-        window.type(PIN)
-        window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == 6)
-        window.key("Return")
-        staff_screen(window, "menu")
+        open_staff_menu(window)
         packs, _ = press(window, "Questions", "questions")
         builtin = next(name for name in packs["order"] if name.startswith("Change "))
         editor, _ = press(window, builtin, "pack-editor")

@@ -15,7 +15,7 @@ from kiosk.staff.settings import StaffSettings
 from kiosk.store.db import store_in
 from tests.support.kiosk_window import Event, KioskWindow
 from tests.support.plugins.display import VirtualDisplay
-from tests.support.staff_window import PIN, focus_to, said_since, staff_screen
+from tests.support.staff_window import PIN, focus_to, open_staff_menu, said_since, staff_screen
 from tests.test_stick_packs import pack_text, recording
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
@@ -34,11 +34,7 @@ def rows(data: Path) -> dict[str, int]:
 
 def into_staff_menu(window: KioskWindow) -> None:
     window.wait_screen("welcome", timeout=60)
-    window.key("ctrl+alt+s")
-    staff_screen(window, "pin")
-    window.type(PIN)
-    window.key("Return")
-    staff_screen(window, "menu")
+    open_staff_menu(window)
 
 
 def participant_focus_to(window: KioskWindow, control: str) -> Event:

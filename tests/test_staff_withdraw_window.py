@@ -15,7 +15,7 @@ from kiosk.store.db import store_in
 from tests.support.kiosk_window import KioskWindow
 from tests.support.kiosks import make_kiosk
 from tests.support.plugins.display import VirtualDisplay
-from tests.support.staff_window import PIN, focus_to, said_since, staff_screen
+from tests.support.staff_window import PIN, focus_to, open_staff_menu, said_since, staff_screen
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 
@@ -34,11 +34,7 @@ def test_staff_withdraw_a_participant_by_code_with_keys(display: VirtualDisplay,
     window = KioskWindow(display, data)
     try:
         window.wait_screen("welcome", timeout=60)
-        window.key("ctrl+alt+s")
-        staff_screen(window, "pin")
-        window.type(PIN)
-        window.key("Return")
-        staff_screen(window, "menu")
+        open_staff_menu(window)
         focus_to(window, "Withdraw by code")
         start = window.mark()
         window.key("Return")

@@ -18,6 +18,16 @@ def staff_screen(window: KioskWindow, name: str, since: int | None = None,
                            timeout, f"the staff screen {name}", since=since)
 
 
+def open_staff_menu(window: KioskWindow) -> Event:
+    """Open staff mode as staff do (Ctrl+Alt+S, the PIN typed, Enter): the menu once shown."""
+    window.key("ctrl+alt+s")
+    staff_screen(window, "pin")
+    window.type(PIN)
+    window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == len(PIN))
+    window.key("Return")
+    return staff_screen(window, "menu")
+
+
 def focus_to(window: KioskWindow, control: str, key: str = "Tab") -> Event:
     """Press `key` until `control` has focus (at most once round the screen); its announcement."""
     for _ in range(40):

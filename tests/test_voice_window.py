@@ -74,7 +74,7 @@ def test_a_whole_spoken_session_in_korean(display: VirtualDisplay, virtual_audio
         # syllable (라디오 is then heard as 리오).
         wav = virtual_audio.speak(words, "ko", tmp_path / f"{name}.wav", rate=150,
                                   pad=(1.0, 0.6))
-        for _ in range(3):
+        for _ in range(5):
             mark = window.mark()
             virtual_audio.play(wav)
             # As a person would, say it again when the kiosk did not make it out (it goes on

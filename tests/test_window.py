@@ -266,6 +266,7 @@ def test_staff_mode_behind_a_pin_chooses_the_pack(display: VirtualDisplay, tmp_p
 
         def touch_staff(label: str) -> None:
             """Touch a staff control, first scrolling to it as a person would (large print)."""
+            distance, last_up = 150, None  # type: tuple[int, bool | None]
             for _ in range(12):
                 # After each swipe too: on a busy machine the layout event comes late, and a
                 # stale one sent the next swipe the wrong way.
@@ -280,7 +281,13 @@ def test_staff_mode_behind_a_pin_chooses_the_pack(display: VirtualDisplay, tmp_p
                     return
                 order = screen["order"]
                 seen = [order.index(c) for c in shown if c in order]
-                window.swipe(up=not seen or order.index(label) > max(seen))
+                up = not seen or order.index(label) > max(seen)
+                if last_up is not None and up != last_up:
+                    # Gone past it: a shorter swipe, as a person's would be (a row of keys
+                    # can sit between what one swipe shows and the next).
+                    distance = max(40, distance // 2)
+                window.swipe(up=up, distance=distance)
+                last_up = up
             raise AssertionError(f"{label} is not on the staff screen: {shown}")
 
         for digit in "246813":

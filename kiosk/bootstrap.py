@@ -45,6 +45,7 @@ class LaunchOptions:
     screen_width_mm: float | None = None
     idle_seconds: float = 60.0
     warning_seconds: float = 30.0
+    staff_lock_seconds: float = 180.0  # staff mode locks itself after this long unused
     voice: bool = True
     audio_device: str | None = None  # sounddevice name; None: PulseAudio if present, else default
     headphones: str | None = None  # PulseAudio sink of a headphones output, if the kiosk has one
@@ -164,7 +165,8 @@ def run(options: LaunchOptions) -> int:
     shell = ShellOptions(screenshots=options.screenshots, trace=options.trace,
                          screen_width_mm=options.screen_width_mm, rehearsal=options.rehearsal,
                          pages=options.pages,
-                         status_file=options.data_dir / "usb-status.json")
+                         status_file=options.data_dir / "usb-status.json",
+                         staff_lock_seconds=options.staff_lock_seconds)
     voice_out, voice_in = start_voice(options)
     session.set_headphones_available(voice_out is not None and voice_out.headphones is not None)
     recorder = None

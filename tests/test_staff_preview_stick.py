@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.pack import QuestionPack, load_pack
-from kiosk.core.screens import BeginParticipant, SaveAnswer, Show, Withdraw
+from kiosk.core.screens import BeginParticipant, EndParticipant, SaveAnswer, Show, Withdraw
 from kiosk.core.session import Session
 from kiosk.ids import new_id
 from kiosk.staff.authoring import AuthoringError, draft_from_pack, new_draft, preview_pack
@@ -123,6 +123,19 @@ def test_the_same_walk_without_preview_keeps_the_answers(tmp_path: Path) -> None
     assert [a for a in actions if isinstance(a, SaveAnswer)]
     assert rows(store_in(folder))["participants"] == 1
     assert all(MARK not in a.screen.note for a in actions if isinstance(a, Show))
+
+
+def test_a_preview_left_on_its_welcome_times_out_where_the_kiosk_waits() -> None:
+    pack, _ = load_pack(PACK)
+    kiosk = Session(pack, today=lambda: date(2026, 5, 1), new_id=new_id)
+    kiosk.start()
+    assert kiosk.idle_delay() is None  # an untouched Welcome waits for the next person
+    preview = kiosk.preview_of(pack)
+    preview.start()
+    # A preview nobody walks ends (staff mode then asks its PIN again), never waits forever
+    # showing "Preview: nothing is kept" to the next participant.
+    assert preview.idle_delay() is not None
+    assert any(isinstance(a, EndParticipant) for a in preview.timeout())
 
 
 def test_a_draft_is_previewed_without_being_written(tmp_path: Path) -> None:

@@ -26,6 +26,9 @@ from kiosk.store import StoreError
               help="Seconds without input before the 'are you still there?' warning.")
 @click.option("--warning", "warning_seconds", default=30.0, show_default=True,
               help="Seconds the warning waits before starting again (at least 20).")
+@click.option("--staff-lock", "staff_lock_seconds", default=180.0, show_default=True,
+              help="Seconds without input before staff mode locks itself (it warns first; an "
+                   "unsaved pack is kept for the PIN).")
 @click.option("--screenshots", type=click.Path(file_okay=False, path_type=Path),
               help="Save a PNG of each screen shown into this folder.")
 @click.option("--trace", type=click.Path(dir_okay=False, path_type=Path),
@@ -44,7 +47,7 @@ from kiosk.store import StoreError
                    "else. Not there when the kiosk starts: not offered.")
 def command(data_dir: Path, pack: Path | None, fullscreen: bool, width: int, height: int,
             screen_width_mm: float | None, idle_seconds: float, warning_seconds: float,
-            screenshots: Path | None, trace: Path | None, no_voice: bool,
+            staff_lock_seconds: float, screenshots: Path | None, trace: Path | None, no_voice: bool,
             audio_device: str | None, headphones: str | None, printer: Path | None) -> None:
     """Start the kiosk on the built-in question pack (or --pack).
 
@@ -58,12 +61,16 @@ def command(data_dir: Path, pack: Path | None, fullscreen: bool, width: int, hei
     if warning_seconds < 20:
         raise click.BadParameter("must be at least 20 seconds, so people have time to carry "
                                  "on", param_hint="--warning")
+    if staff_lock_seconds < 10:
+        raise click.BadParameter("must be at least 10 seconds, so staff have time to act",
+                                 param_hint="--staff-lock")
     from kiosk.bootstrap import LaunchOptions, run
 
     options = LaunchOptions(data_dir=data_dir, pack=pack, width=width, height=height,
                             fullscreen=fullscreen, screenshots=screenshots, trace=trace,
                             screen_width_mm=screen_width_mm, idle_seconds=idle_seconds,
-                            warning_seconds=warning_seconds, voice=not no_voice,
+                            warning_seconds=warning_seconds, staff_lock_seconds=staff_lock_seconds,
+                            voice=not no_voice,
                             audio_device=audio_device, headphones=headphones,
                             printer=printer)
     try:

@@ -107,6 +107,7 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
         self._korean_font = find_font(FONTS["ko"])
         self._long_press: Any = None
         self.staff_open = False
+        self.kept_staff: Any = None  # staff mode locked with an unsaved pack (see StaffMode)
         self._listen_id = 0
         self._notice_is_status = False
         self._keyboard_page = 0
@@ -126,8 +127,9 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
         # Staff's preview of a pack (kiosk.ui.staff): the kiosk's own session waits here, and
         # `_preview_done` takes staff back when the preview ends.
         self._kiosk_session: Session | None = None
-        self._preview_done: Callable[[], None] | None = None
+        self._preview_done: Callable[[bool], None] | None = None
         self._preview_over = False
+        self._timing_out = False  # the idle timer is ending the session (see _end_preview)
 
     def build(self) -> KioskRoot:
         # Loaded by name: Kivy would also auto-load a "kiosk.kv" for KioskApp, applying rules twice.
@@ -424,16 +426,19 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
         """Whether staff's preview of a pack is being shown."""
         return self._preview_done is not None
 
-    def start_preview(self, preview: Session, done: Callable[[], None]) -> None:
+    def start_preview(self, preview: Session, done: Callable[[bool], None]) -> None:
         """Show staff's preview session (Session.preview_of) in the participant's screens; the
         kiosk's own session waits. When the preview ends (finished, declined, timed out, or
-        the staff shortcut), the kiosk's session comes back and `done` is called."""
+        the staff shortcut), the kiosk's session comes back and `done` is called, told
+        whether the preview timed out (nobody was there: staff mode must not open again
+        without its PIN)."""
         self._kiosk_session, self.session = self.session, preview
         self._preview_done = done
         self._preview_over = False
         self.explored = None
         self._keyboard_open = False
         self.trace("preview", pack=preview.pack.id, version=preview.pack.version)
+        self.text_input_on()  # staff mode's fields let go of the keyboard as it hid
         self.perform(preview.start())
 
     def _end_preview(self) -> None:
@@ -447,13 +452,27 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
             self.listener.cancel()
         self.voice.stop()
         self.apply_settings(self.session.settings)  # the preview's text size and colours go
-        self.trace("preview-ended")
-        done()
+        self.trace("preview-ended", timed_out=self._timing_out)
+        done(self._timing_out)
 
     def staff_closed(self) -> None:
         """Staff mode closed: back to a fresh Welcome."""
         self.staff_open = False
+        self.text_input_on()
         self.perform(self.session.end())
+
+    def text_input_on(self) -> None:
+        """Let typed characters reach the participant's screens again. With SDL2, a Kivy text
+        field letting go of the keyboard (staff mode's fields, when it closes) stops text
+        input for the whole window, and an answer typed afterwards never arrived. Again a
+        moment later: the window lets go of a keyboard it finds unshown on its next check."""
+        def on(*_: Any) -> None:
+            storage = getattr(Window, "_win", None)
+            if not self.staff_open and storage is not None and hasattr(storage,
+                                                                       "show_keyboard"):
+                storage.show_keyboard(Window._system_keyboard, Window.softinput_mode, "text")
+        on()
+        Clock.schedule_once(on, 0.5)
 
     def replace_pack(self, pack: Any) -> None:
         """Ask a different question pack from the next participant on."""
@@ -471,4 +490,8 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
 
     def _idle_timeout(self) -> None:
         self._idle_event = None
-        self.perform(self.session.timeout())
+        self._timing_out = True
+        try:
+            self.perform(self.session.timeout())
+        finally:
+            self._timing_out = False

@@ -725,6 +725,18 @@ class PackEditor:
             return
         action()
 
+    def keep_for_lock(self) -> tuple[str, Callable[[str], None]] | None:
+        """Staff mode is locking: the unsaved pack's name and how to show it again with a
+        message, what was typed on the screen included; None when nothing is unsaved."""
+        if self.draft is None:
+            return None
+        self.cancel_recording()
+        self._read()  # what was typed in the fields shown goes into the draft first
+        draft = self.draft
+        if not draft.changed:
+            return None
+        return draft.name() or "the new pack", lambda message: self.show_pack(message)
+
     def _draft(self) -> Draft:
         if self.draft is None:
             self.draft = new_draft("", "en")

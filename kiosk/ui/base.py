@@ -32,6 +32,7 @@ class ShellOptions:
     pages: bool = False  # a screen that scrolls: one screenshot per screenful, -p1, -p2...
     # Written by the USB-stick sync (deploy/usb-sync.sh): shown on screen while it is fresh.
     status_file: Path | None = None
+    staff_lock_seconds: float = 180.0  # staff mode locks itself after this long unused
 
 
 class ShellBase:
@@ -66,6 +67,7 @@ class ShellBase:
     shots: int
     last_touch: tuple[str, float]
     staff_open: bool
+    kept_staff: Any  # staff mode locked with an unsaved pack: reopened by the PIN
     named: set[str]  # controls whose name was said since their screen appeared
     extra_controls: dict[str, Control]  # controls the shell adds: the on-screen keyboard's keys
     visual_order: list[str]

@@ -20,12 +20,14 @@ def staff_screen(window: KioskWindow, name: str, since: int | None = None,
 
 def open_staff_menu(window: KioskWindow) -> Event:
     """Open staff mode as staff do (Ctrl+Alt+S, the PIN typed, Enter): the menu once shown."""
+    start = window.mark()  # staff mode may have been open before
     window.key("ctrl+alt+s")
-    staff_screen(window, "pin")
+    staff_screen(window, "pin", since=start)
     window.type(PIN)
-    window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == len(PIN))
+    window.wait_for(lambda e: e["event"] == "staff-pin" and e["digits"] == len(PIN),
+                    since=start)
     window.key("Return")
-    return staff_screen(window, "menu")
+    return staff_screen(window, "menu", since=start)
 
 
 def focus_to(window: KioskWindow, control: str, key: str = "Tab") -> Event:

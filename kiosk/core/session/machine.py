@@ -461,8 +461,10 @@ class Session:
             return self._times.warning
         if self._state == State.THANKS or self._state == State.WITHDRAWN:
             return self._times.thanks
+        # An untouched Welcome waits for the next person; a preview's never waits: staff who
+        # walked away from it get staff mode back behind its PIN, and the kiosk back.
         if self._state == State.WELCOME and self._settings == Settings() \
-                and self._language == self._pack.default_language:
+                and self._language == self._pack.default_language and not self._preview:
             return None
         return self._times.idle
 

@@ -63,6 +63,18 @@ def test_staff_withdraw_a_participant_by_code_with_keys(display: VirtualDisplay,
         menu = staff_screen(window, "menu")
         assert menu["message"].startswith("Withdrawn: the answers of the participant")
         assert any("Withdrawn" in s for s in said_since(window, start))
+
+        # The same code again (the participant asked twice): said as done before, not again.
+        focus_to(window, "Withdraw by code")
+        window.key("Return")
+        staff_screen(window, "withdraw-form", since=start)
+        window.type(code)
+        focus_to(window, "Withdraw")
+        start = window.mark()
+        window.key("Return")
+        menu = staff_screen(window, "menu", since=start)
+        assert menu["message"].startswith("That code's participant had already withdrawn")
+        assert any("already withdrawn" in s for s in said_since(window, start))
     finally:
         window.stop()
     with sqlite3.connect(store_in(data)) as db:

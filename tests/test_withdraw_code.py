@@ -27,7 +27,7 @@ from kiosk.core.withdrawal import WORDS, code_hash, new_code, normalise_code
 from kiosk.i18n import Catalogs
 from kiosk.ids import new_id, random_below
 from kiosk.store import db as db_module
-from kiosk.store.db import Store, store_in
+from kiosk.store.db import WITHDRAWN, Store, store_in
 from kiosk.store.shared import open_shared_store
 from kiosk.store.sync import (
     Batch,
@@ -220,6 +220,11 @@ def test_a_code_typed_differently_withdraws_exactly_that_participant(
     conn.close()
     assert len(withdrawn) == 1 and not any(pid in output for pid in ids)
     assert kept_texts(store_in(data)) == ["large print papers", "more ramps at the door"]
+    # The same code again: said to be done already, not as a second withdrawal.
+    code, output = run("withdraw", *codes[1].split(), "--data", str(data))
+    assert code == 0 and output.count("\n") == 1, output
+    assert "had already withdrawn" in output and "Nothing more to do." in output
+    assert kept_texts(store_in(data)) == ["large print papers", "more ramps at the door"]
 
     # The kiosk's export leaves them out at once; the shared store's after the next sync.
     text = export_text(data, tmp_path / "kiosk-export")
@@ -336,7 +341,7 @@ def test_codes_travel_to_a_hub_and_withdraw_there(kiosk: tuple[Path, list[str]],
     assert kept_texts(tmp_path / "hub.sqlite") == ["more ramps at the door",
                                                    "quieter rooms please"]
     # A withdrawal on the kiosk reaches the hub by the next sync.
-    assert store.withdraw_code(codes[0])
+    assert store.withdraw_code(codes[0]) == WITHDRAWN
     hub = JsonHub(tmp_path / "hub.sqlite")
     assert sync(store, hub).withdrawals_applied == 1
     hub.conn.close()

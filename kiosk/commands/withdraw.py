@@ -9,7 +9,7 @@ import click
 
 from kiosk.commands.common import data_option
 from kiosk.core.withdrawal import CODE_WORDS, normalise_code, positions_of
-from kiosk.store.db import Store, StoreError, store_in
+from kiosk.store.db import ALREADY_WITHDRAWN, WITHDRAWN, Store, StoreError, store_in
 from kiosk.store.shared import SharedStoreError, one_line, open_shared_store, withdraw_code
 
 
@@ -66,7 +66,10 @@ def command(code: tuple[str, ...], data_dir: Path, shared: Path | None) -> None:
         finally:
             store.close()
         where = str(path)
-    if found:
+    if found == ALREADY_WITHDRAWN:
+        click.echo(f"{where}: the participant with that code had already withdrawn; their "
+                   "answers were deleted then. Nothing more to do.")
+    elif found == WITHDRAWN:
         tail = "" if shared is not None else "; the kiosk's next syncs carry the withdrawal"
         click.echo(f"{where}: withdrawn: the answers of the participant with that code are "
                    f"deleted{tail}.")

@@ -48,6 +48,30 @@ class StoreError(Exception):
 # sqlite-utils stays a dependency for staff: its command-line tool reads the stores.
 
 
+# What withdrawing by a code did.
+WITHDRAWN = "withdrawn"
+ALREADY_WITHDRAWN = "already withdrawn"  # said apart, so staff do not think it was new
+NO_ONE = "no one"
+
+
+def withdraw_by_code(conn: sqlite3.Connection, code: str) -> str:
+    """Within the caller's transaction, on a kiosk's or a shared store: delete the answers of
+    whoever has this code and mark them withdrawn (their row kept, so later syncs never bring
+    the answers back). WITHDRAWN, ALREADY_WITHDRAWN (they had withdrawn before: nothing
+    changed) or NO_ONE."""
+    hashes = matching_hashes(code)
+    marks = ", ".join("?" * len(hashes))
+    found = conn.execute(f"SELECT id, withdrawn FROM participants WHERE code_hash IN ({marks})",
+                         hashes).fetchall()
+    if not found:
+        return NO_ONE
+    # An earlier withdrawal may have been made before an older answer arrived: deleted too.
+    for participant_id, _ in found:
+        conn.execute("DELETE FROM answers WHERE participant_id = ?", (participant_id,))
+        conn.execute("UPDATE participants SET withdrawn = 1 WHERE id = ?", (participant_id,))
+    return ALREADY_WITHDRAWN if all(withdrawn == 1 for _, withdrawn in found) else WITHDRAWN
+
+
 def run_statements(conn: sqlite3.Connection, script: str) -> None:
     """Run a migration's statements inside the caller's transaction.
 
@@ -279,22 +303,14 @@ class Store:
                               (participant_id,))
         return int(removed)
 
-    def withdraw_code(self, code: str) -> bool:
+    def withdraw_code(self, code: str) -> str:
         """Withdraw whoever was given this withdrawal code (after the event, through staff), as
-        `withdraw` does; returns whether anyone has it. The next syncs carry the withdrawal.
-        The code may be typed in any of the kiosk's languages, and codes of either hashing
-        scheme match (kiosk.core.withdrawal.matching_hashes)."""
-        hashes = matching_hashes(code)
-        marks = ", ".join("?" * len(hashes))
+        `withdraw` does: WITHDRAWN, ALREADY_WITHDRAWN or NO_ONE (see withdraw_by_code). The
+        next syncs carry the withdrawal. The code may be typed in any of the kiosk's
+        languages, and codes of either hashing scheme match
+        (kiosk.core.withdrawal.matching_hashes)."""
         with self.transaction():
-            ids = [r[0] for r in self.conn.execute(
-                f"SELECT id FROM participants WHERE code_hash IN ({marks})", hashes)]
-            for participant_id in ids:
-                self.conn.execute("DELETE FROM answers WHERE participant_id = ?",
-                                  (participant_id,))
-                self.conn.execute("UPDATE participants SET withdrawn = 1 WHERE id = ?",
-                                  (participant_id,))
-        return bool(ids)
+            return withdraw_by_code(self.conn, code)
 
     def current_answers(self, participant_id: str) -> list[Answer]:
         """A participant's latest answer to each question, in the order they were given."""

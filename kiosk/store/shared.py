@@ -39,9 +39,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
-from kiosk.core.withdrawal import matching_hashes
 from kiosk.ids import new_id
-from kiosk.store.db import run_statements
+from kiosk.store.db import run_statements, withdraw_by_code
 
 SHARED_SCHEMA_VERSION = 3
 # "KSHR": marks a SQLite file as a kiosk shared store (PRAGMA application_id).
@@ -156,24 +155,17 @@ SHARED_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _shared_migration_1, _shared_migration_2, _shared_migration_3]
 
 
-def withdraw_code(conn: sqlite3.Connection, code: str) -> bool:
-    """Withdraw, in an open shared store, whoever was given this withdrawal code: their answers
-    deleted, their row kept as a tombstone (as a synced withdrawal does; later syncs never bring
-    their answers back). Returns whether anyone has the code."""
-    hashes = matching_hashes(code)  # any language, either hashing scheme
-    marks = ", ".join("?" * len(hashes))
+def withdraw_code(conn: sqlite3.Connection, code: str) -> str:
+    """Withdraw, in an open shared store, whoever was given this withdrawal code, as a synced
+    withdrawal does: WITHDRAWN, ALREADY_WITHDRAWN or NO_ONE (see withdraw_by_code)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        ids = [r[0] for r in conn.execute(
-            f"SELECT id FROM participants WHERE code_hash IN ({marks})", hashes)]
-        for participant_id in ids:
-            conn.execute("DELETE FROM answers WHERE participant_id = ?", (participant_id,))
-            conn.execute("UPDATE participants SET withdrawn = 1 WHERE id = ?", (participant_id,))
+        outcome = withdraw_by_code(conn, code)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-    return bool(ids)
+    return outcome
 
 
 def _expected_schema(version: int) -> set[tuple[str, str, str, str | None]]:

@@ -821,7 +821,13 @@ class StaffMode(ModalView):
         if not normalise_code(text):
             self.show_menu(f"Nothing was changed: type the {CODE_WORDS} words of the code.")
             return
-        if store.withdraw_code(text):
+        from kiosk.store.db import ALREADY_WITHDRAWN, WITHDRAWN
+
+        outcome = store.withdraw_code(text)
+        if outcome == ALREADY_WITHDRAWN:
+            self.show_menu("That code's participant had already withdrawn; their answers were "
+                           "deleted then. Nothing more to do.")
+        elif outcome == WITHDRAWN:
             self.show_menu("Withdrawn: the answers of the participant with that code are "
                            "deleted, and the next syncs carry the withdrawal.")
         else:

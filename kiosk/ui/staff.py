@@ -13,10 +13,8 @@ PIN), and every screen, focus move and message spoken. The PIN itself is never s
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,6 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.effects.scroll import ScrollEffect
 from kivy.lang import Builder
-from kivy.properties import NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
@@ -40,11 +37,10 @@ from kiosk.staff.packs import available_packs
 from kiosk.staff.settings import MAX_FAILURES, NO_PIN, PIN_INVALID, StaffSettings
 from kiosk.ui.app import KioskApp
 from kiosk.ui.authoring import PackEditor
+from kiosk.ui.staff_forms import StaffForms
 from kiosk.ui.stick import StickPacks
 from kiosk.ui.widgets import KioskButton, TextBlock, TextField
 
-# Where deploy/usb-sync.sh mounts a USB stick.
-DEFAULT_SYNC_TARGET = "/media/kiosk-usb/kiosk-shared.db"
 LANGUAGE = "en"  # staff texts are English (the speech language is the session's, see _say)
 PIN_DIGITS = "0123456789"
 MAX_PIN_LENGTH = 12
@@ -98,19 +94,6 @@ Builder.load_string("""
         Rectangle:
             pos: self.pos
             size: self.size
-
-<StaffProgress>:
-    size_hint_y: None
-    height: app.target_px / 2
-    canvas:
-        Color:
-            rgba: app.fg
-        Rectangle:
-            pos: self.pos
-            size: self.width * max(0, min(1, self.value)), self.height
-        Line:
-            rectangle: (self.x + 1.5, self.y + 1.5, self.width - 3, self.height - 3)
-            width: 1.5
 """)
 
 
@@ -137,12 +120,6 @@ class StaffMore(Label):
     """"▼ More" under a staff screen taller than the window, while some of it is below."""
 
 
-class StaffProgress(Widget):
-    """A progress bar in the theme's text colour (Kivy's own is grey and blue)."""
-
-    value = NumericProperty(0.0)
-
-
 @dataclass
 class Control:
     """One control of a staff screen, in focus order: its name and role are what is spoken."""
@@ -164,6 +141,7 @@ class StaffMode(ModalView):
         self.settings = StaffSettings(data_dir)
         self.editor = PackEditor(self)  # the "Questions" screens
         self.stick = StickPacks(self)  # the "Packs on a stick" screens
+        self.forms = StaffForms(self)  # Name the session, Withdraw by code, Sync
         self._previewing = False  # hidden while staff preview a pack in the participant's screens
         # Staff mode locks itself when nobody uses it (a kiosk left open at an event would let
         # anyone sync, withdraw or change the pack): warned first, an unsaved pack kept.
@@ -724,9 +702,9 @@ class StaffMode(ModalView):
         self._button("Next pack", self._next_pack)
         self._button("Questions", self.editor.show_packs)
         self._button("Packs on a stick", self.stick.show)
-        self._button("Name the session", self.show_event_form)
-        self._button("Sync", self.show_sync_form)
-        self._button("Withdraw by code", self.show_withdraw_form)
+        self._button("Name the session", self.forms.show_event_form)
+        self._button("Sync", self.forms.show_sync_form)
+        self._button("Withdraw by code", self.forms.show_withdraw_form)
         self._button("Back to the kiosk", self.dismiss)
         self._button("Leave kiosk mode", self.app.stop)  # last: rarely wanted
         self._show("menu", title, message, " ".join(line + "." for line in lines))
@@ -767,148 +745,6 @@ class StaffMode(ModalView):
         self.settings.choose_pack(None if path == default_pack_path() else path)
         self.app.replace_pack(pack)
         self.show_menu(f"Now using {path.name}.")
-
-    # Forms ---------------------------------------------------------------------------------------
-
-    def show_event_form(self) -> None:
-        """Event name and venue, typed on a keyboard."""
-        self._begin("event-form", self.show_menu)
-        title = "Name the session"
-        how = "Type the event name and the venue; Tab moves on."
-        self._text(title, bold=True)
-        self._text(how)
-        name = self._field("Event name")
-        venue = self._field("Venue")
-
-        def save() -> None:
-            event_name, where = name.text.strip()[:200], venue.text.strip()[:200]
-            if not event_name:
-                self.show_menu("The session needs a name: nothing was changed.")
-                return
-            if self.app.store is not None:
-                event_id = self.app.store.start_event(event_name, where, date.today())
-                self.settings.update(event_id=event_id)
-                self.app.session.set_event(event_id)
-            self.show_menu(f"The session is named: {event_name}"
-                           + (f", {where}." if where else "."))
-
-        self._button("Save", save)
-        self._button("Cancel", self.show_menu)
-        self._show("event-form", title, said=how)
-
-    def show_withdraw_form(self) -> None:
-        """Withdraw, after the event, the participant who was given a code on the thanks
-        screen: staff type the words the participant reads out or shows them."""
-        self._begin("withdraw-form", self.show_menu)
-        title = "Withdraw by code"
-        how = ("Type the code words the participant was given, in any of the kiosk's "
-               "languages; accents may be left out. Their answers are deleted. Nothing says "
-               "who it was.")
-        self._text(title, bold=True)
-        self._text(how)
-        code = self._field("Code words")
-        self._button("Withdraw", lambda: self._withdraw(code.text))
-        self._button("Cancel", self.show_menu)
-        self._show("withdraw-form", title, said=how)
-
-    def _withdraw(self, text: str) -> None:
-        from kiosk.core.withdrawal import CODE_WORDS, normalise_code, positions_of
-
-        store = self.app.store
-        if store is None:
-            self.show_menu("Nothing to withdraw from: this kiosk has no store.")
-            return
-        if not normalise_code(text):
-            self.show_menu(f"Nothing was changed: type the {CODE_WORDS} words of the code.")
-            return
-        from kiosk.store.db import ALREADY_WITHDRAWN, WITHDRAWN
-
-        outcome = store.withdraw_code(text)
-        if outcome == ALREADY_WITHDRAWN:
-            self.show_menu("That code's participant had already withdrawn; their answers were "
-                           "deleted then. Nothing more to do.")
-        elif outcome == WITHDRAWN:
-            self.show_menu("Withdrawn: the answers of the participant with that code are "
-                           "deleted, and the next syncs carry the withdrawal.")
-        else:
-            # Said apart from a real code nobody here has, so staff know to ask again.
-            words = ("" if positions_of(text) else
-                     f" Those are not {CODE_WORDS} code words of any of the kiosk's languages.")
-            self.show_menu("No participant on this kiosk has that code; nothing was changed."
-                           f"{words} Check the words with the participant.")
-
-    def show_sync_form(self) -> None:
-        """Where to sync (a shared store file, e.g. on a USB stick, or a hub), then sync."""
-        self._begin("sync-form", self.show_menu)
-        title = "Sync"
-        how = "Sync to a shared store file or a hub (https://HOST:PORT)."
-        self._text(title, bold=True)
-        self._text(how)
-        target = self._field("Where to sync",
-                             self.settings.load().sync_target or DEFAULT_SYNC_TARGET)
-        from kiosk.store.hub.pairing import read_pairing
-        from kiosk.store.hub.token import HubError
-
-        try:
-            paired = read_pairing(self.data_dir)
-        except HubError:
-            paired = None
-        # A secret while it lives, so typed like a password: never said aloud.
-        code = self._field("Pairing code, for a new hub only" if not paired
-                           else f"Paired with {paired.url}; a code pairs with another hub",
-                           password=True)
-
-        def spell_code() -> None:
-            # Never said on its own; a staff member who cannot see the dots asks to hear what
-            # they typed, letter by letter (with headphones, or the hall quiet), before pairing.
-            typed = [ch for ch in code.text if not ch.isspace()]
-            self._say(", ".join(typed) + "." if typed else "No code typed yet.")
-        self._button("Say the code I typed", spell_code)
-        self._button("Start", lambda: self._sync(target.text.strip(), code.text.strip()))
-        self._button("Cancel", self.show_menu)
-        self._show("sync-form", title, said=how)
-
-    def _sync(self, target: str, code: str = "") -> None:
-        store = self.app.store
-        if store is None or not target:
-            self.show_menu("Nothing to sync: no store, or no place to sync to.")
-            return
-        self.settings.update(sync_target=target)
-        self._begin("syncing", None)  # Escape says to wait: a sync is not stopped half-way
-        # The file's name is enough on a small screen (the folder is in the form).
-        where = target if "://" in target else Path(target).name
-        title = f"Syncing to {where}…"
-        self._text(title, bold=True)
-        bar = StaffProgress()
-        self.box.add_widget(bar)
-        self._show("syncing", title, said="Please wait.", focus=None)
-        from kiosk.store.db import Store
-        from kiosk.store.hub.target import sync_to_target
-        from kiosk.store.sync import SyncError
-
-        def progress(done: int, total: int) -> None:
-            Clock.schedule_once(lambda dt: setattr(bar, "value", done / max(1, total)))
-
-        def work() -> None:
-            # The sync uses its own connection: SQLite connections stay in their own thread.
-            own = Store(store.path)
-            try:
-                report = sync_to_target(own, target, self.data_dir, progress=progress,
-                                        pairing_code=code or None)
-                # Rows refused one by one stay on this kiosk: staff hear it, as the CLI says it.
-                message = " ".join(filter(None, (report.message(), report.kept_back_line())))
-                # The file's name is enough on a small screen (the folder is in the form).
-                message = message.replace(target, Path(target).name)
-            except SyncError as exc:
-                message = f"Sync failed: {exc}"
-            except Exception as exc:  # a pulled stick, a full disk: say so, keep the kiosk
-                message = f"Sync failed: {exc}"
-            finally:
-                own.close()
-            # The menu says the result aloud, first.
-            Clock.schedule_once(lambda dt: self.show_menu(message))
-
-        threading.Thread(target=work, name="kiosk-staff-sync", daemon=True).start()
 
 
 def open_staff_mode(app: KioskApp, data_dir: Path) -> None:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.staff.settings import StaffSettings
 from tests.support.kiosk_window import KioskWindow
 from tests.support.plugins.display import VirtualDisplay
 from tests.support.staff_window import (
     PIN,
     focus_to,
+    kiosk_with_pin,
     open_staff_menu,
     press_to,
     said_since,
@@ -41,11 +41,7 @@ def reopen_with_pin(window: KioskWindow) -> list[str]:
 
 def test_an_unused_staff_mode_warns_then_locks_keeping_the_unsaved_pack(
         display: VirtualDisplay, tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    StaffSettings(data).set_pin(PIN)
-    window = KioskWindow(display, data, "--staff-lock", str(LOCK))
-    try:
-        window.wait_screen("welcome", timeout=60)
+    with kiosk_with_pin(display, tmp_path / "data", "--staff-lock", str(LOCK)) as window:
         # The PIN pad left alone: the kiosk goes back to participants, not kept behind it.
         start = window.mark()
         window.key("ctrl+alt+s")
@@ -85,18 +81,13 @@ def test_an_unused_staff_mode_warns_then_locks_keeping_the_unsaved_pack(
         assert editor["title"] == "Pack: Hall"
         assert "Your changes to Hall are kept, not yet saved." in editor["message"]
         assert any("Your changes to Hall are kept" in s for s in said_since(window, start))
-    finally:
-        window.stop()
 
 
 def test_a_preview_nobody_finished_asks_the_pin_again(display: VirtualDisplay,
                                                       tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    StaffSettings(data).set_pin(PIN)
     # The participant's idle time is short: nobody touches the preview's Welcome.
-    window = KioskWindow(display, data, "--idle", "4", "--staff-lock", "60")
-    try:
-        window.wait_screen("welcome", timeout=60)
+    with kiosk_with_pin(display, tmp_path / "data", "--idle", "4", "--staff-lock",
+                        "60") as window:
         open_staff_menu(window)
         questions = press_to(window, "Questions", "questions")
         # The built-in pack, unchanged, previewed: nothing unsaved to keep.
@@ -113,19 +104,13 @@ def test_a_preview_nobody_finished_asks_the_pin_again(display: VirtualDisplay,
         assert locked["kept"] is False
         window.wait_screen("welcome")
         reopen_with_pin(window)
-    finally:
-        window.stop()
 
 
 def test_after_staff_mode_a_participant_types_and_staff_open_it_again_by_keys(
         display: VirtualDisplay, tmp_path: Path) -> None:
     """Staff mode's text fields once stopped the window's text input as it closed: the next
     participant's typed answer never arrived, and the PIN typed to open it again neither."""
-    data = tmp_path / "data"
-    StaffSettings(data).set_pin(PIN)
-    window = KioskWindow(display, data)
-    try:
-        window.wait_screen("welcome", timeout=60)
+    with kiosk_with_pin(display, tmp_path / "data") as window:
         open_staff_menu(window)
         press_to(window, "Name the session", "event-form")
         focus_to(window, "Event name")
@@ -150,5 +135,3 @@ def test_after_staff_mode_a_participant_types_and_staff_open_it_again_by_keys(
         window.key("ctrl+alt+s")
         window.wait_screen("welcome")  # the half-typed answer is not kept for staff to see
         open_staff_menu(window)  # the PIN typed by keys reaches the PIN pad again
-    finally:
-        window.stop()

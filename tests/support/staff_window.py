@@ -5,7 +5,13 @@ packs on a stick, recording a voice)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kiosk.staff.settings import StaffSettings
 from tests.support.kiosk_window import Event, KioskWindow
+from tests.support.plugins.display import VirtualDisplay
 
 PIN = "246813"  # six digits, as new PINs must be
 
@@ -28,6 +34,19 @@ def open_staff_menu(window: KioskWindow) -> Event:
                     since=start)
     window.key("Return")
     return staff_screen(window, "menu", since=start)
+
+
+@contextmanager
+def kiosk_with_pin(display: VirtualDisplay, data: Path, *args: str) -> Iterator[KioskWindow]:
+    """The kiosk (with `args`) on `data`, its staff PIN set, once its Welcome is shown;
+    stopped afterwards."""
+    StaffSettings(data).set_pin(PIN)
+    window = KioskWindow(display, data, *args)
+    try:
+        window.wait_screen("welcome", timeout=60)
+        yield window
+    finally:
+        window.stop()
 
 
 def focus_to(window: KioskWindow, control: str, key: str = "Tab") -> Event:

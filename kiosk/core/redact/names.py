@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -92,18 +93,26 @@ def nam_dict_names(text: str) -> set[str]:
     """Given names of the chosen countries from the text of gender-guesser's name dictionary."""
     first = _NAM_DICT_FIRST_COLUMN
     columns = [_NAM_DICT_COUNTRIES.index(c) for c in NAM_DICT_COUNTRIES]
+    # The chosen countries' cells of a line, read in one call (a line may stop short of the
+    # last columns: padded with blanks, which count as no use there).
+    cells = operator.itemgetter(*columns)
+    width = first + max(columns) + 1
+    unused = (" ",) * len(columns)
     names: set[str] = set()
     for line in text.splitlines():
         if line[:1] in ("#", "=", "") or len(line) <= first:
             continue
-        values = line[first:]
-        if not any(c < len(values) and values[c] != " " for c in columns):
+        if cells(line.ljust(width)[first:]) == unused:
             continue
         _add_names(names, line[3:first].strip().replace("+", " "))
     return names
 
 
 def _add_names(target: set[str], raw: str) -> None:
+    if raw.isascii() and raw.isalpha():  # most names: one plain word, taken as it is below
+        if len(raw) >= 2:
+            target.add(raw.lower())
+        return
     # Most names are plain ASCII: skip the (slower) accent folding for them.
     folded = raw.lower() if raw.isascii() else fold(raw)
     for part in folded.replace("-", " ").split():

@@ -20,6 +20,9 @@ reading the name lists, no UI or speech imports.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,7 +67,7 @@ from kiosk.core.redact.lexicon import (
     TITLES,
     WEAK_INTRO_WORDS,
 )
-from kiosk.core.redact.names import fold, name_lists
+from kiosk.core.redact.names import NameLists, fold, name_lists
 from kiosk.core.redact.ordinary_names import ORDINARY_GIVEN_NAMES
 from kiosk.core.redact.stamp import scrubber_version
 
@@ -88,6 +91,56 @@ _DIRECTIONS = frozenset("west east north south".split())
 _OBJECT_WORDS = frozenset("it me us them him her out up the a an".split())
 _POSSESSIVES = frozenset("my our his her their your".split())
 _MODALS = frozenset("may will can must might shall should would could did does do".split())
+
+
+def _last_words(*cue_lists: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    """The words that end a cue of the lists: a word after none of them can follow no cue, which
+    one set lookup tells (the scanner's passes ask it of nearly every word)."""
+    return frozenset(cue[-1] for cues in cue_lists for cue in cues)
+
+
+_ROLES = frozenset(ROLES)  # a set: looked up for every candidate name
+_STRONG_ENDS = _last_words(STRONG_CUES)
+_INTRO_ENDS = _last_words(INTRO_CUES)
+# A name can only be taken out after one of these (a cue, a title or a role), or where it is
+# listed or has a surname's form; other words are passed over without the name rules.
+_NAME_CUE_ENDS = _STRONG_ENDS | _INTRO_ENDS | TITLES | _ROLES
+# Words never taken out as a name where they stand: function words, numbers, and words that
+# are ordinary in every sense. One set, so that most words cost one lookup.
+_NEVER_NAMES = FUNCTION_WORDS | NUMBER_WORDS | OTHER_ORDINARY
+_ADDRESS_ENDS = _last_words(ADDRESS_CUES)
+_STREET_OR_HOUSE_ENDS = _last_words(HOUSE_NUMBER_CUES, STREET_NAME_CUES)
+_DOB_CUES = (
+    ("born",), ("date", "of", "birth"), ("dob",), ("d", "o", "b"), ("birthday",),
+    ("birth", "date"), ("birthdate",), ("born", "on"), ("born", "in"), ("birthday's",),
+    ("b'day",),
+)
+_DOB_ENDS = _last_words(_DOB_CUES)
+# The words ending a cue of the passes that look for one (see _Scanner.after).
+_PASS_CUE_ENDS = _ADDRESS_ENDS | _STREET_OR_HOUSE_ENDS | _DOB_ENDS
+# Words that can be (part of) a number said aloud. A text with none of them and no digit holds
+# no spoken phone number, postcode or house number, so those passes are skipped.
+_NUMBERISH = NUMBER_WORDS | frozenset(MULTIPLIERS)
+_DIGIT = re.compile(r"\d")  # what the written patterns need: none of them matches without one
+_ASCII_DIGIT = re.compile(r"[0-9]")
+# The starts of what _SURNAME_FORM and _GAELIC_SURNAME match: a cheap test before the pattern.
+_SURNAME_FORM_STARTS = ("mac", "mc", "o'")
+_SURNAME_FORM_ENDS = ("ska", "ski", "cka", "cki", "wicz", "czyk", "czak")
+_GAELIC_STARTS = ("Mac", "Mhic", "Nic", "Nìc", "Nig")
+
+
+@functools.lru_cache(maxsize=2)
+def _listed_names(lists: NameLists) -> frozenset[str]:
+    """First names and surnames in one set (one lookup for "is it listed at all?")."""
+    return lists.first | lists.last
+
+
+def _any_digit(text: str) -> bool:
+    """Whether a character of `text` is a digit in str.isdigit's sense (as the spoken passes
+    test a word), which is wider than the written patterns' \\d ("²")."""
+    if text.isascii():
+        return _ASCII_DIGIT.search(text) is not None
+    return any(ch.isdigit() for ch in text)
 
 
 def _(s: str) -> str:
@@ -193,6 +246,11 @@ _DAY_NUMBER = re.compile(r"\d{1,4}(st|nd|rd|th)?")
 _HOUSE_NUMBER = re.compile(r"\d{1,4}[a-z]?")
 _NOT_NAME_END = re.compile(r"(ed|ing|ly|ness|ful|less|ies|[^aiou]s)$")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# _TOKEN as a group to split on (the text falls into gap, token, gap, ..., gap), and its form
+# for ASCII text (the same tokens: the letters and digits of ASCII, and no curly apostrophe),
+# which the regular expression engine matches faster.
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+_ASCII_TOKEN_SPLIT = re.compile(r"([A-Za-z0-9]+(?:'[A-Za-z0-9]+)*)")
 _HARD_BREAK = re.compile(r"[.!?;:]")
 
 
@@ -201,20 +259,34 @@ def _wordlike(word: str) -> bool:
     return word.replace("'", "").isalpha() and not _CONTRACTION_END.search(word)
 
 
-@dataclass
-class _Token:
-    start: int
-    end: int
-    raw: str
-    word: str  # folded, apostrophes normalised
-    kind: str | None = None
+def _tokenise(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
+    """The tokens of `text` as parallel lists: starts, ends, raw text, and words (folded,
+    apostrophes normalised). Lists rather than an object per token: building and reading the
+    objects was a large share of the scrubber's time."""
+    plain = text.isascii()
+    parts = (_ASCII_TOKEN_SPLIT if plain else _TOKEN_SPLIT).split(text)
+    ends_of_parts = list(itertools.accumulate(map(len, parts)))
+    starts = ends_of_parts[0::2]  # a token starts where the gap before it ends
+    starts.pop()  # the end of the last gap: the end of the text
+    raws = parts[1::2]
+    # ASCII text folds to its lower case (see fold), with no curly apostrophe to normalise.
+    words = [r.lower() for r in raws] if plain else [fold(r).replace("’", "'") for r in raws]
+    return starts, ends_of_parts[1::2], raws, words
 
 
-def _tokenise(text: str) -> list[_Token]:
-    return [
-        _Token(m.start(), m.end(), m.group(), fold(m.group()).replace("’", "'"))
-        for m in _TOKEN.finditer(text)
-    ]
+def _breaks(text: str, starts: list[int]) -> list[bool]:
+    """For each token index i (and one past the last), whether sentence punctuation stands
+    between token i-1 and token i. Found from the few punctuation marks of the text, not by
+    searching the gap before every token: a mark is never inside a token, so the token starting
+    after it is the one it breaks from the one before."""
+    n = len(starts)
+    broken = [False] * (n + 1)
+    if n > 1:
+        for m in _HARD_BREAK.finditer(text):
+            k = bisect.bisect_right(starts, m.start())
+            if 0 < k < n:
+                broken[k] = True
+    return broken
 
 
 # The groupings made so far, by the cue list's identity: the lists are module constants, and
@@ -245,29 +317,35 @@ class _Scanner:
     def __init__(self, text: str, language: str) -> None:
         self.text = text
         self.english = language.lower().split("-")[0].split("_")[0] == "en"
-        self.tokens = _tokenise(text)
-        self.words = [t.word for t in self.tokens]
+        self.starts, self.ends, self.raws, self.words = _tokenise(text)
+        self.n = len(self.words)
+        self.kinds: list[str | None] = [None] * self.n  # the kind each token was marked as
+        self.broken = _breaks(text, self.starts)  # see broken_before
+        # Whether a number could be said or written in the text (see _NUMBERISH).
+        self.numberish = _any_digit(text) or not _NUMBERISH.isdisjoint(self.words)
         self.extra_spans: list[tuple[int, int, str]] = []  # character spans from written rules
+        self._cue_positions: list[int] | None = None  # see after()
 
     # -- helpers ------------------------------------------------------------------------------
     def gap(self, i: int) -> str:
         """The characters between token i-1 and token i."""
-        if i <= 0 or i >= len(self.tokens):
+        if i <= 0 or i >= self.n:
             return ""
-        return self.text[self.tokens[i - 1].end : self.tokens[i].start]
+        return self.text[self.ends[i - 1] : self.starts[i]]
 
     def broken_before(self, i: int) -> bool:
         """True if sentence punctuation separates token i from the one before."""
-        return bool(_HARD_BREAK.search(self.gap(i)))
+        return 0 < i < self.n and self.broken[i]
 
     def free(self, i: int) -> bool:
-        return 0 <= i < len(self.tokens) and self.tokens[i].kind is None
+        return 0 <= i < self.n and self.kinds[i] is None
 
     def mark(self, first: int, last: int, kind: str) -> None:
         """Mark tokens first..last (inclusive) as kind, leaving tokens already marked alone."""
-        for i in range(max(first, 0), min(last, len(self.tokens) - 1) + 1):
-            if self.tokens[i].kind is None:
-                self.tokens[i].kind = kind
+        kinds = self.kinds
+        for i in range(max(first, 0), min(last, self.n - 1) + 1):
+            if kinds[i] is None:
+                kinds[i] = kind
 
     def ends_any(self, i: int, cues: tuple[tuple[str, ...], ...]) -> bool:
         """any(self.ends_phrase(i, c) for c in cues), looking only at the cues whose last word
@@ -276,8 +354,29 @@ class _Scanner:
             return False
         known = _ENDINGS.get(id(cues))  # _cues_ending's own lookup, without the call
         grouped = known[1] if known is not None and known[0] is cues else _cues_ending(cues)
-        ending = grouped.get(self.words[i - 1])
-        return ending is not None and any(self.ends_phrase(i, c) for c in ending)
+        words = self.words
+        ending = grouped.get(words[i - 1])
+        if ending is None:
+            return False
+        for cue in ending:  # self.ends_phrase(i, cue), inlined: most cues fail on a word
+            start = i - len(cue)
+            if start < 0 or (start < i - 1 and words[i - 2] != cue[-2]) \
+                    or tuple(words[start:i]) != cue:
+                continue
+            if not any(self.broken[start + 1 : i + 1]):  # no sentence break inside the cue
+                return True
+        return False
+
+    def after(self, ends: frozenset[str]) -> list[int]:
+        """The positions i (0 < i < n) whose word before is one of `ends` (a subset of
+        _PASS_CUE_ENDS): where a pass looking for a cue ending there has anything to check.
+        The words are looked at once for all the passes, which then look only at the few."""
+        if self._cue_positions is None:
+            self._cue_positions = [
+                i for i, w in enumerate(self.words[:-1], 1) if w in _PASS_CUE_ENDS
+            ]
+        words = self.words
+        return [i for i in self._cue_positions if words[i - 1] in ends]
 
     def ends_phrase(self, i: int, phrase: tuple[str, ...]) -> bool:
         """True if the words just before position i are `phrase`, with no sentence break."""
@@ -289,18 +388,20 @@ class _Scanner:
         return not any(self.broken_before(k) for k in range(start + 1, i + 1))
 
     def mark_chars(self, start: int, end: int, kind: str) -> None:
-        overlapping = [k for k, t in enumerate(self.tokens) if t.start < end and t.end > start]
-        if overlapping and any(self.tokens[k].kind not in (None, kind) for k in overlapping):
+        overlapping = [k for k in range(self.n) if self.starts[k] < end and self.ends[k] > start]
+        if overlapping and any(self.kinds[k] not in (None, kind) for k in overlapping):
             return  # an earlier, more specific rule already claimed part of it
         self.extra_spans.append((start, end, kind))
         for k in overlapping:
-            self.tokens[k].kind = kind
+            self.kinds[k] = kind
 
     # -- written forms ------------------------------------------------------------------------
     def written(self) -> None:
         text = self.text
         for m in _WRITTEN_EMAIL.finditer(text) if "@" in text else ():
             self.mark_chars(m.start(), m.end(), "EMAIL")
+        if not _DIGIT.search(text):
+            return  # the patterns below all need a digit
         for m in _WRITTEN_DATE.finditer(text):
             before = text[max(0, m.start() - 40) : m.start()]
             if _WRITTEN_DOB_CUE.search(before):
@@ -338,7 +439,7 @@ class _Scanner:
         """Read spoken digits from token i; return (end index exclusive, digit string)."""
         digits: list[str] = []
         j = i
-        n = len(self.tokens)
+        n = self.n
         while j < n and self.free(j):
             if j > i and self.broken_before(j):
                 break
@@ -377,8 +478,10 @@ class _Scanner:
 
     def spoken_numbers(self) -> None:
         """Phone numbers and NHS/CHI numbers said digit by digit."""
+        if not self.numberish:
+            return
         i = 0
-        n = len(self.tokens)
+        n = self.n
         while i < n:
             if not self.free(i):
                 i += 1
@@ -401,11 +504,6 @@ class _Scanner:
             i = end
 
     # -- dates of birth -----------------------------------------------------------------------
-    _DOB_CUES = (
-        ("born",), ("date", "of", "birth"), ("dob",), ("d", "o", "b"), ("birthday",),
-        ("birth", "date"), ("birthdate",), ("born", "on"), ("born", "in"), ("birthday's",),
-        ("b'day",),
-    )
     _DATE_FILLERS = frozenset("is was on in the of it's its as".split())
 
     def _date_word(self, j: int) -> bool:
@@ -418,9 +516,9 @@ class _Scanner:
                         "saturday", "christmas", "easter")
 
     def dates_of_birth(self) -> None:
-        n = len(self.tokens)
-        for i in range(n):
-            if not self.ends_any(i, self._DOB_CUES):
+        n = self.n
+        for i in self.after(_DOB_ENDS):
+            if not self.ends_any(i, _DOB_CUES):
                 continue
             j = i
             while j < n and self.words[j] in self._DATE_FILLERS and j - i < 3:
@@ -442,7 +540,9 @@ class _Scanner:
 
     # -- emails -------------------------------------------------------------------------------
     def spoken_emails(self) -> None:
-        n = len(self.tokens)
+        n = self.n
+        if "at" not in self.words:
+            return  # one look, not one per word
         for a in range(1, n - 3):
             if self.words[a] != "at" or not self.free(a):
                 continue
@@ -495,7 +595,7 @@ class _Scanner:
 
     # -- postcodes ----------------------------------------------------------------------------
     def _letter(self, j: int) -> str | None:
-        if j >= len(self.tokens):
+        if j >= self.n:
             return None
         w = self.words[j]
         if len(w) == 1 and w.isalpha():
@@ -505,7 +605,9 @@ class _Scanner:
     def spoken_postcodes(self) -> None:
         """Postcodes said or typed in pieces: "y o seven six y f", "e c one a one b b",
         "g forty one two p e", "EH12 9DN", "a b one oh one double a"."""
-        n = len(self.tokens)
+        if not self.numberish:
+            return  # every postcode has a digit
+        n = self.n
         i = 0
         words = self.words
         while i < n:
@@ -521,7 +623,7 @@ class _Scanner:
     def _symbols(self, j: int) -> list[tuple[int, str]]:
         """The ways token j (and maybe the next) can be read as postcode characters:
         (tokens used, characters)."""
-        n = len(self.tokens)
+        n = self.n
         w = self.words[j]
         out: list[tuple[int, str]] = []
         if w in MULTIPLIERS and j + 1 < n and not self.broken_before(j + 1):
@@ -556,7 +658,7 @@ class _Scanner:
         """If a postcode (any of the six shapes) starts at token i, the index after it."""
         if not _could_start_postcode(self.words[i]):
             return None
-        n = len(self.tokens)
+        n = self.n
         best: int | None = None
         stack: list[tuple[int, str]] = [(i, "")]
         while stack:
@@ -582,7 +684,7 @@ class _Scanner:
     # -- addresses ----------------------------------------------------------------------------
     def _cardinal(self, i: int) -> int | None:
         """Index after a house number said or written at token i, or None."""
-        n = len(self.tokens)
+        n = self.n
         w = self.words[i]
         if _HOUSE_NUMBER.fullmatch(w):
             return i + 1
@@ -601,8 +703,8 @@ class _Scanner:
     def addresses_after_cues(self) -> None:
         """After an address cue ("i live at", "send it to"), a house or flat number and the
         street words after it are an address, whatever the street's type word."""
-        n = len(self.tokens)
-        for i in range(1, n):
+        n = self.n
+        for i in self.after(_ADDRESS_ENDS):
             if not self.free(i) or not self.ends_any(i, ADDRESS_CUES):
                 continue
             start = j = i
@@ -654,8 +756,8 @@ class _Scanner:
 
     def street_and_house_number(self) -> None:
         """"the street is rowan brae", "the house number is nine": one part of an address."""
-        n = len(self.tokens)
-        for i in range(1, n):
+        n = self.n
+        for i in self.after(_STREET_OR_HOUSE_ENDS):
             if not self.free(i):
                 continue
             if self.ends_any(i, HOUSE_NUMBER_CUES):
@@ -673,7 +775,9 @@ class _Scanner:
                         break
 
     def addresses(self) -> None:
-        n = len(self.tokens)
+        if not self.numberish:
+            return  # no house number
+        n = self.n
         i = 0
         while i < n:
             if not self.free(i) or (i > 0 and self._cardinal(i - 1) is not None
@@ -734,7 +838,7 @@ class _Scanner:
         return w in lists.first or w in lists.last
 
     def _capitalised_mid_sentence(self, i: int) -> bool:
-        raw = self.tokens[i].raw
+        raw = self.raws[i]
         if not raw[:1].isupper() or raw.isupper() and len(raw) > 1:
             return False
         if i == 0 or self.broken_before(i):
@@ -746,14 +850,14 @@ class _Scanner:
         # long answer of many names took seconds (quadratic).
         cached: bool | None = getattr(self, "_title_case", None)
         if cached is None:
-            raws = [t.raw for t in self.tokens if t.raw.isalpha()]
+            raws = [r for r in self.raws if r.isalpha()]
             cached = bool(raws) and sum(r[:1].isupper() for r in raws) > 0.6 * len(raws)
             self._title_case = cached
         return cached
 
     def _name_follows(self, j: int) -> bool:
         """Whether token j (after a possible name) fits a name before it."""
-        n = len(self.tokens)
+        n = self.n
         if j >= n or self.broken_before(j) or not self.free(j):
             return True
         w = self.words[j]
@@ -766,7 +870,7 @@ class _Scanner:
         w = self.words[j]
         return (
             _wordlike(w) and len(w) >= 2 and w not in FUNCTION_WORDS and not self._ordinary(w)
-            and w not in ROLES and w not in TITLES and w not in INSTITUTIONS
+            and w not in _ROLES and w not in TITLES and w not in INSTITUTIONS
             and w not in STREET_TYPES
             # English verb and plural endings; Baltic names ending in -as, -is, -us may stay
             and not _NOT_NAME_END.search(w)
@@ -778,14 +882,14 @@ class _Scanner:
         Stricter than _name_follows: "is" or "has" after an unlisted word suggests that word
         begins a new clause ("my name is oliver money is tight").
         """
-        n = len(self.tokens)
+        n = self.n
         if j >= n or self.broken_before(j) or not self.free(j):
             return True
         return self.words[j] in CLAUSE_STARTS
 
     def _extend_name(self, i: int) -> int:
         """From a name at token i, take following surnames; return the last name token index."""
-        n = len(self.tokens)
+        n = self.n
         lists = name_lists()
         title_case = self._title_case_text()
         j = i + 1
@@ -797,7 +901,7 @@ class _Scanner:
             if w in ORDINARY_GIVEN_NAMES and w not in lists.last:
                 break  # a given name that is also a word ("sat") is no surname
             if w in lists.last or w in lists.first or _surname_form(w) \
-                    or _GAELIC_SURNAME.fullmatch(self.tokens[j].raw):
+                    or _GAELIC_SURNAME.fullmatch(self.raws[j]):
                 if w in _COMMON_NAMES and (
                     not (self._name_follows(j + 1) or self._clause_ends(j + 1))
                     or (j + 1 < n and self.words[j + 1] in _OBJECT_WORDS)
@@ -808,7 +912,7 @@ class _Scanner:
             if self._plausible_unknown(j) and len(w) >= 4 and (
                 self._clause_ends(j + 1)
                 or (self._name_follows(j + 1) and self.words[j + 1] not in SHORT_VERBS)
-                or (self.tokens[j].raw[:1].isupper() and not title_case)
+                or (self.raws[j][:1].isupper() and not title_case)
             ):
                 j += 1
                 continue
@@ -820,36 +924,41 @@ class _Scanner:
 
     def names(self) -> None:
         """Mark people's names: after cues, and names that are no ordinary word anywhere."""
-        n = len(self.tokens)
+        n = self.n
         lists = name_lists()
-        title_case = self._title_case_text()
-        i = 0
-        while i < n:
-            w = self.words[i]
-            if not self.free(i) or w in FUNCTION_WORDS or w in NUMBER_WORDS or not _wordlike(w):
-                i += 1
+        words, kinds = self.words, self.kinds
+        english = self.english
+        resume = 0  # the first token not yet passed (a name taken out passes its tokens)
+        hyphens = "-" in self.text  # else no word is part of a hyphenated one
+        for i in self._name_candidates(lists):
+            w = words[i]
+            if i < resume or kinds[i] is not None or not _wordlike(w):
                 continue
-            if (i + 1 < n and self.gap(i + 1) == "-" and not self._listed(self.words[i + 1])) \
-                    or (i > 0 and self.gap(i) == "-" and not self._listed(self.words[i - 1])):
-                i += 1  # part of a hyphenated word ("co-production"), not a name
-                continue
+            if hyphens and (
+                (i + 1 < n and self.gap(i + 1) == "-" and not self._listed(self.words[i + 1]))
+                or (i > 0 and self.gap(i) == "-" and not self._listed(self.words[i - 1]))
+            ):
+                continue  # part of a hyphenated word ("co-production"), not a name
             listed = w in lists.first or w in lists.last \
-                or bool(_GAELIC_SURNAME.fullmatch(self.tokens[i].raw))
+                or (self.raws[i][0] in "MN" and bool(_GAELIC_SURNAME.fullmatch(self.raws[i])))
             first = w in lists.first
             ordinary = self._ordinary(w)
             # ordinary in every sense: never a name whatever the cue
             plain_word = w in OTHER_ORDINARY
+            previous = self.words[i - 1] if i > 0 and not self.broken_before(i) else ""
+            before = words[i - 1] if i > 0 else ""
+            strong = english and before in _STRONG_ENDS and self.ends_any(i, STRONG_CUES)
+            role = english and (
+                previous in TITLES
+                or (previous in _ROLES and (i < 2 or self.words[i - 2] not in NOT_ROLE_BEFORE))
+            )
+            intro = english and before in _INTRO_ENDS and self.ends_any(i, INTRO_CUES)
+            if not (listed or strong or role or intro or _surname_form(w)):
+                continue  # the word before was no whole cue ("to" of "go to")
+            weak_intro = previous in WEAK_INTRO_WORDS
             follows = self._name_follows(i + 1)
             next_is_number = i + 1 < n and self.words[i + 1] in NUMBER_WORDS
-            written_cap = not title_case and self._capitalised_mid_sentence(i)
-            previous = self.words[i - 1] if i > 0 and not self.broken_before(i) else ""
-            strong = self.english and self.ends_any(i, STRONG_CUES)
-            role = self.english and (
-                previous in TITLES
-                or (previous in ROLES and (i < 2 or self.words[i - 2] not in NOT_ROLE_BEFORE))
-            )
-            intro = self.english and self.ends_any(i, INTRO_CUES)
-            weak_intro = previous in WEAK_INTRO_WORDS
+            written_cap = self._capitalised_mid_sentence(i) and not self._title_case_text()
 
             is_name = False
             if plain_word:
@@ -913,7 +1022,7 @@ class _Scanner:
                 if (last + 1 < n and self.words[last + 1] in INSTITUTIONS) or (
                     previous in INSTITUTION_PREFIXES
                 ):
-                    i = last + 1  # "queen margaret hospital", "st andrew"
+                    resume = last + 1  # "queen margaret hospital", "st andrew"
                     continue
                 start = i
                 if surname_form and i > 0 and self.free(i - 1) and not self.broken_before(i) \
@@ -927,7 +1036,7 @@ class _Scanner:
                 ):
                     start = i - 1  # an unlisted first name before a listed surname
                 self.mark(start, last, "NAME")
-                i = last + 1
+                resume = last + 1
                 continue
             # a surname that is no ordinary word, right after a first name ("mark thompson")
             if listed and not ordinary and w in lists.last and i > 0 and self.free(i - 1) \
@@ -936,17 +1045,37 @@ class _Scanner:
                     and previous not in OTHER_ORDINARY:
                 last = self._extend_name(i)
                 self.mark(i - 1, last, "NAME")
-                i = last + 1
+                resume = last + 1
                 continue
-            i += 1
+
+    def _name_candidates(self, lists: NameLists) -> list[int]:
+        """The tokens names() looks at, in order. Only a listed word, one of a surname's form,
+        or a word after a cue, a title or a role can be taken out as a name, and never a word
+        of _NEVER_NAMES; most words of a text are none of these, and are passed over here in
+        one comprehension rather than one turn of names()'s loop each."""
+        listed = _listed_names(lists)
+        cue_ends = _NAME_CUE_ENDS if self.english else frozenset()
+        english = self.english
+        words = self.words
+        befores = ["", *words]  # the word before each (one more at the end, never reached)
+        return [
+            i for i, (w, before, raw) in enumerate(zip(words, befores, self.raws, strict=False))
+            if w not in _NEVER_NAMES and (
+                w in listed or before in cue_ends
+                or (english and (w[0] in "mo" and w.startswith(_SURNAME_FORM_STARTS)
+                                 or w[-1] in "aikz" and w.endswith(_SURNAME_FORM_ENDS)))
+                or (raw[0] in "MN" and raw.startswith(_GAELIC_STARTS)))
+        ]
 
     # -- output -------------------------------------------------------------------------------
     def spans(self) -> list[tuple[int, int, str]]:
         """Character spans to replace, merged, in order."""
+        if not self.extra_spans and not any(self.kinds):
+            return []  # nothing found, the usual case
         raw: list[tuple[int, int, str]] = []
-        for t in self.tokens:
-            if t.kind is not None:
-                raw.append((t.start, t.end, t.kind))
+        for k, kind in enumerate(self.kinds):
+            if kind is not None:
+                raw.append((self.starts[k], self.ends[k], kind))
         raw.extend(self.extra_spans)
         raw.sort()
         merged: list[tuple[int, int, str]] = []

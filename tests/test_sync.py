@@ -46,6 +46,7 @@ from kiosk.store.sync import (
 )
 from kiosk.store.sync import rules as sync_rules
 from kiosk.store.sync import scrub as sync_scrub
+from kiosk.store.sync import span as sync_span
 from tests.support.kiosks import kiosk_answers
 from tests.support.paths import ROOT
 
@@ -343,6 +344,70 @@ def test_older_store_scrubbed_on_every_core_is_the_same_as_one_by_one(
     conn = sqlite3.connect(tmp_path / "again.sqlite")
     assert conn.execute(order).fetchall() == got
     conn.close()
+
+
+def _scrubbed_as_one_by_one(folder: Path, shared_path: Path) -> int:
+    """Assert that each answer in the shared store is byte for byte what the scrubber gives
+    for it alone; returns how many the scrubber changed."""
+    order = "SELECT id, text, value, language FROM answers ORDER BY id"
+    kiosk = sqlite3.connect(store_in(folder))
+    sent = kiosk.execute(order).fetchall()
+    kiosk.close()
+    conn = sqlite3.connect(shared_path)
+    got = conn.execute(order).fetchall()
+    conn.close()
+    expected = [(id_, redact(text, language).text, language) for id_, text, _, language in sent]
+    assert [(id_, text, language) for id_, text, _, language in got] == expected
+    assert [json.loads(value) for _, _, value, _ in got] == [text for _, text, _ in expected]
+    return sum(e[1] != s[1] for e, s in zip(expected, sent, strict=True))
+
+
+def test_answers_of_later_spans_are_scrubbed_ahead_with_the_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first span of an older store scrubs the texts of the spans after it too (the worker
+    processes start once per sync); every span's copy still gives what the scrubber gives."""
+    store = _older_kiosk(tmp_path / "k", 600)
+    pieces: list[int] = []
+    real_many = sync_scrub.scrub_many
+    monkeypatch.setattr(sync_scrub, "scrub_many", lambda pairs, meanwhile: pieces.append(
+        len(pairs)) or real_many(pairs, meanwhile))
+    report = sync(store, SharedFile(tmp_path / "shared.sqlite"), max_rows=150)
+    store.close()
+    assert report.answers_added == 600
+    # Spans: the participants, then four of answers. Each answer's text is distinct.
+    assert pieces[0] == 600 and set(pieces[1:]) == {0}, pieces
+    assert report.redacted == _scrubbed_as_one_by_one(tmp_path / "k", tmp_path / "shared.sqlite")
+    assert report.redacted > 150
+
+
+def test_a_span_changed_between_reading_and_copying_is_scrubbed_row_by_row(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which answers the scrubber changes is known by row only while the span holds the same
+    answers: a participant who withdraws meanwhile (answers deleted, their rows free for the
+    next) makes the copy ask the scrubber answer by answer again, with the same result."""
+    store = _older_kiosk(tmp_path / "k", 200)
+    last = store.conn.execute("SELECT participant_id FROM answers ORDER BY rowid DESC "
+                              "LIMIT 1").fetchone()[0]
+    real_start = sync_span._start_checker
+    asked: list[int] = []
+
+    def withdraw_meanwhile(conn: sqlite3.Connection, span: tuple[int, int]) -> Any:
+        other = sqlite3.connect(store_in(tmp_path / "k"))
+        with other:
+            other.execute("DELETE FROM answers WHERE participant_id = ?", (last,))
+        other.close()
+        return real_start(conn, span)
+
+    monkeypatch.setattr(sync_span, "_start_checker", withdraw_meanwhile)
+    real_changed = sync_scrub.SpanScrubs.changed
+    monkeypatch.setattr(sync_scrub.SpanScrubs, "changed", lambda self, *row: asked.append(1)
+                        or real_changed(self, *row))
+    report = sync(store, SharedFile(tmp_path / "shared.sqlite"))
+    store.close()
+    assert report.answers_added == 150
+    # Once per answer when deciding ahead, and again by SQL for each open answer it copies.
+    assert len(asked) >= 200 + 150
+    assert report.redacted == _scrubbed_as_one_by_one(tmp_path / "k", tmp_path / "shared.sqlite")
 
 
 def test_small_sync_scrubs_in_its_own_process(tmp_path: Path,

@@ -4,6 +4,7 @@ connection, checked by the SQL rules and by a checker thread on another core mea
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 import threading
@@ -28,7 +29,13 @@ from kiosk.store.sync.rules import (
     SUSPECT_ANSWERS,
     value_fits,
 )
-from kiosk.store.sync.scrub import SpanScrubs, scrub_changed, scrubbed_text, scrubbed_value
+from kiosk.store.sync.scrub import (
+    SpanScrubs,
+    plain_value,
+    scrub_changed,
+    scrubbed_text,
+    scrubbed_value,
+)
 from kiosk.store.sync.validate import validate_batch
 
 SOURCE = "kiosk_source"  # the kiosk store's schema name while attached to a shared store
@@ -142,14 +149,18 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan,
     conn.create_function("kiosk_scrub_value", 2, scrubs.value, deterministic=True)
     conn.create_function("kiosk_scrub_changed", 3, scrubs.changed, deterministic=True)
     checker = None
+    prepared = None
     if batch.answers_span:
         span = batch.answers_span
         # Before the shared store's write lock is taken: the scrubber is the slow part. The
         # rules' check of the span runs meanwhile, on its own connection.
-        checker = scrubs.prepare(_to_scrub(conn, span), lambda: _start_checker(conn, span))
+        prepared = _Prepared(conn, span)
+        checker = scrubs.prepare(itertools.chain(prepared.pairs(), _ahead(conn, span, scrubs)),
+                                 lambda: _start_checker(conn, span))
+        prepared.decide(scrubs)
     while True:
         try:
-            return _copy_span(conn, batch, left_out, checker)
+            return _copy_span(conn, batch, left_out, checker, prepared)
         except _Redo:
             continue
         finally:
@@ -164,26 +175,96 @@ def _start_checker(conn: sqlite3.Connection, span: tuple[int, int]) -> _Checker:
     return checker
 
 
-def _to_scrub(conn: sqlite3.Connection, span: tuple[int, int]) -> Iterator[tuple[str, str]]:
-    """The (text, language) pairs the copy of this span will scrub, each answer's text and its
-    value's words: scrubbed all at once ahead of the copy, on every core. One the copy asks
-    for and this missed (an odd value) is simply scrubbed when asked."""
-    for text, value, language in conn.execute(
-            f"SELECT s.text, s.value, s.language FROM {SOURCE}.answers s WHERE s.rowid > :start "
-            f"AND s.rowid <= :end AND {NEEDS_SCRUB}",
-            {"start": span[0], "end": span[1], "ours": scrubber_version()}):
-        if not isinstance(text, str) or not isinstance(language, str):
-            continue
-        yield text, language
-        if isinstance(value, str) and value != json.dumps(text, ensure_ascii=False):
-            with contextlib.suppress(ValueError, RecursionError):  # left to the copy
-                said = json.loads(value)
-                if isinstance(said, str):
-                    yield said, language
+def _texts(value: Any, text: Any, language: Any) -> Iterator[tuple[str, str]]:
+    """The (text, language) pairs the copy scrubs for one answer: its text and its value's
+    words. One the copy asks for and this missed (an odd value) is simply scrubbed when asked."""
+    if not isinstance(text, str) or not isinstance(language, str):
+        return
+    yield text, language
+    if isinstance(value, str) and not plain_value(text, value):
+        with contextlib.suppress(ValueError, RecursionError):  # left to the copy
+            said = json.loads(value)
+            if isinstance(said, str):
+                yield said, language
+
+
+def _ahead(conn: sqlite3.Connection, span: tuple[int, int], scrubs: SpanScrubs
+           ) -> Iterator[tuple[str, str]]:
+    """The texts of the answers after this span that the next spans will scrub, up to half of
+    what `scrubs` keeps: scrubbed with this span's, so that every core is started once per
+    sync rather than once per span, and the next spans' copies do not wait for them."""
+    if scrubs.ahead_to >= span[1]:
+        return
+    budget = scrubs.limit // 2
+    scrubs.ahead_to = span[1]
+    for rowid, text, value, language in conn.execute(
+            f"SELECT s.rowid, s.text, s.value, s.language FROM {SOURCE}.answers s "
+            f"WHERE s.rowid > :end AND {NEEDS_SCRUB} ORDER BY s.rowid",
+            {"end": span[1], "ours": scrubber_version()}):
+        for pair in _texts(value, text, language):
+            budget -= len(pair[0])
+            yield pair
+        scrubs.ahead_to = rowid
+        if budget <= 0:
+            return
+    scrubs.ahead_to = 2**63 - 1  # every answer there is was read
+
+
+class _Prepared:
+    """The span's answers that go through the scrubber again, read ahead of the copy: their
+    texts are scrubbed all at once, on every core, and which of them the scrubber changes is
+    then known by row, so the copy need not call back into Python for each open answer (that
+    cost more than the copy itself)."""
+
+    def __init__(self, conn: sqlite3.Connection, span: tuple[int, int]):
+        params = {"start": span[0], "end": span[1], "ours": scrubber_version()}
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")  # the rows and their fingerprint from one snapshot
+        try:
+            self.rows: list[tuple[Any, ...]] = conn.execute(
+                f"SELECT s.rowid, s.text, s.value, s.language FROM {SOURCE}.answers s "
+                f"WHERE s.rowid > :start AND s.rowid <= :end AND {NEEDS_SCRUB}",
+                params).fetchall()
+            self.fingerprint = conn.execute(SPAN_FINGERPRINT.format(schema=f"{SOURCE}."),
+                                            params).fetchone()
+        finally:
+            if own:
+                conn.execute("COMMIT")
+        self.span = params
+        self.changed: str | None = None  # the rowids the scrubber changes, as a JSON list
+
+    def pairs(self) -> Iterator[tuple[str, str]]:
+        """The (text, language) pairs the copy of the span will scrub (see _texts)."""
+        for _, text, value, language in self.rows:
+            yield from _texts(value, text, language)
+
+    def decide(self, scrubs: SpanScrubs) -> None:
+        """Find which rows the scrubber changes, from what `scrubs` found. A row it cannot
+        decide (a text or value that is not what it should be) leaves the copy to ask SQL's
+        kiosk_scrub_changed for every row, as it would without this."""
+        changed = []
+        try:
+            for rowid, text, value, language in self.rows:
+                if scrubs.changed(text, value, language):
+                    changed.append(rowid)
+        except Exception:  # noqa: BLE001 - the copy asks again row by row and reports it
+            return
+        self.changed = json.dumps(changed)
+
+    def which(self, conn: sqlite3.Connection) -> tuple[str, dict[str, Any]]:
+        """The SQL condition for "the scrubber changes this answer" in the copy's snapshot,
+        with its parameters: by row when the span holds the same answers as when it was read
+        (answers are only added or deleted, never changed), else by asking the scrubber."""
+        if self.changed is not None and self.fingerprint == conn.execute(
+                SPAN_FINGERPRINT.format(schema=f"{SOURCE}."), self.span).fetchone():
+            return ("s.rowid IN (SELECT value FROM json_each(:changed))",
+                    {"changed": self.changed})
+        return CHANGED, {}
 
 
 def _copy_span(conn: sqlite3.Connection, batch: StoreSpan, left_out: dict[int, Refusal],
-               checker: _Checker | None) -> BatchResult:
+               checker: _Checker | None, prepared: _Prepared | None) -> BatchResult:
     result = BatchResult()
     judge = _Judge(batch)
     conn.create_function("kiosk_participant_fits", 10, judge.participant)
@@ -227,8 +308,11 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan, left_out: dict[int, R
                                              f"participant {pid}: its event {event_id} did "
                                              "not arrive"))
         if batch.answers_span:
-            assert checker is not None  # started by copy_span for every span of answers
-            span = {**params, "start": batch.answers_span[0], "end": batch.answers_span[1]}
+            # Both made by copy_span for every span of answers.
+            assert checker is not None and prepared is not None
+            changed, known = prepared.which(conn)
+            span = {**params, **known, "start": batch.answers_span[0],
+                    "end": batch.answers_span[1]}
             # A participant's answers never come back once they withdrew, even from an old
             # batch; two statements so that only answers actually added count as scrubbed.
             copy = (f"INSERT OR IGNORE INTO main.answers ({ANSWER_COLUMNS}, sync_id) "
@@ -256,11 +340,11 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan, left_out: dict[int, R
                 conn.execute(f'DROP INDEX main."{name}"')
             as_sent = conn.execute(copy.format(
                 value="s.value", text="s.text",
-                which=f"NOT ({NEEDS_SCRUB} AND {CHANGED})"), span).rowcount
+                which=f"NOT ({NEEDS_SCRUB} AND {changed})"), span).rowcount
             result.redacted = conn.execute(copy.format(
                 value="kiosk_scrub_value(s.value, s.language)",
                 text="kiosk_scrub_text(s.text, s.language)",
-                which=f"{NEEDS_SCRUB} AND {CHANGED}"), span).rowcount
+                which=f"{NEEDS_SCRUB} AND {changed}"), span).rowcount
             result.answers_added = as_sent + result.redacted
             # Answers whose participant is not here were left out by the copy: look for them
             # only when the copy left some out (never on a first sync; a scan of the span).

@@ -131,6 +131,8 @@ class SpanScrubs:
         """Scrub these (text, language) pairs ahead of the copy; returns what `meanwhile`
         returned (see scrub_many)."""
         todo = list(dict.fromkeys(p for p in pairs if p not in self.done))
+        if not todo:
+            return meanwhile()
         results, started = scrub_many(todo, meanwhile)
         for pair, found in zip(todo, results, strict=True):
             if found is not None:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from kiosk.core.redact import redact
+from kiosk.core.redact import name_lists, redact
 
 
 @functools.lru_cache(maxsize=10_000)  # short answers ("more time") recur; redact() is pure
@@ -94,8 +94,9 @@ def scrub_many(pairs: Sequence[tuple[str, str]], meanwhile: Callable[[], T]
     scrubber is pure, so the results are the same either way; the workers are forked after the
     word lists are loaded here, so they do not load them again.
 
-    `meanwhile` is called once, before the scrubbing and after any fork (so that it may start a
-    thread: a fork copies none), and what it returns is returned beside the results."""
+    `meanwhile` is called once, and what it returns is returned beside the results: before the
+    scrubbing when it is done here (a thread it starts runs on another core meanwhile), after
+    it when the workers do it (they use every core, and a fork copies no thread)."""
     if len(pairs) < PARALLEL_FROM or not _can_fork():
         started = meanwhile()
         return [_scrub_or_none(text, language) for text, language in pairs], started
@@ -103,9 +104,9 @@ def scrub_many(pairs: Sequence[tuple[str, str]], meanwhile: Callable[[], T]
         redact("call Mary", language)  # load the word lists before forking: shared, not redone
     chunks = [list(pairs[i:i + _CHUNK]) for i in range(0, len(pairs), _CHUNK)]
     with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
-        started = meanwhile()
         # imap keeps the chunks in order, so result i is always for pair i.
-        return [result for chunk in pool.imap(_scrub_chunk, chunks) for result in chunk], started
+        results = [result for chunk in pool.imap(_scrub_chunk, chunks) for result in chunk]
+    return results, meanwhile()
 
 
 # How many characters of answers SpanScrubs keeps the results for (with the results, about
@@ -125,11 +126,27 @@ class SpanScrubs:
         self.limit, self.chars = limit, 0
         # The kiosk rowid up to which answers were read ahead of their span (see span.py).
         self.ahead_to = 0
+        self._loading: threading.Thread | None = None
+
+    def load(self) -> None:
+        """Start loading the scrubber's name lists on a thread of its own (a fifth of a second),
+        while the participants are copied: scrubbing then waits for it, rather than for loading
+        them itself."""
+        if self._loading is None:
+            self._loading = threading.Thread(target=name_lists, daemon=True)
+            self._loading.start()
+
+    def _loaded(self) -> None:
+        # Joined before any scrubbing here: two threads would load the same lists, and worker
+        # processes are forked only once no other thread runs.
+        if self._loading is not None:
+            self._loading.join()
 
     def prepare(self, pairs: Iterable[tuple[str, str]],
                 meanwhile: Callable[[], T]) -> T:
         """Scrub these (text, language) pairs ahead of the copy; returns what `meanwhile`
         returned (see scrub_many)."""
+        self._loaded()
         todo = list(dict.fromkeys(p for p in pairs if p not in self.done))
         if not todo:
             return meanwhile()
@@ -143,6 +160,7 @@ class SpanScrubs:
         """As the module's scrub(), from the results already found."""
         found = self.done.get((text, language))
         if found is None:
+            self._loaded()
             found = _scrub_once(text, language)
             self._keep((text, language), found)
         return found

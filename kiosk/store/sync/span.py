@@ -148,12 +148,21 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan,
     conn.create_function("kiosk_scrub_text", 2, scrubs.text, deterministic=True)
     conn.create_function("kiosk_scrub_value", 2, scrubs.value, deterministic=True)
     conn.create_function("kiosk_scrub_changed", 3, scrubs.changed, deterministic=True)
+    if batch.participants_span and conn.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {SOURCE}.answers s WHERE s.rowid > :after "
+            f"AND {NEEDS_SCRUB})",
+            {"after": batch.base.answers_mark, "ours": scrubber_version()}).fetchone()[0]:
+        # The sync's first span, and answers to come that the scrubber will go over again
+        # (none, from a kiosk of this version: they carry its stamp). Its name lists load while
+        # the participants are copied.
+        scrubs.load()
     checker = None
     prepared = None
     if batch.answers_span:
         span = batch.answers_span
         # Before the shared store's write lock is taken: the scrubber is the slow part. The
-        # rules' check of the span runs meanwhile, on its own connection.
+        # rules' check of the span runs on its own connection, beside the scrubbing when that
+        # is done here, else (every core scrubbing) beside the copy.
         prepared = _Prepared(conn, span)
         checker = scrubs.prepare(itertools.chain(prepared.pairs(), _ahead(conn, span, scrubs)),
                                  lambda: _start_checker(conn, span))

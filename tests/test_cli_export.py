@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from kiosk.devtools.simulate import read_pack_source, simulate
 from kiosk.store.db import Store, store_in
 from kiosk.store.sync import sync_to_file
 from tests.support.exports import PACK
+from tests.support.paths import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +92,26 @@ def test_a_folder_named_like_a_pdf_is_not_written_into(shared_store: Path,
     assert code == 1 and len(output.strip().splitlines()) == 1, output
     assert "is a folder" in output
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "report"])
+def test_a_store_that_is_not_there_is_one_line_from_the_whole_process(
+        tmp_path: Path, fmt: str) -> None:
+    """The closing counts are read on a thread beside the export: when the store cannot be
+    read, that thread must not add a traceback of its own to the command's one-line error."""
+    result = subprocess.run([sys.executable, "-m", "kiosk", "export", "--from",
+                             str(tmp_path / "missing"), "--format", fmt, "--out",
+                             str(tmp_path / "out.csv")], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "missing" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "Exception in thread" not in result.stderr
+
+
+def test_csv_export_ends_with_the_counts_read_beside_it(shared_store: Path,
+                                                        tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["export", "--from", str(shared_store), "--format",
+                                       "csv", "--out", str(tmp_path / "a.csv"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("From ") and "who took part" in last and "withdrew" in last

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 
 import click
 
 from kiosk.commands.common import quiet_option
-from kiosk.outputs.audio import AUDIO_README
 from kiosk.outputs.export import FORMATS, export
-from kiosk.outputs.page import ReportError
-from kiosk.outputs.report import report_files
 from kiosk.outputs.rows import ExportError, open_store, tally_of, unreadable_packs
 
 
@@ -62,26 +61,46 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
             bar.__enter__()
         bar.update(min(done, total) - bar.pos)
 
+    errors: tuple[type[Exception], ...] = (ExportError,)
+    if fmt == "report":  # only then: the report's modules take a while to load
+        from kiosk.outputs.page import ReportError
+
+        errors = (ExportError, ReportError)
+    # The closing line's counts, read on another core while the export is written.
+    summary: list[str] = []
+
+    def count_meanwhile() -> None:
+        with contextlib.suppress(Exception):  # said by the export, or by the second try below
+            summary.append(left_out(source, session, pack))
+
+    counting = threading.Thread(target=count_meanwhile, daemon=True)
+    counting.start()
     try:
-        count = export(source, fmt, out, progress, session=session, pack=pack,
-                       min_group=min_group, raw_text=raw_text, audio=not no_audio)
-    except (ExportError, ReportError) as exc:
+        count = export(source, fmt, out, None if quiet else progress, session=session,
+                       pack=pack, min_group=min_group, raw_text=raw_text, audio=not no_audio)
+    except errors as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         if bar is not None:
             bar.update((bar.length or 0) - bar.pos)
             bar.__exit__(None, None, None)
+        counting.join()
     for warning in pack_warnings(source):
         click.echo(warning, err=True)
     kept = f"{count} answer{'' if count == 1 else 's'} kept (latest per question)"
     if fmt == "report":
+        from kiosk.outputs.audio import AUDIO_README
+        from kiosk.outputs.report import report_files
+
         pdf, page, sound = report_files(out)
         recordings = "" if no_audio else \
             f" and the recordings in {sound}{os.sep} (read {sound / AUDIO_README} first)"
         click.echo(f"Wrote {pdf}, {page}{recordings} with {kept}.")
     else:
         click.echo(f"{out}: wrote {fmt} with {kept}.")
-    click.echo(left_out(source, session, pack))
+    # The counts were read beside the export; if that failed, they are read again here, where
+    # an error is reported as any other.
+    click.echo(summary[0] if summary else left_out(source, session, pack))
 
 
 def pack_warnings(source: str) -> list[str]:

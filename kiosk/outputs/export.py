@@ -83,7 +83,7 @@ def write_csv(conn: sqlite3.Connection, out: Path, progress: Progress | None = N
     reused. neutral() looks at one character, so the answers pay almost nothing for it.
     """
     safe = _as_is if raw_text else neutral
-    total, n = count_answers(conn), 0
+    total, n = (count_answers(conn) if progress else 0), 0
     heads: dict[Who, tuple[str, str]] = {}  # participant: (first column, last two)
     middles: dict[What, str] = {}  # question: its three columns
     tails: dict[tuple[str, str], str] = {}  # method and language
@@ -118,7 +118,7 @@ def write_csv(conn: sqlite3.Connection, out: Path, progress: Progress | None = N
 def write_json_lines(conn: sqlite3.Connection, out: Path, progress: Progress | None = None,
                      **filters: Any) -> int:
     """JSON Lines: one object per answer, the CSV columns plus the answer's raw value."""
-    total, n = count_answers(conn), 0
+    total, n = (count_answers(conn) if progress else 0), 0
     with open(out, "w", encoding="utf-8") as handle:
         for row in rows(conn, **filters):
             record = dict(zip(COLUMNS, row.values(), strict=True))
@@ -159,7 +159,7 @@ def write_xlsx(conn: sqlite3.Connection, out: Path, progress: Progress | None = 
         sheets: dict[tuple[str, str], Any] = {}
         counts: dict[tuple[str, str], list[Any]] = {}
         used = {"overview"}
-        total, n = count_answers(conn), 0
+        total, n = (count_answers(conn) if progress else 0), 0
 
         def cells(sheet: Any, values: list[Any]) -> list[Any]:
             """`values` for sheet.append(), texts that could be read as formulas made text

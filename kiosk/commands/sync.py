@@ -55,11 +55,13 @@ def command(data_dir: Path, target: str, source: Path | None, token: str | None,
         _merge(source, target, data_dir, token, quiet, fingerprint, insecure)
         return
     store = open_kiosk_store(data_dir)
+    # What the kiosk holds is counted on another core while it syncs.
+    holds = store.tally_meanwhile()
     with _progress_bar(quiet) as progress:
         try:
             report = sync_to_target(store, target, data_dir, token, progress,
                                     fingerprint=fingerprint, insecure=insecure)
-            held = store.tally()
+            held = holds()
         except (SyncError, HubError) as exc:
             raise click.ClickException(str(exc)) from None
         finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -330,6 +331,32 @@ class Store:
     def tally(self) -> Tally:
         """Everything this store holds, counted by kind (see kiosk.store.tally)."""
         return tally(self.conn)
+
+    def tally_meanwhile(self) -> Callable[[], Tally]:
+        """Start counting what this store holds (as `tally`) on a thread and connection of its
+        own, beside other work such as a sync; the function returned waits for the figures
+        (counted here again if the thread could not)."""
+        found: list[Tally] = []
+
+        def count() -> None:
+            try:
+                conn = sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True,
+                                       timeout=10)
+                try:
+                    found.append(tally(conn))
+                finally:
+                    conn.close()
+            except sqlite3.Error:
+                pass  # counted again by the caller's thread, which reports any error
+
+        thread = threading.Thread(target=count, daemon=True)
+        thread.start()
+
+        def figures() -> Tally:
+            thread.join()
+            return found[0] if found else self.tally()
+
+        return figures
 
     def keep_back(self, destination: str, rows: Iterable[tuple[str, str, str]],
                   today: date) -> None:

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from kiosk.commands.redact import command
 from kiosk.core.redact import describe_removed, name_lists, redact, scrubber_version
 from kiosk.core.redact import names as redact_names
+from kiosk.core.redact import stamp as stamp_module
 from kiosk.core.redact.stamp import NAME_SOURCES, PACKAGE_DIR, package_files, stamp_of
 from tests.support import redaction_eval
 
@@ -446,3 +447,17 @@ def test_shortcuts_find_what_the_full_rules_find(text: str, language: str,
     word, no listed name); these outputs are the ones the scrubber gave before it did, and
     the evaluation sets above hold the rest to the same recall and retention."""
     assert redact(text, language).text == expected
+
+
+@pytest.mark.parametrize("project", ["faker", "gender-guesser", "gender_guesser", "click",
+                                     "sqlite-utils", "no-such-project-here"])
+def test_installed_versions_read_from_folder_names_are_the_metadata_s(project: str) -> None:
+    """The stamp reads Faker's and gender-guesser's versions from their .dist-info folders'
+    names, without importlib.metadata: the same versions it gives, or none for neither."""
+    import importlib.metadata
+
+    try:
+        expected: str | None = importlib.metadata.version(project)
+    except importlib.metadata.PackageNotFoundError:
+        expected = None
+    assert stamp_module.installed_version(project) == expected

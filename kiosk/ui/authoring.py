@@ -735,7 +735,7 @@ class PackEditor:
         draft = self.draft
         if not draft.changed:
             return None
-        return draft.name() or "the new pack", lambda message: self.show_pack(message)
+        return draft.name() or "the new pack", self.show_pack
 
     def _draft(self) -> Draft:
         if self.draft is None:

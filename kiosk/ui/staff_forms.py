@@ -5,6 +5,8 @@ so the same large print, focus order and speech hold."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,46 +50,47 @@ class StaffForms:
     def __init__(self, mode: StaffMode):
         self.mode = mode
 
+    @contextmanager
+    def _form(self, name: str, title: str, how: str) -> Iterator[StaffMode]:
+        """One form's screen: its title and how to fill it in, then what the block adds (fields
+        and buttons), then Cancel; shown, and `how` said, when the block ends."""
+        mode = self.mode
+        mode._begin(name, mode.show_menu)
+        mode._text(title, bold=True)
+        mode._text(how)
+        yield mode
+        mode._button("Cancel", mode.show_menu)
+        mode._show(name, title, said=how)
+
     def show_event_form(self) -> None:
         """Event name and venue, typed on a keyboard."""
-        self.mode._begin("event-form", self.mode.show_menu)
-        title = "Name the session"
-        how = "Type the event name and the venue; Tab moves on."
-        self.mode._text(title, bold=True)
-        self.mode._text(how)
-        name = self.mode._field("Event name")
-        venue = self.mode._field("Venue")
+        with self._form("event-form", "Name the session",
+                        "Type the event name and the venue; Tab moves on.") as mode:
+            name = mode._field("Event name")
+            venue = mode._field("Venue")
+            mode._button("Save", lambda: self._save_event(name.text, venue.text))
 
-        def save() -> None:
-            event_name, where = name.text.strip()[:200], venue.text.strip()[:200]
-            if not event_name:
-                self.mode.show_menu("The session needs a name: nothing was changed.")
-                return
-            if self.mode.app.store is not None:
-                event_id = self.mode.app.store.start_event(event_name, where, date.today())
-                self.mode.settings.update(event_id=event_id)
-                self.mode.app.session.set_event(event_id)
-            self.mode.show_menu(f"The session is named: {event_name}"
-                           + (f", {where}." if where else "."))
-
-        self.mode._button("Save", save)
-        self.mode._button("Cancel", self.mode.show_menu)
-        self.mode._show("event-form", title, said=how)
+    def _save_event(self, name: str, venue: str) -> None:
+        event_name, where = name.strip()[:200], venue.strip()[:200]
+        if not event_name:
+            self.mode.show_menu("The session needs a name: nothing was changed.")
+            return
+        if self.mode.app.store is not None:
+            event_id = self.mode.app.store.start_event(event_name, where, date.today())
+            self.mode.settings.update(event_id=event_id)
+            self.mode.app.session.set_event(event_id)
+        self.mode.show_menu(f"The session is named: {event_name}"
+                            + (f", {where}." if where else "."))
 
     def show_withdraw_form(self) -> None:
         """Withdraw, after the event, the participant who was given a code on the thanks
         screen: staff type the words the participant reads out or shows them."""
-        self.mode._begin("withdraw-form", self.mode.show_menu)
-        title = "Withdraw by code"
         how = ("Type the code words the participant was given, in any of the kiosk's "
                "languages; accents may be left out. Their answers are deleted. Nothing says "
                "who it was.")
-        self.mode._text(title, bold=True)
-        self.mode._text(how)
-        code = self.mode._field("Code words")
-        self.mode._button("Withdraw", lambda: self._withdraw(code.text))
-        self.mode._button("Cancel", self.mode.show_menu)
-        self.mode._show("withdraw-form", title, said=how)
+        with self._form("withdraw-form", "Withdraw by code", how) as mode:
+            code = mode._field("Code words")
+            mode._button("Withdraw", lambda: self._withdraw(code.text))
 
     def _withdraw(self, text: str) -> None:
         from kiosk.core.withdrawal import CODE_WORDS, normalise_code, positions_of
@@ -103,27 +106,20 @@ class StaffForms:
 
         outcome = store.withdraw_code(text)
         if outcome == ALREADY_WITHDRAWN:
-            self.mode.show_menu("That code's participant had already withdrawn; their answers were "
-                           "deleted then. Nothing more to do.")
+            self.mode.show_menu("That code's participant had already withdrawn; their answers "
+                                "were deleted then. Nothing more to do.")
         elif outcome == WITHDRAWN:
             self.mode.show_menu("Withdrawn: the answers of the participant with that code are "
-                           "deleted, and the next syncs carry the withdrawal.")
+                                "deleted, and the next syncs carry the withdrawal.")
         else:
             # Said apart from a real code nobody here has, so staff know to ask again.
             words = ("" if positions_of(text) else
                      f" Those are not {CODE_WORDS} code words of any of the kiosk's languages.")
-            self.mode.show_menu("No participant on this kiosk has that code; nothing was changed."
-                           f"{words} Check the words with the participant.")
+            self.mode.show_menu("No participant on this kiosk has that code; nothing was "
+                                f"changed.{words} Check the words with the participant.")
 
     def show_sync_form(self) -> None:
         """Where to sync (a shared store file, e.g. on a USB stick, or a hub), then sync."""
-        self.mode._begin("sync-form", self.mode.show_menu)
-        title = "Sync"
-        how = "Sync to a shared store file or a hub (https://HOST:PORT)."
-        self.mode._text(title, bold=True)
-        self.mode._text(how)
-        target = self.mode._field("Where to sync",
-                             self.mode.settings.load().sync_target or DEFAULT_SYNC_TARGET)
         from kiosk.store.hub.pairing import read_pairing
         from kiosk.store.hub.token import HubError
 
@@ -131,20 +127,24 @@ class StaffForms:
             paired = read_pairing(self.mode.data_dir)
         except HubError:
             paired = None
-        # A secret while it lives, so typed like a password: never said aloud.
-        code = self.mode._field("Pairing code, for a new hub only" if not paired
-                           else f"Paired with {paired.url}; a code pairs with another hub",
-                           password=True)
+        with self._form("sync-form", "Sync",
+                        "Sync to a shared store file or a hub (https://HOST:PORT).") as mode:
+            target = mode._field("Where to sync",
+                                 mode.settings.load().sync_target or DEFAULT_SYNC_TARGET)
+            # A secret while it lives, so typed like a password: never said aloud.
+            code = mode._field("Pairing code, for a new hub only" if not paired
+                               else f"Paired with {paired.url}; a code pairs with another hub",
+                               password=True)
 
-        def spell_code() -> None:
-            # Never said on its own; a staff member who cannot see the dots asks to hear what
-            # they typed, letter by letter (with headphones, or the hall quiet), before pairing.
-            typed = [ch for ch in code.text if not ch.isspace()]
-            self.mode._say(", ".join(typed) + "." if typed else "No code typed yet.")
-        self.mode._button("Say the code I typed", spell_code)
-        self.mode._button("Start", lambda: self._sync(target.text.strip(), code.text.strip()))
-        self.mode._button("Cancel", self.mode.show_menu)
-        self.mode._show("sync-form", title, said=how)
+            def spell_code() -> None:
+                # Never said on its own; a staff member who cannot see the dots asks to hear
+                # what they typed, letter by letter (with headphones, or the hall quiet),
+                # before pairing.
+                typed = [ch for ch in code.text if not ch.isspace()]
+                mode._say(", ".join(typed) + "." if typed else "No code typed yet.")
+
+            mode._button("Say the code I typed", spell_code)
+            mode._button("Start", lambda: self._sync(target.text.strip(), code.text.strip()))
 
     def _sync(self, target: str, code: str = "") -> None:
         store = self.mode.app.store

@@ -38,6 +38,7 @@ from kiosk.staff.settings import MAX_FAILURES, NO_PIN, PIN_INVALID, StaffSetting
 from kiosk.ui.app import KioskApp
 from kiosk.ui.authoring import PackEditor
 from kiosk.ui.staff_forms import StaffForms
+from kiosk.ui.staff_lock import StaffLock
 from kiosk.ui.stick import StickPacks
 from kiosk.ui.widgets import KioskButton, TextBlock, TextField
 
@@ -143,12 +144,7 @@ class StaffMode(ModalView):
         self.stick = StickPacks(self)  # the "Packs on a stick" screens
         self.forms = StaffForms(self)  # Name the session, Withdraw by code, Sync
         self._previewing = False  # hidden while staff preview a pack in the participant's screens
-        # Staff mode locks itself when nobody uses it (a kiosk left open at an event would let
-        # anyone sync, withdraw or change the pack): warned first, an unsaved pack kept.
-        self.lock_after = app.options.staff_lock_seconds
-        self._lock_event: Any = None
-        self._resume: Callable[[], None] | None = None  # where the PIN leads after a lock
-        self.lock_note = ""  # said on the PIN screen after a lock
+        self.lock = StaffLock(self)  # locks itself when nobody uses it
         self.pin = ""
         self.screen = ""
         self.generation = 0  # which screen is shown: a late trace of an older one is dropped
@@ -202,10 +198,10 @@ class StaffMode(ModalView):
         if not self._keys_bound:
             Window.bind(on_key_down=self._on_key_down, on_textinput=self._on_text_input)
             self._keys_bound = True
-        self._keep_unlocked()
+        self.lock.keep_unlocked()
 
     def on_dismiss(self) -> None:
-        self._cancel_lock()
+        self.lock.cancel()
         if self._keys_bound:
             Window.unbind(on_key_down=self._on_key_down, on_textinput=self._on_text_input)
             self._keys_bound = False
@@ -229,7 +225,7 @@ class StaffMode(ModalView):
 
     def _on_key_down(self, window: Any, key: int, scancode: int, codepoint: str | None,
                      modifiers: list[str]) -> bool:
-        self._keep_unlocked()  # any key, even a modifier, is staff still there
+        self.lock.keep_unlocked()  # any key, even a modifier, is staff still there
         if key in MODIFIER_KEYS:
             return False  # modifier keys alone never act
         held = set(modifiers) - {"capslock", "numlock"}
@@ -273,7 +269,7 @@ class StaffMode(ModalView):
 
     def on_touch_down(self, touch: Any) -> bool:
         self.app.voice.stop()  # any touch stops speech at once
-        self._keep_unlocked()
+        self.lock.keep_unlocked()
         return bool(super().on_touch_down(touch))
 
     # Focus ---------------------------------------------------------------------------------------
@@ -604,76 +600,11 @@ class StaffMode(ModalView):
         if not pin:
             self.show_pin("No digits typed yet.")
         elif self.settings.check_pin(pin):
-            resume, self._resume, self.lock_note = self._resume, None, ""
-            (resume or self.show_menu)()
+            (self.lock.unlocked() or self.show_menu)()
         else:
             left = MAX_FAILURES - self.settings.failures()
             self.show_pin(f"Wrong PIN. {left} tr{'ies' if left > 1 else 'y'} left."
                           if not self.settings.seconds_locked() else "Wrong PIN.")
-
-    # The lock when nobody uses staff mode ---------------------------------------------------------
-
-    def _cancel_lock(self) -> None:
-        if self._lock_event is not None:
-            self._lock_event.cancel()
-            self._lock_event = None
-
-    def _keep_unlocked(self) -> None:
-        """Staff did something: the countdown to the lock starts again."""
-        self._cancel_lock()
-        if self.app.staff_open:
-            self._lock_event = Clock.schedule_once(lambda dt: self._warn_lock(),
-                                                   self.lock_after - self._lock_warning())
-
-    def _lock_warning(self) -> float:
-        """How long before the lock it is said: half a minute, less when the lock is soon."""
-        return min(30.0, self.lock_after / 2)
-
-    def _busy(self) -> bool:
-        # A sync under way (no way back until it ends) or a recording: never cut short.
-        return self.back is None or self.editor.recording
-
-    def _warn_lock(self) -> None:
-        if self._busy():
-            self._keep_unlocked()
-            return
-        if self.screen in ("pin", "no-pin", "pin-invalid", "locked"):
-            # Nothing to keep: the kiosk goes back to participants rather than wait behind a
-            # PIN pad nobody is using.
-            self.app.trace("staff-timeout", screen=self.screen)
-            self.dismiss()
-            return
-        seconds = round(self._lock_warning())
-        self._say(f"Staff mode locks in {seconds} seconds. Press any key or touch the screen "
-                  "to stay.")
-        self.app.trace("staff-lock-warning", seconds=seconds)
-        self._lock_event = Clock.schedule_once(lambda dt: self._lock(), self._lock_warning())
-
-    def _lock(self) -> None:
-        """Nobody answered the warning: back to the participant's Welcome. A pack being
-        changed is kept, in memory, for the PIN to open again where staff were."""
-        self._lock_event = None
-        if self._busy():
-            self._keep_unlocked()
-            return
-        minutes = max(1, round(self.lock_after / 60))
-        why = (f"Staff mode was locked after {minutes} minute{'s' if minutes > 1 else ''} "
-               "without use.")
-        self._keep_for_pin(why)
-        self.app.trace("staff-locked", kept=self.app.kept_staff is self)
-        self.dismiss()
-
-    def _keep_for_pin(self, why: str) -> None:
-        """Remember an unsaved pack (and where it was) for the PIN, saying so on the PIN
-        screen; with nothing unsaved, the next opening starts afresh."""
-        kept = self.editor.keep_for_lock()
-        if kept is None:
-            self.app.kept_staff = None
-            return
-        name, resume = kept
-        self._resume = partial(resume, f"{why} Your changes to {name} are kept, not yet saved.")
-        self.lock_note = f"{why} Type the PIN to go back to your unsaved changes to {name}."
-        self.app.kept_staff = self
 
     # The menu ------------------------------------------------------------------------------------
 
@@ -720,8 +651,8 @@ class StaffMode(ModalView):
             if timed_out:
                 # Nobody was there: the PIN is asked again (an unsaved pack kept for it), and
                 # the kiosk goes back to participants.
-                self._keep_for_pin("The preview ended because nobody used it; nothing was "
-                                   "kept.")
+                self.lock.keep_for_pin("The preview ended because nobody used it; nothing "
+                                       "was kept.")
                 self.app.trace("staff-locked", kept=self.app.kept_staff is self)
                 self.app.trace("staff-closed")
                 self.app.staff_closed()
@@ -754,7 +685,7 @@ def open_staff_mode(app: KioskApp, data_dir: Path) -> None:
     kept, app.kept_staff = app.kept_staff, None
     if isinstance(kept, StaffMode) and kept.data_dir == data_dir:
         # Locked with an unsaved pack: the PIN leads back to it.
-        kept.show_pin(kept.lock_note)
+        kept.show_pin(kept.lock.note)
         kept.open()
         return
     StaffMode(app, data_dir).open()

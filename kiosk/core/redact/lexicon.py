@@ -167,6 +167,18 @@ FUNCTION_WORDS = FUNCTION_WORDS | frozenset(
     """agus bha tha thuirt thu sinn sibh iad ri aig dhan anns nach robh bhith bho ach nuair
     ris rium leam dhomh dhi aice aige orm ort oirre seo cuideachd bhruidhinn chunnaic chuala
     innis rinn thainig chaidh""".split())
+# Scottish Gaelic small words (folded) that are also names or surnames elsewhere ("Ann", "Le",
+# "Chan"), so not in FUNCTION_WORDS, which every language shares. In Gaelic text, written in
+# lower case or starting a sentence, they are these words: "bha Ceit ann" ends the name at
+# "ann"; a capital inside a sentence ("tha Ann ann") still shows a name.
+GAELIC_SMALL_WORDS = frozenset(
+    """ann bean bi carson cha chan cho co da de dhuinn eil fo gu gum gun latha le leis ma mar
+    mi mo mu mura na nam nan nas sia te tri""".split())
+
+# Words ordinary after any other cue ("i'm lucky", "a sunny day", "ye ken"), so also in
+# OTHER_ORDINARY, that are given names too: taken out only right after a role of one person
+# ("my pal sunny said", "o'neil's carer Ben phoned").
+NAMES_AFTER_ROLES = frozenset("ben bonnie christian glen honey ken kirk lucky rich sunny".split())
 
 # Words that may follow a name introduced by a cue ("my carer grace is great", "thanks to hope
 # and the team"). An ordinary-word name is only taken out when one of these (or the end) follows.
@@ -174,7 +186,7 @@ AFTER_NAME = frozenset(
     """and who who's is was has had does did said says told tells from at he she they i we
     always never also but or with for too as comes came helps helped takes took brought
     drives drove gets got goes went makes made knows knew reads read rings phones calls
-    visits visited here speaking today again too's""".split()
+    visits visited here speaking today again too's phoned rang asked asks texted""".split()
 )
 
 # Words that begin something new after a full name: "my name is kofi nowak and ...",
@@ -308,7 +320,7 @@ NOT_MAC_NAMES = frozenset(
     macing macintosh macintoshes mackerel mackerels mackinaw mackinaws mackintosh mackintoshes
     macrobiotic macrobiotics macrocosm macrocosms macrologies macrology macron macrons macros
     macroscopic machair macbook macbooks mcdonalds macula macular maculae macrophage
-    macrophages""".split()
+    macrophages macos""".split()
 )
 
 # Words that end an address's street words after a cue ("... walters creek now").

@@ -38,12 +38,14 @@ from kiosk.core.redact.lexicon import (
     EMAIL_JOINERS,
     EMAIL_TLDS,
     FUNCTION_WORDS,
+    GAELIC_SMALL_WORDS,
     HOUSE_NUMBER_CUES,
     INSTITUTION_PREFIXES,
     INSTITUTIONS,
     INTRO_CLOSERS,
     INTRO_CUES,
     MULTIPLIERS,
+    NAMES_AFTER_ROLES,
     NOT_HOUSE_NUMBER_BEFORE,
     NOT_MAC_NAMES,
     NOT_ROLE_BEFORE,
@@ -91,6 +93,9 @@ _DIRECTIONS = frozenset("west east north south".split())
 _OBJECT_WORDS = frozenset("it me us them him her out up the a an".split())
 _POSSESSIVES = frozenset("my our his her their your".split())
 _MODALS = frozenset("may will can must might shall should would could did does do".split())
+# Words of AFTER_NAME that join or lead on rather than say what a person did: after a word
+# that is ordinary after other cues ("is my pal lucky or what") they show no name.
+_JOINING_WORDS = frozenset("and or but with for too as at from".split())
 
 
 def _last_words(*cue_lists: tuple[tuple[str, ...], ...]) -> frozenset[str]:
@@ -107,7 +112,8 @@ _INTRO_ENDS = _last_words(INTRO_CUES)
 _NAME_CUE_ENDS = _STRONG_ENDS | _INTRO_ENDS | TITLES | _ROLES
 # Words never taken out as a name where they stand: function words, numbers, and words that
 # are ordinary in every sense. One set, so that most words cost one lookup.
-_NEVER_NAMES = FUNCTION_WORDS | NUMBER_WORDS | OTHER_ORDINARY
+# NAMES_AFTER_ROLES are left out: names() takes them after a role ("my pal sunny said").
+_NEVER_NAMES = (FUNCTION_WORDS | NUMBER_WORDS | OTHER_ORDINARY) - NAMES_AFTER_ROLES
 _ADDRESS_ENDS = _last_words(ADDRESS_CUES)
 _STREET_OR_HOUSE_ENDS = _last_words(HOUSE_NUMBER_CUES, STREET_NAME_CUES)
 _DOB_CUES = (
@@ -316,7 +322,9 @@ class _Scanner:
 
     def __init__(self, text: str, language: str) -> None:
         self.text = text
-        self.english = language.lower().split("-")[0].split("_")[0] == "en"
+        base = language.lower().split("-")[0].split("_")[0]
+        self.english = base == "en"
+        self.gaelic = base == "gd"
         self.starts, self.ends, self.raws, self.words = _tokenise(text)
         self.n = len(self.words)
         self.kinds: list[str | None] = [None] * self.n  # the kind each token was marked as
@@ -325,6 +333,10 @@ class _Scanner:
         self.numberish = _any_digit(text) or not _NUMBERISH.isdisjoint(self.words)
         self.extra_spans: list[tuple[int, int, str]] = []  # character spans from written rules
         self._cue_positions: list[int] | None = None  # see after()
+        # Set by names(): the tokens that are a possessive ("o'neil's"), read as their owner's
+        # word, and the Gaelic small words that no name takes in (see GAELIC_SMALL_WORDS).
+        self.owners: frozenset[int] = frozenset()
+        self.stops: frozenset[int] = frozenset()
 
     # -- helpers ------------------------------------------------------------------------------
     def gap(self, i: int) -> str:
@@ -850,10 +862,51 @@ class _Scanner:
         # long answer of many names took seconds (quadratic).
         cached: bool | None = getattr(self, "_title_case", None)
         if cached is None:
-            raws = [r for r in self.raws if r.isalpha()]
-            cached = bool(raws) and sum(r[:1].isupper() for r in raws) > 0.6 * len(raws)
+            pairs = [(r, w) for r, w in zip(self.raws, self.words, strict=True) if r.isalpha()]
+            if self.english:
+                capitals = sum(r[:1].isupper() for r, _w in pairs)
+            else:
+                # Without cue phrases capitals are the evidence, and a short sentence with two
+                # names ("Dh'fhalbh Ailean MacRath le Ceit") would count as title case if the
+                # names' own capitals counted: only the other words' capitals do.
+                listed = _listed_names(name_lists())
+                capitals = sum(r[:1].isupper() and w not in listed
+                               and not _GAELIC_SURNAME.fullmatch(r) for r, w in pairs)
+            cached = bool(pairs) and capitals > 0.6 * len(pairs)
             self._title_case = cached
         return cached
+
+    def _gaelic_written(self, k: int) -> bool:
+        """Whether token k is a Mac/Nic surname as written in Gaelic ("NicLeòid"), not a word
+        that merely begins like one ("MacBook")."""
+        raw = self.raws[k]
+        return raw[:1] in "MN" and bool(_GAELIC_SURNAME.fullmatch(raw)) \
+            and self.words[k] not in NOT_MAC_NAMES
+
+    def _possessor(self, k: int) -> bool:
+        """Whether token k says whose the next word is: "my", "our", or a possessive such as
+        "o'neil's" (so "o'neil's carer grace" is one person's carer, as "my carer grace" is)."""
+        return k >= 0 and (self.words[k] in _POSSESSIVES or k in self.owners)
+
+    def _read_possessives_and_small_words(self) -> None:
+        """Before the name rules: read a possessive as its owner's word ("o'neil's" as
+        "o'neil"), remembering which tokens were possessives, and find the Gaelic small words
+        that look like names (see GAELIC_SMALL_WORDS). The passes before names() have used
+        the words as said; names() is the last to read them."""
+        words = self.words
+        if "'" in self.text or "’" in self.text:  # else no token is a possessive
+            owners = [k for k, w in enumerate(words)
+                      if w.endswith("'s") and len(w) > 3 and w[:-2] not in FUNCTION_WORDS]
+            if owners:
+                words = self.words = list(words)
+                for k in owners:
+                    words[k] = words[k][:-2]
+                self.owners = frozenset(owners)
+        if self.gaelic:
+            raws = self.raws
+            self.stops = frozenset(
+                k for k, w in enumerate(words) if w in GAELIC_SMALL_WORDS
+                and (not raws[k][:1].isupper() or self._sentence_start(k)))
 
     def _name_follows(self, j: int) -> bool:
         """Whether token j (after a possible name) fits a name before it."""
@@ -871,7 +924,7 @@ class _Scanner:
         return (
             _wordlike(w) and len(w) >= 2 and w not in FUNCTION_WORDS and not self._ordinary(w)
             and w not in _ROLES and w not in TITLES and w not in INSTITUTIONS
-            and w not in STREET_TYPES
+            and w not in STREET_TYPES and w not in NOT_MAC_NAMES
             # English verb and plural endings; Baltic names ending in -as, -is, -us may stay
             and not _NOT_NAME_END.search(w)
         )
@@ -892,9 +945,14 @@ class _Scanner:
         n = self.n
         lists = name_lists()
         title_case = self._title_case_text()
+        owners, stops = self.owners, self.stops
+        if i in owners:
+            return i  # "o'neil's carer": a possessive ends the name
         j = i + 1
         while j < n and j - i <= 3 and self.free(j) and not self.broken_before(j):
             w = self.words[j]
+            if j in stops:
+                break  # "bha Ceit ann": a Gaelic small word, not a surname
             if (w in FUNCTION_WORDS or w in NUMBER_WORDS or w in PLACES or w in CALENDAR
                     or w in OTHER_ORDINARY or w in INSTITUTIONS or not _wordlike(w)):
                 break
@@ -908,6 +966,8 @@ class _Scanner:
                 ):
                     break  # "the volunteer jamal read it out": a verb, not a surname
                 j += 1
+                if j - 1 in owners:
+                    break
                 continue
             if self._plausible_unknown(j) and len(w) >= 4 and (
                 self._clause_ends(j + 1)
@@ -915,6 +975,8 @@ class _Scanner:
                 or (self.raws[j][:1].isupper() and not title_case)
             ):
                 j += 1
+                if j - 1 in owners:
+                    break
                 continue
             break
         return j - 1
@@ -926,13 +988,15 @@ class _Scanner:
         """Mark people's names: after cues, and names that are no ordinary word anywhere."""
         n = self.n
         lists = name_lists()
+        self._read_possessives_and_small_words()
         words, kinds = self.words, self.kinds
+        owners, stops = self.owners, self.stops
         english = self.english
         resume = 0  # the first token not yet passed (a name taken out passes its tokens)
         hyphens = "-" in self.text  # else no word is part of a hyphenated one
         for i in self._name_candidates(lists):
             w = words[i]
-            if i < resume or kinds[i] is not None or not _wordlike(w):
+            if i < resume or kinds[i] is not None or not _wordlike(w) or i in stops:
                 continue
             if hyphens and (
                 (i + 1 < n and self.gap(i + 1) == "-" and not self._listed(self.words[i + 1]))
@@ -948,7 +1012,8 @@ class _Scanner:
             previous = self.words[i - 1] if i > 0 and not self.broken_before(i) else ""
             before = words[i - 1] if i > 0 else ""
             strong = english and before in _STRONG_ENDS and self.ends_any(i, STRONG_CUES)
-            role = english and (
+            # a role's possessive owns what follows ("my pal's birthday"): no cue for a name
+            role = english and i - 1 not in owners and (
                 previous in TITLES
                 or (previous in _ROLES and (i < 2 or self.words[i - 2] not in NOT_ROLE_BEFORE))
             )
@@ -956,13 +1021,20 @@ class _Scanner:
             if not (listed or strong or role or intro or _surname_form(w)):
                 continue  # the word before was no whole cue ("to" of "go to")
             weak_intro = previous in WEAK_INTRO_WORDS
-            follows = self._name_follows(i + 1)
+            # a possessive is a noun's end, as a name's verb is: "mrs o'neil's carer"
+            follows = self._name_follows(i + 1) or i in owners
             next_is_number = i + 1 < n and self.words[i + 1] in NUMBER_WORDS
             written_cap = self._capitalised_mid_sentence(i) and not self._title_case_text()
 
             is_name = False
             if plain_word:
-                is_name = False
+                # "my pal sunny said", never "is my pal lucky or what" nor "i'm lucky"
+                is_name = role and w in NAMES_AFTER_ROLES and not next_is_number and (
+                    previous in TITLES or self._possessor(i - 2)) and (
+                    i in owners or written_cap or (
+                        i + 1 < n and not self.broken_before(i + 1)
+                        and self.words[i + 1] in AFTER_NAME
+                        and self.words[i + 1] not in _JOINING_WORDS))
             elif strong:
                 is_name = listed or not ordinary or w in CALENDAR
             elif role:
@@ -971,7 +1043,7 @@ class _Scanner:
                 elif listed or w in CALENDAR or w in PLACES or self._plausible_unknown(i):
                     is_name = (follows and not next_is_number) or (
                         # "my granddaughter rose set up the tablet"
-                        i >= 2 and self.words[i - 2] in _POSSESSIVES and w not in _MODALS
+                        i >= 2 and self._possessor(i - 2) and w not in _MODALS
                         and i + 1 < n and not self.broken_before(i + 1)
                         and self.words[i + 1] not in FUNCTION_WORDS and not next_is_number
                     ) or (
@@ -999,8 +1071,11 @@ class _Scanner:
                     is_name = True
             elif first and not ordinary:
                 is_name = self.english or written_cap or (
-                    i + 1 < n and self.words[i + 1] in lists.last
+                    # "Seumas MacLeòid" at the start of a sentence
+                    i + 1 < n and (self.words[i + 1] in lists.last or self._gaelic_written(i + 1))
                 )
+            elif not english and self._gaelic_written(i):
+                is_name = True  # "Bha NicAoidh ann": the inner capital shows the surname
             elif written_cap and first and w not in CALENDAR and w not in PLACES:
                 is_name = True
             elif (self._sentence_start(i) or previous == "and") and listed and \
@@ -1025,12 +1100,15 @@ class _Scanner:
                     resume = last + 1  # "queen margaret hospital", "st andrew"
                     continue
                 start = i
-                if surname_form and i > 0 and self.free(i - 1) and not self.broken_before(i) \
+                joins = i > 0 and i - 1 not in owners and i - 1 not in stops  # see _extend_name
+                if joins and surname_form and self.free(i - 1) and not self.broken_before(i) \
                         and self.words[i - 1] in lists.first and not self._ordinary(
                             self.words[i - 1]):
                     start = i - 1
-                elif i > 0 and self.free(i - 1) and not self.broken_before(i) and (
-                    self._plausible_unknown(i - 1)
+                elif joins and self.free(i - 1) and not self.broken_before(i) and (
+                    # an unknown word before a given name is no first name without a cue
+                    # ("Dh'fhalbh Ailean MacRath": a Gaelic verb)
+                    (english or w not in lists.first) and self._plausible_unknown(i - 1)
                     and (self._sentence_start(i - 1) or surname_form
                          or self.ends_any(i - 1, _STRONG_OR_INTRO_CUES))
                 ):
@@ -1040,6 +1118,7 @@ class _Scanner:
                 continue
             # a surname that is no ordinary word, right after a first name ("mark thompson")
             if listed and not ordinary and w in lists.last and i > 0 and self.free(i - 1) \
+                    and i - 1 not in owners and i - 1 not in stops \
                     and previous in lists.first and previous not in FUNCTION_WORDS \
                     and previous not in CALENDAR and previous not in PLACES \
                     and previous not in OTHER_ORDINARY:
@@ -1073,9 +1152,12 @@ class _Scanner:
         if not self.extra_spans and not any(self.kinds):
             return []  # nothing found, the usual case
         raw: list[tuple[int, int, str]] = []
+        owners = self.owners
         for k, kind in enumerate(self.kinds):
             if kind is not None:
-                raw.append((self.starts[k], self.ends[k], kind))
+                # a name's possessive keeps its "'s" ("[NAME]'s carer"), which says nothing
+                end = self.ends[k] - 2 if kind == "NAME" and k in owners else self.ends[k]
+                raw.append((self.starts[k], end, kind))
         raw.extend(self.extra_spans)
         raw.sort()
         merged: list[tuple[int, int, str]] = []

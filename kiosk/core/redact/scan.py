@@ -105,11 +105,6 @@ def _any_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
-def _(s: str) -> str:
-    """Mark a string for translation (gettext finds it; the read-back UI translates it later)."""
-    return s
-
-
 _CONTRACTION_END = re.compile(r"'(s|t|m|re|ve|ll|d)$")
 _DAY_NUMBER = re.compile(r"\d{1,4}(st|nd|rd|th)?")
 _HOUSE_NUMBER = re.compile(r"\d{1,4}[a-z]?")

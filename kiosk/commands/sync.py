@@ -96,13 +96,14 @@ def _merge(source: Path, target: str, data_dir: Path, token: str | None, quiet: 
 
 
 @contextmanager
-def _progress_bar(quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback drawing a bar on stderr once there is something to count."""
+def _progress_bar(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback drawing a bar on stderr once there is something to count; None with
+    --quiet (then nothing is counted for it either)."""
     bar = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
-        if quiet or total == 0:
+        if total == 0:
             return
         if bar is None:
             bar = click.progressbar(length=total, label="Syncing", file=sys.stderr)
@@ -110,7 +111,7 @@ def _progress_bar(quiet: bool) -> Iterator[Callable[[int, int], None]]:
         bar.update(done - bar.pos)
 
     try:
-        yield progress
+        yield None if quiet else progress
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -112,7 +112,8 @@ def _send(store: Store, destination: Destination, state: DestinationState, repor
           max_bytes: int, spans: bool, skip: frozenset[str] = frozenset()) -> KioskMark:
     """Send what is past `state`'s mark, batch by batch; return the mark reached."""
     total, batches = read_batches(store, state, sync_id, synced_at, report.notes,
-                                  max_rows, max_bytes, spans=spans, skip=skip)
+                                  max_rows, max_bytes, spans=spans, skip=skip,
+                                  count=progress is not None)
     done = 0
     if progress:
         progress(0, total)

@@ -23,8 +23,10 @@ _ANSWERS = (f"SELECT {columns(AnswerRow)}, scrubbed_with FROM answers WHERE rowi
 
 def read_batches(store: Store, state: DestinationState, sync_id: str, synced_at: str,
                  notes: list[str], max_rows: int, max_bytes: int, spans: bool = False,
-                 skip: frozenset[str] = frozenset()) -> tuple[int, Iterator[Batch]]:
-    """How many rows are new, and the batches that carry them (read in one snapshot).
+                 skip: frozenset[str] = frozenset(), count: bool = True
+                 ) -> tuple[int, Iterator[Batch]]:
+    """How many rows are new (0 without `count`: counting them reads every new row once
+    more, for a progress bar), and the batches that carry them (read in one snapshot).
 
     With `spans`, the batches name the rows (StoreSpan) instead of carrying them, for a
     destination that copies them from the kiosk store itself. Rows whose id is in `skip`
@@ -58,7 +60,7 @@ def read_batches(store: Store, state: DestinationState, sync_id: str, synced_at:
     total = (conn.execute("SELECT COUNT(*) FROM participants WHERE rowid > ?",
                           (base.participants_mark,)).fetchone()[0]
              + conn.execute("SELECT COUNT(*) FROM answers WHERE rowid > ?",
-                            (base.answers_mark,)).fetchone()[0])
+                            (base.answers_mark,)).fetchone()[0]) if count else 0
 
     def packs_and_events() -> tuple[list[PackRow], list[EventRow]]:
         return ([PackRow._make(r) for r in conn.execute(_PACKS)],

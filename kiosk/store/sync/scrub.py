@@ -126,6 +126,8 @@ class SpanScrubs:
         self.limit, self.chars = limit, 0
         # The kiosk rowid up to which answers were read ahead of their span (see span.py).
         self.ahead_to = 0
+        # The kiosk rowid past which no answer needed scrubbing when the sync began, if so.
+        self.clear_after: int | None = None
         self._loading: threading.Thread | None = None
 
     def load(self) -> None:

@@ -148,17 +148,26 @@ def copy_span(conn: sqlite3.Connection, batch: StoreSpan,
     conn.create_function("kiosk_scrub_text", 2, scrubs.text, deterministic=True)
     conn.create_function("kiosk_scrub_value", 2, scrubs.value, deterministic=True)
     conn.create_function("kiosk_scrub_changed", 3, scrubs.changed, deterministic=True)
-    if batch.participants_span and conn.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {SOURCE}.answers s WHERE s.rowid > :after "
-            f"AND {NEEDS_SCRUB})",
-            {"after": batch.base.answers_mark, "ours": scrubber_version()}).fetchone()[0]:
-        # The sync's first span, and answers to come that the scrubber will go over again
-        # (none, from a kiosk of this version: they carry its stamp). Its name lists load while
-        # the participants are copied.
-        scrubs.load()
+    if batch.participants_span:
+        # The sync's first span: are there answers to come that the scrubber will go over
+        # again? None, from a kiosk of this version (they carry its stamp): the spans then
+        # read nothing ahead for it. Some: its name lists load while the participants are
+        # copied.
+        if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {SOURCE}.answers s WHERE s.rowid > "
+                        f":after AND {NEEDS_SCRUB})",
+                        {"after": batch.base.answers_mark,
+                         "ours": scrubber_version()}).fetchone()[0]:
+            scrubs.load()
+        else:
+            scrubs.clear_after = batch.base.answers_mark
     checker = None
     prepared = None
-    if batch.answers_span:
+    if batch.answers_span and scrubs.clear_after is not None and \
+            batch.answers_span[0] >= scrubs.clear_after:
+        # Nothing to scrub was there when the sync began (an answer saved since carries the
+        # stamp; were it not, the copy would still ask the scrubber about it, row by row).
+        checker = _start_checker(conn, batch.answers_span)
+    elif batch.answers_span:
         span = batch.answers_span
         # Before the shared store's write lock is taken: the scrubber is the slow part. The
         # rules' check of the span runs on its own connection, beside the scrubbing when that
@@ -317,9 +326,8 @@ def _copy_span(conn: sqlite3.Connection, batch: StoreSpan, left_out: dict[int, R
                                              f"participant {pid}: its event {event_id} did "
                                              "not arrive"))
         if batch.answers_span:
-            # Both made by copy_span for every span of answers.
-            assert checker is not None and prepared is not None
-            changed, known = prepared.which(conn)
+            assert checker is not None  # started by copy_span for every span of answers
+            changed, known = prepared.which(conn) if prepared is not None else (CHANGED, {})
             span = {**params, **known, "start": batch.answers_span[0],
                     "end": batch.answers_span[1]}
             # A participant's answers never come back once they withdrew, even from an old

@@ -439,7 +439,7 @@ def test_issue_12_cases(text: str, expected: str) -> None:
      "the street is [ADDRESS] and the house number is [ADDRESS]"),
     ("email me at big tam seventy two at hotmail dot com", "en", "email me at [EMAIL]"),
     # text that is not ASCII goes through the general tokeniser (accents folded)
-    ("Rozmawiałam z Katarzyną Nowakowską wczoraj", "pl", "Rozmawiałam z [NAME]"),
+    ("Rozmawiałam z Katarzyną Nowakowską wczoraj", "pl", "Rozmawiałam z [NAME] wczoraj"),
 ])
 def test_shortcuts_find_what_the_full_rules_find(text: str, language: str,
                                                  expected: str) -> None:
@@ -519,4 +519,83 @@ def test_names_after_possessives_pal_words_and_gaelic_surnames(text: str, langua
 ])
 def test_the_same_words_as_ordinary_words_stay(text: str, language: str) -> None:
     result = redact(text, language)
+    assert (result.text, result.removed) == (text, ())
+
+
+# --- Polish names kept whole, and Polish words a name swallowed ----------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a full name starting a sentence: the capital of the word after a listed given name
+    ("Anna Nowak była tu dzisiaj", "[NAME] była tu dzisiaj"),
+    ("Katarzyna Nowak jest super", "[NAME] jest super"),
+    ("Agnieszka Mazur przyszła rano", "[NAME] przyszła rano"),
+    ("Tomasz Wójcik dzwonił wczoraj", "[NAME] dzwonił wczoraj"),
+    # a short sentence of a verb and a name is no heading
+    ("Dzwoniła Ewa Wiśniewska", "Dzwoniła [NAME]"),
+    ("Dzwonił Jan Kowalski", "Dzwonił [NAME]"),
+    ("Przyszła Magdalena Zielińska", "Przyszła [NAME]"),
+    # inflected given names and surnames (-a, -ą, -ę, -ie, -owi, -em, -ego, -ską, -skiej)
+    ("Spotkałam Piotra Kowalskiego i było miło", "Spotkałam [NAME] i było miło"),
+    ("Rozmawiałam z Katarzyną Nowakowską wczoraj", "Rozmawiałam z [NAME] wczoraj"),
+    ("Rozmawiałam z Ewą Wiśniewską w sklepie", "Rozmawiałam z [NAME] w sklepie"),
+    ("Dziękuję Pawłowi Lewandowskiemu za pomoc", "Dziękuję [NAME] za pomoc"),
+    ("Spotkałem Marka Zielińskiego na ulicy", "Spotkałem [NAME] na ulicy"),
+    ("Widziałam Annę Kowalską w autobusie", "Widziałam [NAME] w autobusie"),
+    ("Byłam u Agnieszki Dąbrowskiej", "Byłam u [NAME]"),
+    ("Poszłam z Tomaszem Kamińskim do parku", "Poszłam z [NAME] do parku"),
+    ("Dzwonił do mnie Piotr Kowalski", "Dzwonił do mnie [NAME]"),
+    ("Rozmawiałam z Barbarą wczoraj", "Rozmawiałam z [NAME] wczoraj"),
+    ("Pomogła mi Katarzyna", "Pomogła mi [NAME]"),
+    ("Dziękuję Marcie Nowak", "Dziękuję [NAME]"),
+    ("Dziękuję Ani i Kasi", "Dziękuję [NAME] i [NAME]"),
+    ("Spotkałam Kasię wczoraj", "Spotkałam [NAME] wczoraj"),
+    ("Myślę o Janie", "Myślę o [NAME]"),
+    # a capitalised word after Pan/Pani (Mr/Mrs), the title itself kept
+    ("Pani Nowak pomogła mi", "Pani [NAME] pomogła mi"),
+    ("Pan Kowalski był miły", "Pan [NAME] był miły"),
+    ("Rozmawiałam z panią Kowalską", "Rozmawiałam z panią [NAME]"),
+    ("Dzwoniła Pani Ewa", "Dzwoniła Pani [NAME]"),
+    # a surname's capital is its evidence: a lower-case word after a name is no surname
+    ("Przyszła Ewa Wiśniewska dzisiaj", "Przyszła [NAME] dzisiaj"),
+    ("Ewa Wiśniewska dzwoniła", "[NAME] dzwoniła"),
+    # and the cases that already worked stay as they were
+    ("Moja opiekunka Katarzyna Nowak pomaga mi", "Moja opiekunka [NAME] pomaga mi"),
+    ("Nazywam się Jan Kowalski", "Nazywam się [NAME]"),
+    ("Mam na imię Tomasz", "Mam na imię [NAME]"),
+])
+def test_polish_names_full_inflected_and_at_a_sentence_start(text: str, expected: str) -> None:
+    assert redact(text, "pl").text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Wczoraj było bardzo miło",
+    "Dzisiaj jest ładna pogoda",
+    "Bardzo dobra obsługa",
+    "Jutro idę do lekarza",
+    "Byłam w Warszawie i w Krakowie",
+    "Warszawa jest duża",
+    "Mieszkam w Szkocji od lat",
+    "Polska i Szkocja",
+    "Na stole stała róża",
+    "Miło było porozmawiać",
+    "Tu jest dobrze",
+    "Mało ludzi przyszło",
+    "Dobre jedzenie i miła obsługa",
+    "To była dobra impreza",
+    "Sama tu przyszłam",
+    "Pan jest miły",
+    "Pani była bardzo miła",
+    "Mamy Nowy Dom",
+    "Bardzo Dobra Obsługa",
+    "Dzień Dobry Wszystkim",
+    "Byłam w Gdańsku i Poznaniu",
+    "Jadę do Edynburga jutro",
+    "Pozdrowienia dla Polaków w Szkocji",
+    "Wielka Brytania jest piękna",
+    "Boże Narodzenie było miłe",
+    "Zielona Góra to moje miasto",
+    "Chcę podziękować mamie",
+])
+def test_polish_sentences_without_names_stay(text: str) -> None:
+    result = redact(text, "pl")
     assert (result.text, result.removed) == (text, ())

@@ -175,6 +175,39 @@ GAELIC_SMALL_WORDS = frozenset(
     """ann bean bi carson cha chan cho co da de dhuinn eil fo gu gum gun latha le leis ma mar
     mi mo mu mura na nam nan nas sia te tri""".split())
 
+# Polish small words (folded: "że" is "ze", "był" is "byl"), some of them names elsewhere ("Ma",
+# "Tu", "Sama", "Pan"), the everyday adverbs and verbs that follow a name ("wczoraj", "jest"),
+# and family words ("mama") that a case ending must not turn into a name ("Mamę"). In Polish
+# text, in lower case or starting a sentence, they end a name and are never one, as
+# GAELIC_SMALL_WORDS in Gaelic: "z Katarzyną Nowakowską wczoraj" keeps "wczoraj", "Sama tu
+# przyszłam" keeps "Sama". The forms of "pan"/"pani" (Mr, Mrs) are here too: a title is never
+# part of the name after it.
+POLISH_SMALL_WORDS = frozenset(
+    """a aby albo ale ani babcia bardzo bede bedzie bez bo brat by byc byl byla bylam bylem byli
+    bylo byly ci ciocia co corka czy dla do dobra dobre dobry dobrze dopiero dziadek dzis
+    dzisiaj gdy gdzie go i ich ile im ja jak jego jej jemu jesli jest jestem jeszcze jutro juz
+    kiedy kiedys kto ktora ktore ktory ktos ma maja malo mam mama mamy mi mial miala mna mnie
+    moj moja moje my na nad nam nas nawet nic nie nigdy no o od on ona one oni ono oraz pan
+    pana panem pani pania panie panstwo panu po pod potem prawie przed przez przy rano razem sa
+    sam sama sie siostra syn tak takze tam tata te tego tej temu ten teraz tez to troche tu
+    tutaj ty tyle tylko tym u w wam was wczoraj we wiec wszyscy wszystko wtedy wujek wy z za
+    zaraz zawsze ze zeby""".split())
+# Polish case endings of given names and surnames, longest first, with the nominative endings
+# they may stand for ("Piotra" -> "piotr", "Kowalskiego" -> "kowalski", "Ewie" -> "ewa",
+# "Agnieszce" -> "agnieszka", "Wiśniewska" -> "wisniewski"). A capitalised word in Polish text
+# is read as the nominative only where that is a listed name (see people.py), so the table can
+# be loose: an ending that makes no listed name changes nothing.
+POLISH_CASE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("kiego", ("ki",)), ("kiemu", ("ki",)), ("kimi", ("ki",)), ("kich", ("ki",)),
+    ("kiej", ("ki", "ka")), ("kim", ("ki",)), ("scy", ("ski",)), ("ccy", ("cki",)),
+    ("dzie", ("da", "d")), ("owi", ("",)), ("iem", ("",)), ("rze", ("ra", "r")),
+    ("cie", ("ta", "t")), ("dze", ("ga",)), ("ka", ("ki",)), ("ce", ("ka",)),
+    ("le", ("la", "l")), ("ie", ("a", "ia", "")), ("iu", ("ia",)), ("em", ("",)), ("a", ("",)),
+    ("y", ("a",)), ("i", ("a", "ia")), ("e", ("a",)), ("o", ("a",)), ("u", ("",)),
+)
+# Polish titles (Mr, Mrs and their cases): a capitalised word after one is a name.
+POLISH_TITLES = frozenset("pan pana panu panem panie pani pania".split())
+
 # Words ordinary after any other cue ("i'm lucky", "a sunny day", "ye ken"), so also in
 # OTHER_ORDINARY, that are given names too: taken out only right after a role of one person
 # ("my pal sunny said", "o'neil's carer Ben phoned").

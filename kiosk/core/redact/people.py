@@ -1,5 +1,6 @@
 """The rules for people's names: after a cue ("my carer grace"), listed names with no ordinary
-meaning, surname shapes, possessives and Gaelic Mac/Nic surnames."""
+meaning, surname shapes, possessives, Gaelic Mac/Nic surnames, and Polish names by their
+capitals and case endings ("Spotkałam Piotra Kowalskiego")."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from kiosk.core.redact.lexicon import (
     NUMBER_WORDS,
     OTHER_ORDINARY,
     PLACES,
+    POLISH_CASE_ENDINGS,
+    POLISH_SMALL_WORDS,
+    POLISH_TITLES,
     SHORT_VERBS,
     SPEECH_VERBS,
     STREET_TYPES,
@@ -83,9 +87,28 @@ class NameRules(Scan):
                 listed = _listed_names(name_lists())
                 capitals = sum(r[:1].isupper() and w not in listed
                                and not _GAELIC_SURNAME.fullmatch(r) for r, w in pairs)
+                if self.polish:
+                    capitals -= self._polish_name_capitals(listed)
             cached = bool(pairs) and capitals > 0.6 * len(pairs)
             self._title_case = cached
         return cached
+
+    def _polish_name_capitals(self, listed: frozenset[str]) -> int:
+        """How many capitals of unlisted words in Polish text belong to names or titles
+        rather than to a heading: surnames by their form ("Wiśniewska"), a capitalised word
+        right after a capitalised listed given name ("Marcie Nowak"), and the respectful
+        "Pan"/"Pani" ("Dzwoniła Pani Ewa")."""
+        raws, words = self.raws, self.words
+        first = name_lists().first
+        count = 0
+        for k, (raw, w) in enumerate(zip(raws, words, strict=True)):
+            if raw[:1].isupper() and raw.isalpha() and w not in listed and (
+                    w in POLISH_TITLES or _surname_form(w)
+                    or (k > 0 and not self.broken_before(k) and raws[k - 1][:1].isupper()
+                        and words[k - 1] in first
+                        and words[k - 1] not in POLISH_SMALL_WORDS)):
+                count += 1
+        return count
 
     def _gaelic_written(self, k: int) -> bool:
         """Whether token k is a Mac/Nic surname as written in Gaelic ("NicLeòid"), not a word
@@ -113,11 +136,31 @@ class NameRules(Scan):
                 for k in owners:
                     words[k] = words[k][:-2]
                 self.owners = frozenset(owners)
-        if self.gaelic:
+        small = GAELIC_SMALL_WORDS if self.gaelic else POLISH_SMALL_WORDS if self.polish else None
+        if small is not None:
             raws = self.raws
             self.stops = frozenset(
-                k for k, w in enumerate(words) if w in GAELIC_SMALL_WORDS
+                k for k, w in enumerate(words) if w in small
                 and (not raws[k][:1].isupper() or self._sentence_start(k)))
+        if self.polish:
+            self._read_polish_cases()
+
+    def _read_polish_cases(self) -> None:
+        """Read a capitalised Polish word in another case as its nominative where that is a
+        listed name ("Piotra Kowalskiego" as "piotr kowalski", "Wiśniewską" as "wisniewski"),
+        so the rules below find it as they find the nominative. Only capitalised words: in
+        written Polish a name has its capital, and an ordinary word in lower case is left as
+        it is whatever its ending."""
+        listed = _listed_names(name_lists())
+        words = self.words
+        found = [(k, base) for k, (raw, w) in enumerate(zip(self.raws, words, strict=True))
+                 if raw[:1].isupper() and len(w) >= 4 and w not in listed
+                 and w not in POLISH_SMALL_WORDS and k not in self.owners
+                 and (base := _polish_nominative(w, listed)) is not None]
+        if found:
+            words = self.words = list(words)  # the scanner's own copy, as for possessives
+            for k, base in found:
+                words[k] = base
 
     def _name_follows(self, j: int) -> bool:
         """Whether token j (after a possible name) fits a name before it."""
@@ -159,11 +202,16 @@ class NameRules(Scan):
         owners, stops = self.owners, self.stops
         if i in owners:
             return i  # "o'neil's carer": a possessive ends the name
+        # In written Polish a surname has its capital as the given name does: a lower-case
+        # word after a capitalised name is no part of it ("Ewa Wiśniewska dzwoniła").
+        capitals_only = self.polish and self.raws[i][:1].isupper()
         j = i + 1
         while j < n and j - i <= 3 and self.free(j) and not self.broken_before(j):
             w = self.words[j]
             if j in stops:
                 break  # "bha Ceit ann": a Gaelic small word, not a surname
+            if capitals_only and not self.raws[j][:1].isupper():
+                break
             if (w in FUNCTION_WORDS or w in NUMBER_WORDS or w in PLACES or w in CALENDAR
                     or w in OTHER_ORDINARY or w in INSTITUTIONS or not _wordlike(w)):
                 break
@@ -191,6 +239,16 @@ class NameRules(Scan):
                 continue
             break
         return j - 1
+
+    def _polish_surname_at(self, j: int) -> bool:
+        """Whether token j, in Polish text, is written as a surname after a given name: a
+        capital inside the sentence on a word that is no small word and could be a name
+        ("Anna Nowak była tu"), in text that is not written in capitals throughout."""
+        return j < self.n and self.free(j) and not self.broken_before(j) and j not in self.stops \
+            and self.raws[j][:1].isupper() and not self.raws[j].isupper() \
+            and self.words[j] not in POLISH_SMALL_WORDS and not self._title_case_text() and (
+                self._listed(self.words[j]) or _surname_form(self.words[j])
+                or self._plausible_unknown(j))
 
     def _sentence_start(self, i: int) -> bool:
         return i == 0 or self.broken_before(i)
@@ -229,7 +287,9 @@ class NameRules(Scan):
                 or (previous in _ROLES and (i < 2 or self.words[i - 2] not in NOT_ROLE_BEFORE))
             )
             intro = english and before in _INTRO_ENDS and self.ends_any(i, INTRO_CUES)
-            if not (listed or strong or role or intro or _surname_form(w)):
+            polish_title = self.polish and previous in POLISH_TITLES \
+                and self.raws[i][:1].isupper() and self._polish_surname_at(i)
+            if not (listed or strong or role or intro or polish_title or _surname_form(w)):
                 continue  # the word before was no whole cue ("to" of "go to")
             weak_intro = previous in WEAK_INTRO_WORDS
             # a possessive is a noun's end, as a name's verb is: "mrs o'neil's carer"
@@ -284,7 +344,9 @@ class NameRules(Scan):
                 is_name = self.english or written_cap or (
                     # "Seumas MacLeòid" at the start of a sentence
                     i + 1 < n and (self.words[i + 1] in lists.last or self._gaelic_written(i + 1))
-                )
+                ) or (self.polish and self._polish_surname_at(i + 1))
+            elif polish_title:
+                is_name = True  # "Pani Nowak pomogła": a capitalised word after Pan/Pani
             elif not english and self._gaelic_written(i):
                 is_name = True  # "Bha NicAoidh ann": the inner capital shows the surname
             elif written_cap and first and w not in CALENDAR and w not in PLACES:
@@ -344,7 +406,8 @@ class NameRules(Scan):
         of _NEVER_NAMES; most words of a text are none of these, and are passed over here in
         one comprehension rather than one turn of names()'s loop each."""
         listed = _listed_names(lists)
-        cue_ends = _NAME_CUE_ENDS if self.english else frozenset()
+        cue_ends = _NAME_CUE_ENDS if self.english else POLISH_TITLES if self.polish \
+            else frozenset()
         english = self.english
         words = self.words
         befores = ["", *words]  # the word before each (one more at the end, never reached)
@@ -357,3 +420,31 @@ class NameRules(Scan):
                 or (raw[0] in "MN" and raw.startswith(_GAELIC_STARTS)))
         ]
 
+
+
+# POLISH_CASE_ENDINGS by their last letter, in the table's order: a word is tried against the
+# few endings its own last letter can end (most capitalised words end none of them).
+_POLISH_ENDINGS_BY_LAST_LETTER: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    letter: tuple(e for e in POLISH_CASE_ENDINGS if e[0][-1] == letter)
+    for letter in {ending[-1] for ending, _nominatives in POLISH_CASE_ENDINGS}
+}
+
+
+def _polish_nominative(word: str, listed: frozenset[str]) -> str | None:
+    """The listed name a Polish word (folded) is a case of, or None: its ending taken off and a
+    nominative's put on (POLISH_CASE_ENDINGS), with the "e" that a few stems drop put back
+    ("Marka" -> "marek", "Pawła" -> "pawel"). At most a few dozen set lookups a word."""
+    for ending, nominatives in _POLISH_ENDINGS_BY_LAST_LETTER.get(word[-1], ()):
+        if not word.endswith(ending):
+            continue
+        stem = word[: -len(ending)]
+        for nominative in nominatives:
+            base = stem + nominative
+            if len(base) >= 3 and base in listed and base not in POLISH_SMALL_WORDS:
+                return base
+            if not nominative and len(stem) >= 3 and stem[-1] in "klc" \
+                    and stem[-2] not in "aeiouy":
+                fleeting = stem[:-1] + "e" + stem[-1]
+                if fleeting in listed:
+                    return fleeting
+    return None

@@ -185,6 +185,7 @@ class Scan:
         base = language.lower().split("-")[0].split("_")[0]
         self.english = base == "en"
         self.gaelic = base == "gd"
+        self.polish = base == "pl"
         self.starts, self.ends, self.raws, self.words = _tokenise(text)
         self.n = len(self.words)
         self.kinds: list[str | None] = [None] * self.n  # the kind each token was marked as
@@ -194,7 +195,8 @@ class Scan:
         self.extra_spans: list[tuple[int, int, str]] = []  # character spans from written rules
         self._cue_positions: list[int] | None = None  # see after()
         # Set by names(): the tokens that are a possessive ("o'neil's"), read as their owner's
-        # word, and the Gaelic small words that no name takes in (see GAELIC_SMALL_WORDS).
+        # word, and the Gaelic or Polish small words that no name takes in (see
+        # GAELIC_SMALL_WORDS, POLISH_SMALL_WORDS).
         self.owners: frozenset[int] = frozenset()
         self.stops: frozenset[int] = frozenset()
 

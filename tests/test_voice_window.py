@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,41 @@ def test_a_whole_spoken_session_in_korean(display: VirtualDisplay, virtual_audio
         if event["event"] in ("speaking", "spoken"):
             speaking = event["event"] == "speaking"
         assert not (speaking and event["event"] == "heard"), event
+
+
+def test_the_idle_countdown_starts_when_the_kiosk_has_finished_speaking(
+        display: VirtualDisplay, virtual_audio: VirtualAudio, tmp_path: Path) -> None:
+    """A screen read slowly (the consent text takes longer than the idle time here) is heard
+    to its end, and the whole idle time is left after it: "Are you still there?" never cuts
+    the kiosk's own speech short, and never comes sooner than the idle time after it."""
+    env = {**display.env, "XDG_RUNTIME_DIR": os.environ["XDG_RUNTIME_DIR"],
+           "PULSE_SERVER": os.environ["PULSE_SERVER"]}
+    idle = 3.0
+    window = KioskWindow(display, tmp_path / "data", "--idle", str(idle), "--warning", "20",
+                         voice=True, env=env)
+    try:
+        window.wait_screen("welcome", timeout=60)
+        window.key("space")
+        window.wait_screen("consent")
+        start = window.mark()
+        last_spoken = idle_at = None
+        seen = start
+        deadline = time.monotonic() + 90
+        while idle_at is None and time.monotonic() < deadline:
+            events = window.events()
+            for event in events[seen:]:
+                if event["event"] == "spoken":
+                    last_spoken = time.monotonic()
+                    # Nothing the kiosk says on the consent screen is cut off by the warning.
+                    assert event["completed"], events[start:]
+                elif event["event"] == "screen" and event.get("name") == "idle":
+                    idle_at = time.monotonic()
+            seen = len(events)
+            time.sleep(0.05)
+        assert idle_at is not None and last_spoken is not None, window.events()[start:]
+        waited = idle_at - last_spoken
+        print(f"\nconsent read, then the warning {waited:.1f} s after the speech ended")
+        # Polling and the trace's own latency take a little off the measured time.
+        assert waited >= idle - 0.5
+    finally:
+        window.stop()

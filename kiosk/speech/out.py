@@ -120,6 +120,7 @@ class Speaker:
         # count these, which (unlike "the queue is empty") has no gap while one is taken out.
         self._outstanding = 0
         self._settled = threading.Condition()
+        self._quiet_since = time.monotonic()  # when the last utterance was played or dropped
         self._stop_playback = threading.Event()
         self._busy_until = 0.0
         self._closed = False
@@ -287,7 +288,16 @@ class Speaker:
         with self._settled:
             self._outstanding -= 1
             if self._outstanding == 0:
+                self._quiet_since = time.monotonic()
                 self._settled.notify_all()
+
+    def quiet_for(self) -> float:
+        """Seconds since the last utterance ended (played or dropped); 0 while one is playing
+        or queued."""
+        with self._settled:
+            if self._outstanding > 0:
+                return 0.0
+            return time.monotonic() - self._quiet_since
 
     def _current(self, utterance: Utterance) -> bool:
         return utterance.id >= self._first_wanted and not self._closed

@@ -23,6 +23,9 @@ class SpeechOut(Protocol):
     def use_headphones(self, on: bool) -> None:
         """Speak only through the headphones' output (on), or through the speaker."""
 
+    def quiet_for(self) -> float:
+        """Seconds since the last thing said ended; 0 while something is being said."""
+
 
 class SpeechIn(Protocol):
     """What the shell needs from speech recognition."""
@@ -69,3 +72,7 @@ class SilentVoice:
 
     def use_headphones(self, on: bool) -> None:
         """No output to choose."""
+
+    def quiet_for(self) -> float:
+        """Nothing is ever said: quiet for as long as anyone asks."""
+        return float("inf")

@@ -70,6 +70,10 @@ class VoiceOut:
         """Stop speaking at once."""
         self.speaker.stop()
 
+    def quiet_for(self) -> float:
+        """Seconds since the kiosk last finished speaking; 0 while it speaks."""
+        return self.speaker.quiet_for()
+
     def use_headphones(self, on: bool) -> None:
         """Speak only through the headphones' output (on), or through the speaker again."""
         if self.headphones:

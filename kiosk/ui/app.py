@@ -490,6 +490,14 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
 
     def _idle_timeout(self) -> None:
         self._idle_event = None
+        # The countdown runs from the end of what the kiosk said, not from the last key: a
+        # long screen read slowly ("Are you still there?" itself, the thanks screen and its
+        # code) leaves the whole time to answer once it has been heard.
+        delay = self.session.idle_delay()
+        left = (delay or 0.0) - self.voice.quiet_for()
+        if delay is not None and left > 0.05:
+            self._idle_event = Clock.schedule_once(lambda dt: self._idle_timeout(), left)
+            return
         self._timing_out = True
         try:
             self.perform(self.session.timeout())

@@ -149,6 +149,19 @@ def test_a_whole_session_by_keys_saves_only_what_was_heard(kiosk: KioskWindow) -
     kiosk.key("Return")
     kiosk.wait_screen("review")
 
+    # Change the single choice from Review: focus starts on the answer given, so Enter there
+    # keeps it (once its name is heard); it is never the first choice by default.
+    press_until_focus(kiosk, "Down", "edit:role")
+    kiosk.key("Return")
+    opened = kiosk.wait_screen("question", question="role")
+    assert opened["selected"] == ["choice:carer"] and opened["focus"] == "choice:carer"
+    mark = kiosk.mark()
+    kiosk.key("Return")
+    unheard = kiosk.wait_for(lambda e: e["event"] == "unheard", since=mark)
+    assert unheard["control"] == "choice:carer"
+    kiosk.key("Return")
+    kiosk.wait_screen("review")
+
     assert saved_answers(kiosk.data_dir) == {
         "meaning": "we share power", "role": "An unpaid carer", "barriers": "Transport; Time",
         "heard": "4 – Mostly", "again": "Yes"}

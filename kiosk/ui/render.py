@@ -77,6 +77,12 @@ class RenderMixin(ShellBase):
             # to its first own control, and is said once the screen's speech has been said.
             first = next((i for i, cid in enumerate(self.focus_order)
                           if self._control(cid).group not in (TOP, NAV)), -1)
+            if screen.name == "question":
+                # A question opened again (from Review, or Back) starts on the answer already
+                # given: Enter without moving keeps it, rather than choosing the first choice.
+                first = next((i for i, cid in enumerate(self.focus_order)
+                              if self._control(cid).role == "choice"
+                              and self._control(cid).selected), first)
             if first >= 0:
                 self._set_focus(first, announce=False, scroll=False)
             root.scroller.scroll_y = 1

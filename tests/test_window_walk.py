@@ -130,7 +130,12 @@ def test_a_whole_session_by_keys_saves_only_what_was_heard(kiosk: KioskWindow) -
     press_until_focus(kiosk, "Down", "done")
     kiosk.key("Return")
     kiosk.wait_screen("question", question="heard")
-    press_until_focus(kiosk, "Down", "choice:4")
+    # "Choose a number from 1 to 5": the digit goes to that choice and says it; Enter chooses.
+    mark = kiosk.mark()
+    kiosk.type("4")
+    focus = kiosk.wait_for(lambda e: e["event"] == "focus" and not e["queued"], since=mark,
+                           what="the digit to move focus")
+    assert focus["control"] == "choice:4" and focus["text"].startswith("4")
     kiosk.key("Return")
     kiosk.wait_screen("question", question="again")
     kiosk.key("Return", "Return")

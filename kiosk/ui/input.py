@@ -237,12 +237,24 @@ class InputMixin(ShellBase):
             self._edit_draft(text)
         elif text == "?":
             self.activate("help")
+        elif text in "123456789" and screen.name == "question":
+            self._focus_choice(int(text))
         elif text == "+":
             self.perform(self.session.change_volume(+1))
         elif text == "-":
             self.perform(self.session.change_volume(-1))
         elif screen.name == "welcome":
             self.activate("start")
+
+    def _focus_choice(self, number: int) -> None:
+        """A digit on a question ("Choose a number from 1 to 5"): focus goes to that choice
+        and says it; Enter then chooses it, as any control whose name was heard."""
+        for index, control_id in enumerate(self.focus_order):
+            control = self._control(control_id)
+            if control.role in ("choice", "checkbox") and control.position is not None \
+                    and control.position[0] == number:
+                self._set_focus(index)
+                return
 
     def on_touch_anywhere(self, touch: Any) -> bool:
         """Called by the root for every touch before its children see it."""

@@ -200,3 +200,17 @@ def test_language_names_carry_their_own_language() -> None:
     session = new_session()
     controls = {c.id: c for c in session.screen().controls}
     assert controls["lang:gd"].label == "Gàidhlig" and controls["lang:gd"].label_language == "gd"
+
+
+def test_an_answer_read_back_is_a_sentence_of_its_own() -> None:
+    """"You wrote: we share power. Keep it, or change it?": without the full stop the question
+    is heard as the answer's last words. An answer that ends a sentence itself keeps its own."""
+    for typed, heard in (("we share power", "You wrote: we share power. Keep it, or change it?"),
+                         ("Is it fair?", "You wrote: Is it fair? Keep it, or change it?")):
+        session = new_session()
+        start(session)
+        session.press("type")
+        session.set_draft(typed)
+        confirm = shown(session.press("done"))
+        assert confirm.name == "confirm" and confirm.speech == heard
+        assert confirm.draft == typed  # shown as typed, nothing added

@@ -307,7 +307,10 @@ class Views:
             controls = (Control("keep", self._("Keep it")),
                         Control("again", self._("Change it")))
             ask = self._("Keep it, or change it?")
-        speech = " ".join(p for p in [title, text, self.session.pending_note, ask] if p)
+        # The answer read back as a sentence of its own, so that the question after it is
+        # not heard as its last words ("We share power. Keep it, or change it?").
+        said = text if not text or text.rstrip()[-1:] in ".!?…。？！" else text.rstrip() + "."
+        speech = " ".join(p for p in [title, said, self.session.pending_note, ask] if p)
         return Screen("confirm", self.session.language, title, ask,
                       (*self._top(), *controls, *self._nav(skip=True)), speech,
                       progress=self._progress(), question_id=q.id, question_type=q.type,

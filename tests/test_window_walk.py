@@ -94,7 +94,12 @@ def test_a_whole_session_by_keys_saves_only_what_was_heard(kiosk: KioskWindow) -
     typing = kiosk.wait_screen("typing")
     assert "What does co-production mean to you?" in typing["shown"]
     assert {"answer", "keyboard", "done", "cancel"} <= set(typing["focus_order"])
+    typed = kiosk.mark()
     kiosk.type("we share power")
+    kiosk.wait_for(lambda e: e["event"] == "draft" and e["text"] == "we share power",
+                   since=typed)
+    # Each key is said as it is typed, the space bar too (a space sent to speech is silent).
+    assert kiosk.said_since(typed).count("Space") == 2
     mark = kiosk.mark()
     kiosk.key("KP_Add")  # keypad + types itself while typing: it does not change the volume
     kiosk.wait_for(lambda e: e["event"] == "draft" and e["text"] == "we share power+",

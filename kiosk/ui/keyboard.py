@@ -138,7 +138,7 @@ class KeyboardMixin(ShellBase):
         if value == "backspace":
             draft = self._composer.erase(draft)
             self.speak(self.session.translate(screen.language, N_("Delete")), screen.language)
-        elif value == "space":
+        elif value in ("space", " "):  # the on-screen key, or the space bar: said, not silent
             self._composer.leave()
             draft += " "
             self.speak(self.session.translate(screen.language, N_("Space")), screen.language)

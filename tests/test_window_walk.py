@@ -434,3 +434,28 @@ def test_every_text_size_in_every_language_is_whole_and_never_shrunk(tmp_path: P
                     (*where, cid)
             if screen["name"] == "typing":
                 assert screen["title"] in screen["shown"] or screen["keyboard"], where
+
+
+def test_at_the_largest_text_size_what_is_typed_stays_in_view(kiosk: KioskWindow) -> None:
+    """In the largest print the question fills the 800 x 480 screen: the answer being typed
+    is brought into view as it is typed, so a person reading the screen sees what they wrote."""
+    kiosk.key("Return")
+    kiosk.wait_screen("consent")
+    kiosk.key("Return", "Return")
+    kiosk.wait_screen("question", question="meaning")
+    kiosk.touch("settings")
+    kiosk.wait_screen("settings")
+    for size in range(1, MAX_TEXT_SIZE + 1):
+        kiosk.touch("size+")
+        kiosk.wait_screen("settings", text_size=size)
+    kiosk.key("Escape")
+    kiosk.wait_screen("question", question="meaning", text_size=MAX_TEXT_SIZE)
+    kiosk.key("Return", "Return")  # Type
+    kiosk.wait_screen("typing")
+    mark = kiosk.mark()
+    kiosk.type("equal say now")
+    kiosk.wait_for(lambda e: e["event"] == "draft" and e["text"] == "equal say now", since=mark)
+    kiosk.wait_for(lambda e: e["event"] == "layout" and "answer" in e["controls"], since=mark,
+                   what="the answer field to come into view")
+    kiosk.settle()
+    assert "answer" in kiosk.boxes()

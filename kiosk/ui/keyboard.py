@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
@@ -155,6 +156,11 @@ class KeyboardMixin(ShellBase):
         if isinstance(field, TextField):
             field.plain = draft
             field.text = draft if self._keyboard_open else self._unbroken(draft, 2 * self.gap_px)
+            if field.parent == self.root.content:
+                # In large print the question can fill the screen: what is typed is brought
+                # into view as it is typed, so it can be read (after the field has grown).
+                Clock.schedule_once(lambda dt: self.root.scroller.scroll_to(
+                    field, padding=self.gap_px, animate=False), 0)
         self.trace("draft", text=draft)
 
     def _open_keyboard(self, screen: Screen) -> None:

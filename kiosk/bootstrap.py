@@ -182,7 +182,8 @@ def run(options: LaunchOptions) -> int:
     if voice_out is not None and options.trace:
         # Tests answer aloud only once the kiosk has finished speaking, as a person would.
         voice_out.speaker.on_start = lambda u: app.trace_soon("speaking", text=u.text)
-        voice_out.on_finish = lambda u, done: app.trace_soon("spoken", completed=done)
+        voice_out.on_finish = lambda u, done: app.trace_soon("spoken", completed=done,
+                                                                  text=u.text)
     if voice_out is not None:
         prerender_speech(voice_out, pack, catalogs, voice_in)
         # Speech that fails cannot say so: the screen does.

@@ -58,6 +58,11 @@ KV_DIR = Path(__file__).parent
 __all__ = ["KioskApp", "ShellOptions"]
 
 
+# The longest the kiosk's own speech may hold back the idle timeout, in seconds (the longest
+# screen, Review read at the slowest speed, takes about two minutes).
+MAX_IDLE_HOLD = 300.0
+
+
 class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
     """The kiosk's window."""
 
@@ -100,6 +105,7 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
         self.shots = 0
         self.last_touch = ("", 0.0)
         self._idle_event: Any = None
+        self._idle_due: float | None = None  # when the idle time first ran out while speaking
         self._trace_file: Any = None
         self._pack_recorded = False
         self._steps = list(self.options.rehearsal or [])
@@ -481,6 +487,7 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
         self.session.end()
 
     def _restart_idle(self) -> None:
+        self._idle_due = None
         if self._idle_event is not None:
             self._idle_event.cancel()
             self._idle_event = None
@@ -495,9 +502,15 @@ class KioskApp(RenderMixin, KeyboardMixin, InputMixin, TraceMixin, App):
         # code) leaves the whole time to answer once it has been heard.
         delay = self.session.idle_delay()
         left = (delay or 0.0) - self.voice.quiet_for()
-        if delay is not None and left > 0.05:
+        now = time.monotonic()
+        if self._idle_due is None:
+            self._idle_due = now
+        # Never held for ever: speech that never ends (a stuck sound device) must not keep one
+        # person's answers on the screen for the next.
+        if delay is not None and left > 0.05 and now - self._idle_due < MAX_IDLE_HOLD:
             self._idle_event = Clock.schedule_once(lambda dt: self._idle_timeout(), left)
             return
+        self._idle_due = None
         self._timing_out = True
         try:
             self.perform(self.session.timeout())

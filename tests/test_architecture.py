@@ -20,9 +20,10 @@ ALLOWED: dict[str, set[str]] = {
     "core": set(),
     "i18n": set(),
     "ids": set(),  # random ids, given to the core by those that build sessions
+    "background": set(),  # work on a thread of its own, its result waited for
     "private": set(),  # owner-only files (PIN hash, hub token, keys)
     "speech": {"core"},
-    "store": {"core", "ids", "private"},
+    "store": {"core", "ids", "private", "background"},
     "staff": {"core", "private"},
     "printing": {"core"},  # the receipt printer, an adapter like speech
     "outputs": {"core", "store", "ids", "i18n"},  # i18n: the audio report's own sentences
@@ -31,7 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "devtools": {"core", "i18n", "ids", "outputs", "printing", "private", "speech", "store",
                  "staff", "ui", "bootstrap"},
     "commands": {"core", "i18n", "ids", "outputs", "printing", "private", "speech", "store",
-                 "staff", "devtools", "bootstrap"},
+                 "staff", "devtools", "bootstrap", "background"},
     "cli": {"__init__"},  # commands are loaded by name, when asked for
     "__main__": {"cli"},
     "__init__": set(),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import threading
 
 import click
 
+from kiosk.background import meanwhile
 from kiosk.commands.common import quiet_option
 from kiosk.outputs.export import FORMATS, export
 from kiosk.outputs.rows import ExportError, open_store, tally_of, unreadable_packs
@@ -67,14 +66,7 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
 
         errors = (ExportError, ReportError)
     # The closing line's counts, read on another core while the export is written.
-    summary: list[str] = []
-
-    def count_meanwhile() -> None:
-        with contextlib.suppress(Exception):  # said by the export, or by the second try below
-            summary.append(left_out(source, session, pack))
-
-    counting = threading.Thread(target=count_meanwhile, daemon=True)
-    counting.start()
+    summary = meanwhile(lambda: left_out(source, session, pack))
     try:
         count = export(source, fmt, out, None if quiet else progress, session=session,
                        pack=pack, min_group=min_group, raw_text=raw_text, audio=not no_audio)
@@ -84,7 +76,6 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
         if bar is not None:
             bar.update((bar.length or 0) - bar.pos)
             bar.__exit__(None, None, None)
-        counting.join()
     for warning in pack_warnings(source):
         click.echo(warning, err=True)
     kept = f"{count} answer{'' if count == 1 else 's'} kept (latest per question)"
@@ -98,9 +89,7 @@ def command(source: str, fmt: str, out: str, session: str | None, pack: str | No
         click.echo(f"Wrote {pdf}, {page}{recordings} with {kept}.")
     else:
         click.echo(f"{out}: wrote {fmt} with {kept}.")
-    # The counts were read beside the export; if that failed, they are read again here, where
-    # an error is reported as any other.
-    click.echo(summary[0] if summary else left_out(source, session, pack))
+    click.echo(summary())
 
 
 def pack_warnings(source: str) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from kiosk.background import meanwhile
 from kiosk.core.answers import Answer, AnswerValue, ParticipantSession
 from kiosk.core.withdrawal import matching_hashes
 from kiosk.ids import new_id
@@ -333,30 +333,19 @@ class Store:
         return tally(self.conn)
 
     def tally_meanwhile(self) -> Callable[[], Tally]:
-        """Start counting what this store holds (as `tally`) on a thread and connection of its
-        own, beside other work such as a sync; the function returned waits for the figures
-        (counted here again if the thread could not)."""
-        found: list[Tally] = []
+        """Start counting what this store holds (as `tally`) on a thread and read-only
+        connection of its own, beside other work such as a sync; the function returned waits
+        for the figures."""
 
-        def count() -> None:
+        def count() -> Tally:
+            conn = sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True,
+                                   timeout=10)
             try:
-                conn = sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True,
-                                       timeout=10)
-                try:
-                    found.append(tally(conn))
-                finally:
-                    conn.close()
-            except sqlite3.Error:
-                pass  # counted again by the caller's thread, which reports any error
+                return tally(conn)
+            finally:
+                conn.close()
 
-        thread = threading.Thread(target=count, daemon=True)
-        thread.start()
-
-        def figures() -> Tally:
-            thread.join()
-            return found[0] if found else self.tally()
-
-        return figures
+        return meanwhile(count)
 
     def keep_back(self, destination: str, rows: Iterable[tuple[str, str, str]],
                   today: date) -> None:

@@ -193,6 +193,12 @@ def _start_checker(conn: sqlite3.Connection, span: tuple[int, int]) -> _Checker:
     return checker
 
 
+# The answers of the attached kiosk store that the copy scrubs again, in a span of rowids
+# ({span}): (rowid, text, value, language).
+_TO_SCRUB = ("SELECT s.rowid, s.text, s.value, s.language FROM " + SOURCE + ".answers s "
+             "WHERE {span} AND " + NEEDS_SCRUB)
+
+
 def _texts(value: Any, text: Any, language: Any) -> Iterator[tuple[str, str]]:
     """The (text, language) pairs the copy scrubs for one answer: its text and its value's
     words. One the copy asks for and this missed (an odd value) is simply scrubbed when asked."""
@@ -216,8 +222,7 @@ def _ahead(conn: sqlite3.Connection, span: tuple[int, int], scrubs: SpanScrubs
     budget = scrubs.limit // 2
     scrubs.ahead_to = span[1]
     for rowid, text, value, language in conn.execute(
-            f"SELECT s.rowid, s.text, s.value, s.language FROM {SOURCE}.answers s "
-            f"WHERE s.rowid > :end AND {NEEDS_SCRUB} ORDER BY s.rowid",
+            _TO_SCRUB.format(span="s.rowid > :end") + " ORDER BY s.rowid",
             {"end": span[1], "ours": scrubber_version()}):
         for pair in _texts(value, text, language):
             budget -= len(pair[0])
@@ -241,8 +246,7 @@ class _Prepared:
             conn.execute("BEGIN")  # the rows and their fingerprint from one snapshot
         try:
             self.rows: list[tuple[Any, ...]] = conn.execute(
-                f"SELECT s.rowid, s.text, s.value, s.language FROM {SOURCE}.answers s "
-                f"WHERE s.rowid > :start AND s.rowid <= :end AND {NEEDS_SCRUB}",
+                _TO_SCRUB.format(span="s.rowid > :start AND s.rowid <= :end"),
                 params).fetchall()
             self.fingerprint = conn.execute(SPAN_FINGERPRINT.format(schema=f"{SOURCE}."),
                                             params).fetchone()
